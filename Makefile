@@ -1,0 +1,49 @@
+# rebalancer: `make demo` runs the whole pipeline on the simulated venues; `make test` runs every test.
+SWIFT   ?= swift
+DEPS    := libzmq3-dev libsodium-dev pkg-config libsqlite3-dev
+RELEASE := .build/release/rebalancer
+SECONDS ?= 30
+
+.PHONY: deps build release demo demo-static test proto vectors clean
+
+## Installs the Debian packages the build needs (as root), or says exactly what to run.
+deps:
+	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "missing packages:$$missing"; echo "run: sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build --product rebalancer
+
+release: deps
+	$(SWIFT) build -c release --product rebalancer
+
+## The main job: every role as its own process on the built-in simulated venues.
+demo: release
+	$(RELEASE) demo --seconds $(SECONDS)
+
+## The same market with rebalancing off, to see what the rebalancer prevents.
+demo-static: release
+	$(RELEASE) demo --seconds $(SECONDS) --strategy static
+
+## Every test: unit, wire vectors, real sockets, and multi-process runs of the real binary.
+test: deps
+	$(SWIFT) build --build-tests
+	REBALANCER_BIN=$$($(SWIFT) build --show-bin-path)/rebalancer $(SWIFT) test --skip-build --parallel --num-workers 2
+
+## Regenerates the protobuf Swift (needs protoc and protoc-gen-swift 1.39.0 on PATH).
+proto:
+	protoc --swift_out=Sources/RebalancerWire/Generated --swift_opt=Visibility=Public -I proto proto/rebalancer.proto
+
+## Checks the wire test vectors with an independent Python implementation.
+vectors:
+	python3 docs/tools/check_vectors.py Tests/RebalancerWireTests/Vectors
+
+clean:
+	rm -rf .build run .rebalancer

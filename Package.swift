@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "rebalancer",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rebalancer", targets: ["rebalancer"]),
+        .library(name: "RebalancerCore", targets: ["RebalancerCore"]),
+        .library(name: "RebalancerWire", targets: ["RebalancerWire"]),
+        .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZeroMQ",
+            pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        .target(name: "RebalancerCore"),
+        .target(
+            name: "RebalancerWire",
+            dependencies: [
+                "RebalancerCore",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "RebalancerNode",
+            dependencies: [
+                "RebalancerCore", "RebalancerWire", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "rebalancer",
+            dependencies: [
+                "RebalancerNode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "RebalancerCoreTests", dependencies: ["RebalancerCore"]),
+        .testTarget(
+            name: "RebalancerWireTests",
+            dependencies: ["RebalancerWire"],
+            resources: [.copy("Vectors")]
+        ),
+        .testTarget(name: "RebalancerNodeTests", dependencies: ["RebalancerNode"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RebalancerNode"]),
+    ]
+)

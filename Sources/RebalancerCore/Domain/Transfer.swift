@@ -1,0 +1,19 @@
+/// A movement of collateral from one venue to another along a topology route.
+public struct Transfer: Sendable, Equatable, Hashable, Codable {
+    /// The venue debited.
+    public var from: VenueID
+    /// The venue credited.
+    public var to: VenueID
+    /// The amount debited at the source, in minor units.
+    public var amount: Amount
+
+    /// Creates a transfer.
+    public init(from: VenueID, to: VenueID, amount: Amount) {
+        self.from = from
+        self.to = to
+        self.amount = amount
+    }
+
+    /// The identifier a transfer carries end to end: the plan sequence and its index in the plan.
+    public static func id(planSeq: UInt64, index: Int) -> String { "\(planSeq)/\(index)" }
+}

@@ -1,0 +1,179 @@
+/// The coordinator's decision logic: a value driven by events that returns directives.
+///
+/// It keeps the latest verified state of every venue, plans when a venue leaves its band, sends
+/// one proposal at a time to the verifiers, and approves a plan once `quorum` verifiers have
+/// signed the same digest. The shell journals an approved plan durably before it publishes it.
+public struct Coordinator: Sendable {
+    /// What happened.
+    public enum Event: Sendable {
+        /// A watcher-signed state arrived (its signature already checked).
+        case state(VenueState, digest: [UInt8])
+        /// A verifier's vote arrived; `validApproval` says whether its signature over `digest` verified.
+        case vote(Vote, validApproval: Bool)
+        /// The executor reported a transfer failed.
+        case transferFailed(id: String)
+        /// Time passed.
+        case tick
+    }
+
+    /// What to do.
+    public enum Directive: Sendable, Equatable {
+        /// Send this plan to every verifier.
+        case propose(Plan)
+        /// Journal durably, then publish, this plan with these approvals.
+        case approve(Plan, [ApprovalSignature])
+        /// The proposal failed: rejected by too many verifiers, or quorum unreachable before expiry.
+        case abandon(Plan, reason: String)
+        /// A transfer has not settled by its deadline.
+        case overdue(id: String, transfer: Transfer)
+    }
+
+    /// Where the outstanding proposal stands.
+    public struct Outstanding: Sendable {
+        /// The plan.
+        public var plan: Plan
+        /// Its digest.
+        public var digest: [UInt8]
+        /// Approvals so far, by verifier.
+        public var approvals: [NodeID: [UInt8]] = [:]
+        /// Rejections and abstentions so far, by verifier, with reason.
+        public var refusals: [NodeID: String] = [:]
+    }
+
+    /// The deployment.
+    public let topology: Topology
+    /// The planning strategy.
+    public let strategy: any Strategy
+    /// The latest state per venue.
+    public private(set) var states: [VenueID: VenueState] = [:]
+    /// Digest of the watcher envelope of each latest state.
+    public private(set) var digests: [VenueID: [UInt8]] = [:]
+    /// When each latest state arrived.
+    public private(set) var receivedAt: [VenueID: Nanos] = [:]
+    /// Transfers approved and not yet reflected everywhere.
+    public private(set) var inFlight = InFlightBook()
+    /// The proposal waiting for votes.
+    public private(set) var outstanding: Outstanding?
+    /// The last plan sequence used; the next plan takes the one after it.
+    public private(set) var lastPlanSeq: UInt64
+    /// No new plan before this instant (after an abandoned proposal).
+    public private(set) var quietUntil: Nanos = 0
+    /// The venue whose change prompted the next plan, and when its watcher saw it.
+    private var trigger: (VenueID, Nanos)?
+    /// Computes plan digests (SHA-256 lives in the wire module).
+    private let digest: @Sendable (Plan) -> [UInt8]
+
+    /// Creates a coordinator that continues after `lastPlanSeq`.
+    public init(topology: Topology, strategy: any Strategy, lastPlanSeq: UInt64, digest: @escaping @Sendable (Plan) -> [UInt8]) {
+        self.topology = topology
+        self.strategy = strategy
+        self.lastPlanSeq = lastPlanSeq
+        self.digest = digest
+    }
+
+    /// Handles one event at `now`.
+    public mutating func on(_ event: Event, now: Nanos) -> [Directive] {
+        var out: [Directive] = []
+        switch event {
+        case let .state(state, stateDigest):
+            if let current = states[state.venue], current.seq >= state.seq, current.observedAt >= state.observedAt { return [] }
+            states[state.venue] = state
+            digests[state.venue] = stateDigest
+            receivedAt[state.venue] = now
+            if trigger == nil { trigger = (state.venue, state.observedAt) }
+        case let .vote(vote, validApproval):
+            out += record(vote, validApproval: validApproval, now: now)
+        case let .transferFailed(id):
+            inFlight.fail(id: id)
+        case .tick:
+            break
+        }
+        out += expireOutstanding(now: now)
+        out += inFlight.flagOverdue(now: now).map { .overdue(id: $0.id, transfer: $0.transfer) }
+        out += planIfNeeded(now: now)
+        return out
+    }
+
+    /// The planner's view: latest states, staleness, capital in flight.
+    public func views(now: Nanos) -> [VenueID: VenueView] {
+        var views = baseViews(now: now)
+        var book = inFlight
+        book.apply(to: &views)
+        return views
+    }
+
+    private func baseViews(now: Nanos) -> [VenueID: VenueView] {
+        let staleAfter = topology.timing.staleAfterMs * Nanos.perMillisecond
+        var views: [VenueID: VenueView] = [:]
+        for (venue, state) in states {
+            views[venue] = VenueView(state: state, stale: now - (receivedAt[venue] ?? 0) > staleAfter)
+        }
+        return views
+    }
+
+    private mutating func planIfNeeded(now: Nanos) -> [Directive] {
+        guard outstanding == nil, now >= quietUntil else { return [] }
+        var current = baseViews(now: now)
+        inFlight.apply(to: &current)  // adjusts for capital in flight, prunes what both ends reflect
+        let transfers = strategy.plan(views: current, topology: topology)
+        guard !transfers.isEmpty else {
+            trigger = nil
+            return []
+        }
+        lastPlanSeq += 1
+        let involved = Set(transfers.flatMap { [$0.from, $0.to] })
+        let basis = involved.sorted().compactMap { venue -> BasisRef? in
+            guard let state = states[venue], let d = digests[venue] else { return nil }
+            return BasisRef(venue: venue, seq: state.seq, observedAt: state.observedAt, digest: d)
+        }
+        let (triggerVenue, triggerAt) = trigger ?? (transfers[0].to, states[transfers[0].to]?.observedAt ?? now)
+        trigger = nil
+        let plan = Plan(
+            topologyID: topology.id, epoch: topology.epoch, planSeq: lastPlanSeq, createdAt: now,
+            expiresAt: now + topology.timing.planTTLms * Nanos.perMillisecond, transfers: transfers,
+            basis: basis, triggerVenue: triggerVenue, triggerObservedAt: triggerAt, strategy: strategy.name
+        )
+        outstanding = Outstanding(plan: plan, digest: digest(plan))
+        return [.propose(plan)]
+    }
+
+    private mutating func record(_ vote: Vote, validApproval: Bool, now: Nanos) -> [Directive] {
+        guard var pending = outstanding, vote.planSeq == pending.plan.planSeq,
+              topology.verifiers.contains(where: { $0.id == vote.verifier })
+        else { return [] }
+        switch vote.decision {
+        case .approve:
+            guard validApproval, vote.planDigest == pending.digest else {
+                pending.refusals[vote.verifier] = "invalid_approval"
+                break
+            }
+            pending.approvals[vote.verifier] = vote.signature
+        case .reject, .abstain:
+            pending.refusals[vote.verifier] = "\(vote.decision.rawValue):\(vote.reason)"
+        }
+        outstanding = pending
+        if pending.approvals.count >= topology.quorum {
+            outstanding = nil
+            inFlight.add(plan: pending.plan, topology: topology, now: now)
+            let approvals = pending.approvals.sorted { $0.key < $1.key }.prefix(topology.quorum)
+                .map { ApprovalSignature(verifier: $0.key, signature: $0.value) }
+            return [.approve(pending.plan, approvals)]
+        }
+        let undecided = topology.verifiers.count - pending.approvals.count - pending.refusals.count
+        if pending.approvals.count + undecided < topology.quorum {
+            outstanding = nil
+            quietUntil = now + topology.timing.heartbeatMs * Nanos.perMillisecond
+            let reasons = pending.refusals.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            return [.abandon(pending.plan, reason: "rejected: \(reasons)")]
+        }
+        return []
+    }
+
+    private mutating func expireOutstanding(now: Nanos) -> [Directive] {
+        guard let pending = outstanding, now >= pending.plan.expiresAt else { return [] }
+        outstanding = nil
+        quietUntil = now + topology.timing.heartbeatMs * Nanos.perMillisecond
+        let missing = topology.verifiers.map(\.id).filter { pending.approvals[$0] == nil && pending.refusals[$0] == nil }
+        return [.abandon(pending.plan, reason: "quorum unreachable: \(pending.approvals.count)/\(topology.quorum) approvals, no answer from \(missing.joined(separator: ","))")]
+    }
+}

@@ -1,0 +1,67 @@
+/// The executor's acceptance logic: a plan is acted on only with a quorum of valid signatures from
+/// distinct verifiers of the current set, before it expires, and at most once.
+public struct Executor: Sendable {
+    /// Why a plan was not acted on.
+    public enum Refusal: String, Sendable, Equatable {
+        /// Another topology or epoch.
+        case wrongTopology = "wrong_topology"
+        /// Fewer than `quorum` valid signatures from distinct current verifiers.
+        case noQuorum = "no_quorum"
+        /// Past its expiry.
+        case expired = "expired"
+        /// This planSeq has been executed already.
+        case duplicate = "duplicate"
+    }
+
+    /// What to do.
+    public enum Directive: Sendable, Equatable {
+        /// Carry out one transfer of an accepted plan.
+        case submit(id: String, transfer: Transfer, planSeq: UInt64)
+        /// Record the plan as executed (durably) before submitting anything.
+        case accepted(Plan)
+        /// Log and count a refused plan.
+        case refused(planSeq: UInt64, Refusal)
+        /// Ask the coordinator for approved plans after this sequence.
+        case requestReplay(after: UInt64)
+    }
+
+    /// The deployment.
+    public let topology: Topology
+    /// Plan sequences already executed.
+    public private(set) var executed: Set<UInt64>
+    /// The highest plan sequence seen on any feed.
+    public private(set) var highestSeen: UInt64
+
+    /// Creates an executor that has already executed `executed`.
+    public init(topology: Topology, executed: Set<UInt64>) {
+        self.topology = topology
+        self.executed = executed
+        self.highestSeen = executed.max() ?? 0
+    }
+
+    /// Handles an approved plan whose signatures the shell checked: `validSigners` are the distinct
+    /// current verifiers whose signature verified over the digest the executor recomputed itself.
+    /// `previousPlanSeq` is the coordinator's hint of the approved plan before this one, for gap detection.
+    public mutating func onApproved(_ plan: Plan, previousPlanSeq: UInt64, validSigners: Set<NodeID>, now: Nanos) -> [Directive] {
+        var out: [Directive] = []
+        guard plan.topologyID == topology.id, plan.epoch == topology.epoch else {
+            return [.refused(planSeq: plan.planSeq, .wrongTopology)]
+        }
+        let current = Set(topology.verifiers.map(\.id))
+        guard validSigners.intersection(current).count >= topology.quorum else {
+            return [.refused(planSeq: plan.planSeq, .noQuorum)]
+        }
+        if previousPlanSeq > highestSeen {
+            out.append(.requestReplay(after: highestSeen))
+        }
+        highestSeen = max(highestSeen, plan.planSeq)
+        guard !executed.contains(plan.planSeq) else { return out + [.refused(planSeq: plan.planSeq, .duplicate)] }
+        guard now < plan.expiresAt else { return out + [.refused(planSeq: plan.planSeq, .expired)] }
+        executed.insert(plan.planSeq)
+        out.append(.accepted(plan))
+        for (index, transfer) in Plan.canonical(plan.transfers).enumerated() {
+            out.append(.submit(id: Transfer.id(planSeq: plan.planSeq, index: index), transfer: transfer, planSeq: plan.planSeq))
+        }
+        return out
+    }
+}

@@ -1,0 +1,66 @@
+/// Approved transfers followed from approval until both venues' states show them settled.
+///
+/// A transfer counts as virtual capital at its destination (and as spent at its source) until the
+/// venue's own state reflects it, so the same deficit is never funded twice.
+public struct InFlightBook: Sendable, Equatable {
+    /// One approved transfer on its way.
+    public struct Entry: Sendable, Equatable {
+        /// Its end-to-end identifier, `planSeq/index`.
+        public var id: String
+        /// The transfer.
+        public var transfer: Transfer
+        /// The amount the destination will be credited.
+        public var credited: Amount
+        /// When it was approved.
+        public var approvedAt: Nanos
+        /// When it should have settled; past this it is flagged, and still not sent again.
+        public var deadline: Nanos
+        /// True once flagged overdue.
+        public var overdue: Bool = false
+    }
+
+    /// The transfers on their way, by id.
+    public private(set) var entries: [String: Entry] = [:]
+
+    /// Creates an empty book.
+    public init() {}
+
+    /// Records an approved plan's transfers.
+    public mutating func add(plan: Plan, topology: Topology, now: Nanos) {
+        for (index, transfer) in Plan.canonical(plan.transfers).enumerated() {
+            let route = topology.route(from: transfer.from, to: transfer.to)
+            let latency = (route?.latencyMs ?? 0) * Nanos.perMillisecond
+            let id = Transfer.id(planSeq: plan.planSeq, index: index)
+            entries[id] = Entry(
+                id: id, transfer: transfer, credited: transfer.amount - (route?.fee(for: transfer.amount) ?? 0),
+                approvedAt: now, deadline: now + latency + 4 * topology.timing.planTTLms * Nanos.perMillisecond
+            )
+        }
+    }
+
+    /// Forgets a transfer the executor reported failed: its capital never left.
+    public mutating func fail(id: String) { entries[id] = nil }
+
+    /// Adjusts views for what their states do not show yet, and drops entries both ends reflect.
+    public mutating func apply(to views: inout [VenueID: VenueView]) {
+        for (id, entry) in entries {
+            guard let source = views[entry.transfer.from]?.state, let destination = views[entry.transfer.to]?.state else { continue }
+            let sourceKnows = source.pendingTransfers.contains(id) || source.settledTransfers.contains(id)
+            let destinationSettled = destination.settledTransfers.contains(id)
+            let destinationPending = destination.pendingTransfers.contains(id)
+            if !sourceKnows { views[entry.transfer.from]?.virtualOut += entry.transfer.amount }
+            if !destinationSettled && !destinationPending { views[entry.transfer.to]?.virtualIn += entry.credited }
+            if destinationSettled && sourceKnows { entries[id] = nil }
+        }
+    }
+
+    /// Flags transfers past their deadline; returns the newly flagged ones.
+    public mutating func flagOverdue(now: Nanos) -> [Entry] {
+        var flagged: [Entry] = []
+        for (id, entry) in entries where !entry.overdue && now > entry.deadline {
+            entries[id]?.overdue = true
+            flagged.append(entry)
+        }
+        return flagged
+    }
+}

@@ -1,0 +1,190 @@
+/// One deployment: its nodes, venues, routes, quorum and limits. Parsed and validated by the node layer.
+public struct Topology: Sendable, Equatable, Codable {
+    /// The deployment's identifier, covered by every plan digest.
+    public var id: String
+    /// The verifier-set epoch.
+    public var epoch: UInt64
+    /// Approvals needed for a plan (k of n verifiers).
+    public var quorum: Int
+    /// Where secret key files live, relative to the topology file unless absolute.
+    public var keysDir: String
+    /// Every process of the deployment.
+    public var nodes: [Node]
+    /// The venues capital is spread across.
+    public var venues: [Venue]
+    /// The directed routes capital can take between venues.
+    public var routes: [Route]
+    /// Outflow limits verifiers enforce.
+    public var limits: Limits
+    /// Heartbeat, staleness and expiry intervals.
+    public var timing: Timing
+    /// The simulated market that `rebalancer venues` runs.
+    public var market: MarketSpec
+
+    /// Creates a topology.
+    public init(
+        id: String, epoch: UInt64, quorum: Int, keysDir: String, nodes: [Node], venues: [Venue],
+        routes: [Route], limits: Limits, timing: Timing, market: MarketSpec
+    ) {
+        self.id = id
+        self.epoch = epoch
+        self.quorum = quorum
+        self.keysDir = keysDir
+        self.nodes = nodes
+        self.venues = venues
+        self.routes = routes
+        self.limits = limits
+        self.timing = timing
+        self.market = market
+    }
+
+    /// The node with this identifier.
+    public func node(_ id: NodeID) -> Node? { nodes.first { $0.id == id } }
+    /// Every node of one role, in topology order.
+    public func nodes(_ role: Role) -> [Node] { nodes.filter { $0.role == role } }
+    /// The venue with this identifier.
+    public func venue(_ id: VenueID) -> Venue? { venues.first { $0.id == id } }
+    /// The route from one venue to another.
+    public func route(from: VenueID, to: VenueID) -> Route? { routes.first { $0.from == from && $0.to == to } }
+    /// The watcher node that reports a venue.
+    public func watcher(of venue: VenueID) -> Node? { nodes.first { $0.role == .watcher && $0.venue == venue } }
+    /// The coordinator node.
+    public var coordinator: Node? { nodes.first { $0.role == .coordinator } }
+    /// The simulated market node.
+    public var venuesNode: Node? { nodes.first { $0.role == .venues } }
+    /// The verifier set, in topology order.
+    public var verifiers: [Node] { nodes(.verifier) }
+}
+
+extension Topology {
+    /// The role of a node.
+    public enum Role: String, Sendable, Codable, CaseIterable {
+        case venues, watcher, coordinator, verifier, executor, monitor
+    }
+
+    /// One process: its identity, its public keys and the endpoints it binds.
+    public struct Node: Sendable, Equatable, Codable {
+        /// Unique node identifier.
+        public var id: NodeID
+        /// Its role.
+        public var role: Role
+        /// The venue a watcher reports (watchers only).
+        public var venue: VenueID?
+        /// Endpoints this node binds, by name (for example `feed`, `proposals`, `plans`, `replay`, `status`, `orders`).
+        public var endpoints: [String: String]
+        /// Ed25519 public key (32 bytes) that verifies this node's signatures.
+        public var signingKey: [UInt8]
+        /// CURVE public key (32 bytes) this node presents on every connection.
+        public var curveKey: [UInt8]
+
+        /// Creates a node.
+        public init(id: NodeID, role: Role, venue: VenueID? = nil, endpoints: [String: String], signingKey: [UInt8], curveKey: [UInt8]) {
+            self.id = id
+            self.role = role
+            self.venue = venue
+            self.endpoints = endpoints
+            self.signingKey = signingKey
+            self.curveKey = curveKey
+        }
+    }
+
+    /// A venue and its band policy.
+    public struct Venue: Sendable, Equatable, Codable {
+        /// Unique venue identifier.
+        public var id: VenueID
+        /// The collateral asset (one per deployment for now).
+        public var asset: String
+        /// Extra floor above maintenance margin no transfer may draw a source below, in minor units.
+        public var floorBuffer: Amount
+        /// Target balance as a multiple of maintenance margin.
+        public var targetRatio: Double
+        /// Below this ratio the venue needs capital.
+        public var lowerBand: Double
+        /// Above this ratio the venue has capital to give.
+        public var upperBand: Double
+        /// Most the venue may send out in one plan, in minor units.
+        public var withdrawalLimit: Amount
+
+        /// Creates a venue.
+        public init(id: VenueID, asset: String, floorBuffer: Amount, targetRatio: Double, lowerBand: Double, upperBand: Double, withdrawalLimit: Amount) {
+            self.id = id
+            self.asset = asset
+            self.floorBuffer = floorBuffer
+            self.targetRatio = targetRatio
+            self.lowerBand = lowerBand
+            self.upperBand = upperBand
+            self.withdrawalLimit = withdrawalLimit
+        }
+    }
+
+    /// A directed route capital can take.
+    public struct Route: Sendable, Equatable, Codable {
+        /// Source venue.
+        public var from: VenueID
+        /// Destination venue.
+        public var to: VenueID
+        /// Proportional fee, in basis points of the amount.
+        public var feeBps: Double
+        /// Fixed fee per transfer, in minor units.
+        public var fixedFee: Amount
+        /// Time from submission to credit, in milliseconds.
+        public var latencyMs: Int64
+        /// Most that may move along the route in one plan, in minor units.
+        public var capacity: Amount
+
+        /// Creates a route.
+        public init(from: VenueID, to: VenueID, feeBps: Double, fixedFee: Amount, latencyMs: Int64, capacity: Amount) {
+            self.from = from
+            self.to = to
+            self.feeBps = feeBps
+            self.fixedFee = fixedFee
+            self.latencyMs = latencyMs
+            self.capacity = capacity
+        }
+
+        /// The fee charged for moving `amount` along the route.
+        public func fee(for amount: Amount) -> Amount {
+            fixedFee + Amount((Double(amount) * feeBps / 10_000).rounded())
+        }
+    }
+
+    /// Outflow limits a verifier enforces.
+    public struct Limits: Sendable, Equatable, Codable {
+        /// Largest single transfer.
+        public var perTransferCap: Amount
+        /// Most one venue may send out per window.
+        public var perVenueOutflow: Amount
+        /// Most all venues together may send per window.
+        public var globalNotional: Amount
+        /// The sliding window, in seconds.
+        public var windowSeconds: Int64
+
+        /// Creates limits.
+        public init(perTransferCap: Amount, perVenueOutflow: Amount, globalNotional: Amount, windowSeconds: Int64) {
+            self.perTransferCap = perTransferCap
+            self.perVenueOutflow = perVenueOutflow
+            self.globalNotional = globalNotional
+            self.windowSeconds = windowSeconds
+        }
+    }
+
+    /// Intervals that drive liveness and expiry.
+    public struct Timing: Sendable, Equatable, Codable {
+        /// Watchers re-publish full state at least this often; heartbeats go out at this interval.
+        public var heartbeatMs: Int64
+        /// A venue state older than this is stale.
+        public var staleAfterMs: Int64
+        /// How long a plan stays valid after it is created.
+        public var planTTLms: Int64
+        /// Most a basis state may lag the verifier's own latest view.
+        public var basisToleranceMs: Int64
+
+        /// Creates timing parameters.
+        public init(heartbeatMs: Int64, staleAfterMs: Int64, planTTLms: Int64, basisToleranceMs: Int64) {
+            self.heartbeatMs = heartbeatMs
+            self.staleAfterMs = staleAfterMs
+            self.planTTLms = planTTLms
+            self.basisToleranceMs = basisToleranceMs
+        }
+    }
+}

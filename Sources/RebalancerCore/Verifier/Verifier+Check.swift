@@ -1,0 +1,164 @@
+extension Verifier {
+    /// A basis state as the verifier received it inside a proposal, its watcher signature already checked.
+    public struct BasisState: Sendable, Equatable {
+        /// The decoded state.
+        public var state: VenueState
+        /// The digest of the watcher's signed envelope.
+        public var digest: [UInt8]
+        /// True when the envelope's signature verified under the venue's watcher key.
+        public var signedByWatcher: Bool
+
+        /// Creates a basis state.
+        public init(state: VenueState, digest: [UInt8], signedByWatcher: Bool) {
+            self.state = state
+            self.digest = digest
+            self.signedByWatcher = signedByWatcher
+        }
+    }
+
+    /// Everything one check needs, passed in so the check is a pure function.
+    public struct Context: Sendable {
+        /// The deployment.
+        public var topology: Topology
+        /// The verifier's own latest view, straight from the watchers.
+        public var view: [VenueID: VenueState]
+        /// When the verifier received each state of its view.
+        public var viewReceivedAt: [VenueID: Nanos]
+        /// The last plan sequence this verifier signed.
+        public var lastSignedSeq: UInt64
+        /// Outflows this verifier has signed for, with the time it signed them.
+        public var signedOutflows: [SignedOutflow]
+        /// Now, from the caller's clock.
+        public var now: Nanos
+
+        /// Creates a context.
+        public init(topology: Topology, view: [VenueID: VenueState], viewReceivedAt: [VenueID: Nanos], lastSignedSeq: UInt64, signedOutflows: [SignedOutflow], now: Nanos) {
+            self.topology = topology
+            self.view = view
+            self.viewReceivedAt = viewReceivedAt
+            self.lastSignedSeq = lastSignedSeq
+            self.signedOutflows = signedOutflows
+            self.now = now
+        }
+    }
+
+    /// One transfer this verifier approved, for the sliding-window limits.
+    public struct SignedOutflow: Sendable, Equatable, Codable {
+        /// When the verifier signed it.
+        public var at: Nanos
+        /// The transfer.
+        public var transfer: Transfer
+
+        /// Creates a record.
+        public init(at: Nanos, transfer: Transfer) {
+            self.at = at
+            self.transfer = transfer
+        }
+    }
+
+    /// Checks a plan against every rule, in order, and returns the first that fails.
+    public static func check(_ plan: Plan, basis: [VenueID: BasisState], context c: Context) -> Verdict {
+        let topology = c.topology
+        // 1. Authorship (checked by the shell on the envelope), topology, epoch, expiry, sequence.
+        guard plan.topologyID == topology.id, plan.epoch == topology.epoch else {
+            return .reject(.wrongTopology, "plan for \(plan.topologyID)/\(plan.epoch)")
+        }
+        guard c.now < plan.expiresAt else { return .reject(.expired, "expired") }
+        let maxTTL = topology.timing.planTTLms * Nanos.perMillisecond
+        guard plan.expiresAt - c.now <= maxTTL, plan.expiresAt - plan.createdAt <= maxTTL else {
+            return .reject(.expired, "lifetime above the \(topology.timing.planTTLms) ms bound")
+        }
+        guard plan.planSeq > c.lastSignedSeq else {
+            return .reject(.seqNotIncreasing, "planSeq \(plan.planSeq) <= last signed \(c.lastSignedSeq)")
+        }
+        guard !plan.transfers.isEmpty else { return .reject(.noImprovement, "empty plan") }
+
+        // 2. Basis: every reference backed by a watcher-signed state, fresh against our own view.
+        let involved = Set(plan.transfers.flatMap { [$0.from, $0.to] })
+        for venue in involved where topology.venue(venue) == nil {
+            return .reject(.unknownRoute, "unknown venue \(venue)")
+        }
+        let refs = Dictionary(plan.basis.map { ($0.venue, $0) }, uniquingKeysWith: { first, _ in first })
+        guard refs.count == plan.basis.count else { return .reject(.basisInvalid, "duplicate basis venue") }
+        for venue in involved {
+            guard let ref = refs[venue], let b = basis[venue] else {
+                return .reject(.basisInvalid, "no basis state for \(venue)")
+            }
+            guard b.signedByWatcher, b.digest == ref.digest, b.state.venue == venue, b.state.seq == ref.seq else {
+                return .reject(.basisInvalid, "basis state for \(venue) does not match its reference or signature")
+            }
+        }
+        let staleAfter = topology.timing.staleAfterMs * Nanos.perMillisecond
+        let tolerance = topology.timing.basisToleranceMs * Nanos.perMillisecond
+        for venue in involved.sorted() {
+            guard let own = c.view[venue], let received = c.viewReceivedAt[venue], c.now - received <= staleAfter else {
+                return .abstain(.viewStale, "own view of \(venue) missing or stale")
+            }
+            let b = basis[venue]!.state
+            guard own.observedAt - b.observedAt <= tolerance else {
+                return .reject(.basisStale, "basis of \(venue) lags own view by \((own.observedAt - b.observedAt) / Nanos.perMillisecond) ms")
+            }
+        }
+
+        // 3. Conservation and safety.
+        var outflow: [VenueID: Amount] = [:]
+        var inflow: [VenueID: Amount] = [:]
+        for t in plan.transfers {
+            guard t.amount > 0, t.from != t.to else { return .reject(.badAmount, "\(t.from)->\(t.to) \(t.amount)") }
+            guard let route = topology.route(from: t.from, to: t.to),
+                  let src = topology.venue(t.from), let dst = topology.venue(t.to), src.asset == dst.asset
+            else { return .reject(.unknownRoute, "no route \(t.from)->\(t.to)") }
+            guard t.amount <= route.capacity else { return .reject(.limitExceeded, "route capacity \(t.from)->\(t.to)") }
+            guard t.amount <= topology.limits.perTransferCap else { return .reject(.limitExceeded, "per-transfer cap") }
+            guard c.view[t.from]?.withdrawalsEnabled == true, basis[t.from]!.state.withdrawalsEnabled else {
+                return .reject(.venueUnavailable, "withdrawals disabled at \(t.from)")
+            }
+            outflow[t.from, default: 0] += t.amount
+            inflow[t.to, default: 0] += t.amount - route.fee(for: t.amount)
+        }
+        for (venue, out) in outflow {
+            let config = topology.venue(venue)!
+            let bands = Bands(venue: config)
+            for state in [basis[venue]!.state, c.view[venue]!] {
+                let after = state.balance - out
+                guard after >= 0, after >= bands.floor(state) else {
+                    return .reject(.floorBreached, "\(venue) would hold \(after) below floor \(bands.floor(state))")
+                }
+            }
+            guard out <= config.withdrawalLimit else { return .reject(.limitExceeded, "withdrawal limit of \(venue)") }
+        }
+
+        // 4. Policy: capital goes only where it is needed, and the plan reduces the total shortfall.
+        var before: Amount = 0
+        var after: Amount = 0
+        for venue in involved {
+            let config = topology.venue(venue)!
+            let state = basis[venue]!.state
+            let target = Bands(venue: config).target(state)
+            let now = state.balance + state.pendingIn
+            let then = now - (outflow[venue] ?? 0) + (inflow[venue] ?? 0)
+            if inflow[venue] != nil, now >= target {
+                return .reject(.noImprovement, "\(venue) already holds its target")
+            }
+            before += max(0, target - now)
+            after += max(0, target - then)
+        }
+        guard after < before else { return .reject(.noImprovement, "shortfall \(before) -> \(after)") }
+
+        // 5. Limits over the sliding window, counting what this verifier already signed.
+        let windowStart = c.now - topology.limits.windowSeconds * Nanos.perSecond
+        var venueWindow: [VenueID: Amount] = [:]
+        var globalWindow: Amount = 0
+        for record in c.signedOutflows where record.at >= windowStart {
+            venueWindow[record.transfer.from, default: 0] += record.transfer.amount
+            globalWindow += record.transfer.amount
+        }
+        for (venue, out) in outflow where venueWindow[venue, default: 0] + out > topology.limits.perVenueOutflow {
+            return .reject(.limitExceeded, "per-venue outflow window of \(venue)")
+        }
+        guard globalWindow + outflow.values.reduce(0, +) <= topology.limits.globalNotional else {
+            return .reject(.limitExceeded, "global notional window")
+        }
+        return .approve
+    }
+}

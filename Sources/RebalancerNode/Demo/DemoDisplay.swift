@@ -1,0 +1,65 @@
+import Foundation
+import RebalancerCore
+
+/// Draws the demo's live progress: each venue's balance against its maintenance margin, plans
+/// proposed, approved and rejected, transfers, liquidations and the latest latency.
+struct DemoDisplay: Sendable {
+    let topology: Topology
+    let strategy: String
+    let live: Bool
+    private let isTerminal = isatty(STDOUT_FILENO) != 0
+
+    init(topology: Topology, strategy: String, live: Bool) {
+        self.topology = topology
+        self.strategy = strategy
+        self.live = live
+    }
+
+    func render(monitor: DemoMonitor, elapsed: Double, total: Double) async {
+        guard live else { return }
+        let market = await monitor.market
+        let venues = await monitor.venues
+        let latency = await monitor.lastLatency
+        let p50 = DemoSummary.Latency(nanos: await monitor.latencies).p50
+        var lines: [String] = []
+        lines.append(String(format: "rebalancer demo · strategy %@ · %.1f / %.0f s · price %.2f", strategy, elapsed, total, market.price))
+        lines.append("venue      balance ($)   maint. margin ($)   ratio  ")
+        for venue in topology.venues {
+            guard let line = venues[venue.id] else {
+                lines.append(String(format: "%-8@  %@", venue.id, "waiting for the feed"))
+                continue
+            }
+            let s = line.state
+            let ratio = s.maintenanceMargin > 0 ? line.ratio : 0
+            let bar = Self.bar(ratio: ratio, lower: venue.lowerBand, target: venue.targetRatio)
+            let flag = s.positionSize == 0 ? " liquidated/flat" : (ratio < venue.lowerBand ? " below band" : "")
+            lines.append(String(format: "%-8@ %13@  %18@  %5.2f  %@%@", s.venue, Self.dollars(s.balance), Self.dollars(s.maintenanceMargin), ratio, bar, flag))
+        }
+        let proposed = await monitor.counter("plans.proposed")
+        let approved = await monitor.counter("plans.approved")
+        let rejected = await monitor.counter("plans.rejected") + (await monitor.counter("plans.unreachable"))
+        lines.append(String(format: "plans proposed %lld  approved %lld  rejected %lld · transfers settled %llu · liquidations %llu",
+                            proposed, approved, rejected, market.transfersSettled, market.liquidations))
+        lines.append(String(format: "latency (watcher saw → executor verified) last %@ ms, p50 %.2f ms",
+                            latency.map { String(format: "%.2f", Double($0) / 1e6) } ?? "-", p50))
+        for event in await monitor.events { lines.append("  " + event) }
+        if isTerminal {
+            print("\u{1B}[H\u{1B}[2J" + lines.joined(separator: "\n"))
+        } else if Int(elapsed * 2) % 10 == 0 {
+            print(lines.joined(separator: "\n") + "\n")
+        }
+    }
+
+    static func dollars(_ cents: Int64) -> String {
+        let formatter = NumberFormatter()
+        formatter.numberStyle = .decimal
+        formatter.maximumFractionDigits = 0
+        return formatter.string(from: NSNumber(value: Double(cents) / 100)) ?? "\(cents / 100)"
+    }
+
+    static func bar(ratio: Double, lower: Double, target: Double) -> String {
+        let width = 20
+        let filled = max(0, min(width, Int((ratio / (target * 2)) * Double(width))))
+        return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import Logging
+import RebalancerCore
+import RebalancerWire
+import ZeroMQ
+
+/// The coordinator's shell: it feeds verified states and votes to the `Coordinator` core and
+/// carries out its directives: proposals to every verifier, approved plans journaled durably and
+/// only then published, and a replay endpoint for executors that missed some.
+public actor CoordinatorRole: RoleHandler {
+    private let runtime: NodeRuntime
+    private let journal: CoordinatorJournal
+    private var core: Coordinator
+    private var latestEnvelope: [VenueID: Envelope] = [:]
+    private var lastApproved: UInt64
+    private var heartbeatSeq: UInt64 = 0
+    private let proposals: SocketLoop.Handle
+    private let plans: SocketLoop.Handle
+    private let replay: SocketLoop.Handle
+    private let stateOpener: EnvelopeOpener
+    private let voteOpener: EnvelopeOpener
+    private let replayOpener: EnvelopeOpener
+    private let statusOpener: EnvelopeOpener
+    private let watcherVenue: [NodeID: VenueID]
+    private var verifierSeen: [NodeID: Nanos] = [:]
+
+    /// Sets up the sockets and continues the plan sequence after the journal's highest.
+    public init(runtime: NodeRuntime, journal: CoordinatorJournal, strategy: any Strategy) throws {
+        let topology = runtime.topology
+        self.runtime = runtime
+        self.journal = journal
+        let lastSeq = try journal.lastPlanSeq()
+        let approvedSeq = try journal.lastApproved()
+        lastApproved = approvedSeq
+        core = Coordinator(topology: topology, strategy: strategy, lastPlanSeq: lastSeq, digest: { WireDigest.plan($0) })
+        let watchers = topology.nodes(.watcher)
+        watcherVenue = Dictionary(uniqueKeysWithValues: watchers.compactMap { w in w.venue.map { (w.id, $0) } })
+        stateOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: watchers.map { ($0.id, $0.signingKey) }), types: [.venueState])
+        voteOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: topology.verifiers.map { ($0.id, $0.signingKey) }), types: [.vote, .heartbeat])
+        let executors = topology.nodes(.executor)
+        replayOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: executors.map { ($0.id, $0.signingKey) }), types: [.replayRequest])
+        statusOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: executors.map { ($0.id, $0.signingKey) }), types: [.transferStatus, .heartbeat])
+        proposals = try runtime.bind(.router, endpoint: "proposals", receive: true)
+        plans = try runtime.bind(.pub, endpoint: "plans", receive: false)
+        replay = try runtime.bind(.router, endpoint: "replay", receive: true)
+        for watcher in watchers { try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: ["state/"]) }
+        for executor in executors { try runtime.connect(.sub, to: executor, endpoint: "status", subscribe: [Topic.status]) }
+        runtime.logger.info("journal opened", metadata: ["last_plan_seq": "\(lastSeq)", "last_approved": "\(approvedSeq)", "strategy": "\(strategy.name)"])
+    }
+
+    public func handle(_ inbound: SocketLoop.Inbound) async {
+        switch inbound.handle {
+        case proposals: onVerifierMessage(inbound)
+        case replay: onReplayRequest(inbound)
+        default: onFeed(inbound)
+        }
+    }
+
+    private func onFeed(_ inbound: SocketLoop.Inbound) {
+        guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
+        let topic = String(decoding: inbound.frames[0], as: UTF8.self)
+        if topic.hasPrefix("state/") {
+            guard let opened = runtime.open(inbound.frames[1], with: stateOpener, from: inbound.handle) else { return }
+            guard let wire = opened.decode(WireVenueState.self) else {
+                return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender)
+            }
+            guard watcherVenue[opened.sender] == wire.venue, wire.topologyID == runtime.topology.id else {
+                return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender)
+            }
+            let state = VenueState(wire: wire)
+            if let current = core.states[state.venue], current.seq == state.seq { return }  // heartbeat re-publish
+            latestEnvelope[state.venue] = opened.envelope
+            apply(core.on(.state(state, digest: opened.digest), now: runtime.clock.now()))
+        } else if topic == Topic.status {
+            guard let opened = runtime.open(inbound.frames[1], with: statusOpener, from: inbound.handle) else { return }
+            guard opened.type == .transferStatus, let status = opened.decode(WireTransferStatus.self) else { return }
+            if status.state == .failed {
+                runtime.logger.warning("transfer failed", metadata: ["id": "\(status.transferID)", "detail": "\(status.detail)"])
+                apply(core.on(.transferFailed(id: status.transferID), now: runtime.clock.now()))
+            }
+        } else {
+            runtime.drop(.badFraming, from: inbound.handle)
+        }
+    }
+
+    private func onVerifierMessage(_ inbound: SocketLoop.Inbound) {
+        guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
+        guard let opened = runtime.open(inbound.frames[1], with: voteOpener, from: inbound.handle) else { return }
+        // The ROUTER identity is the verifier's claimed id; the signature proves it.
+        guard String(decoding: inbound.frames[0], as: UTF8.self) == opened.sender else {
+            return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender)
+        }
+        let now = runtime.clock.now()
+        verifierSeen[opened.sender] = now
+        guard opened.type == .vote else { return }
+        guard let wire = opened.decode(WireVote.self), let decision = VoteDecision(wire: wire.decision) else {
+            return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender)
+        }
+        let vote = Vote(verifier: opened.sender, planSeq: wire.planSeq, planDigest: Array(wire.planDigest), decision: decision, reason: wire.reason, signature: Array(wire.approval))
+        var valid = false
+        if decision == .approve, let pending = core.outstanding, let key = voteOpener.senders[opened.sender] {
+            valid = SignatureCheck.isValid(vote.signature, of: pending.digest, publicKey: key)
+        }
+        runtime.counters.increment("votes.\(decision.rawValue)")
+        apply(core.on(.vote(vote, validApproval: valid), now: now))
+    }
+
+    private func onReplayRequest(_ inbound: SocketLoop.Inbound) {
+        guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
+        guard let opened = runtime.open(inbound.frames[1], with: replayOpener, from: inbound.handle),
+              let request = opened.decode(WireReplayRequest.self)
+        else { return }
+        let identity = inbound.frames[0]
+        do {
+            let entries = try journal.approved(after: request.afterPlanSeq)
+            for entry in entries { runtime.loop.send([identity, entry.envelope], on: replay) }
+            runtime.counters.increment("replay.served", by: Int64(entries.count))
+            runtime.logger.info("replay", metadata: ["executor": "\(opened.sender)", "after": "\(request.afterPlanSeq)", "plans": "\(entries.count)"])
+        } catch {
+            runtime.logger.error("replay failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    public func tick() async {
+        apply(core.on(.tick, now: runtime.clock.now()))
+        heartbeatSeq += 1
+        var hb = WireHeartbeat()
+        hb.seq = heartbeatSeq
+        hb.atNs = runtime.clock.now()
+        hb.lastPlanSeq = lastApproved
+        hb.counters = runtime.counters.snapshot
+        if let envelope = runtime.seal(hb, type: .heartbeat) { runtime.send(envelope, topic: Topic.heartbeat, on: plans) }
+    }
+
+    private func apply(_ directives: [Coordinator.Directive]) {
+        for directive in directives {
+            switch directive {
+            case let .propose(plan): propose(plan)
+            case let .approve(plan, approvals): approve(plan, approvals)
+            case let .abandon(plan, reason):
+                let metric = reason.hasPrefix("quorum unreachable") ? "plans.unreachable" : "plans.rejected"
+                runtime.counters.increment(metric)
+                runtime.logger.warning("plan not approved", metadata: ["plan_seq": "\(plan.planSeq)", "reason": "\(reason)"])
+            case let .overdue(id, transfer):
+                runtime.counters.increment("transfers.overdue")
+                runtime.logger.warning("transfer overdue", metadata: ["id": "\(id)", "from": "\(transfer.from)", "to": "\(transfer.to)", "amount": "\(transfer.amount)"])
+            }
+        }
+    }
+
+    private func propose(_ plan: Plan) {
+        do {
+            try journal.reserve(planSeq: plan.planSeq)
+        } catch {
+            runtime.logger.critical("cannot journal plan sequence; not proposing", metadata: ["error": "\(error)"])
+            return
+        }
+        var proposal = WireProposal()
+        proposal.plan = plan.wire
+        proposal.basisStates = plan.basis.compactMap { latestEnvelope[$0.venue] }
+        guard let envelope = runtime.seal(proposal, type: .proposal) else { return }
+        for verifier in runtime.topology.verifiers {
+            runtime.send(envelope, to: Array(verifier.id.utf8), on: proposals)
+        }
+        runtime.counters.increment("plans.proposed")
+        runtime.logger.info("proposed", metadata: [
+            "plan_seq": "\(plan.planSeq)", "transfers": "\(plan.transfers.map { "\($0.from)->\($0.to):\($0.amount)" }.joined(separator: ","))",
+        ])
+    }
+
+    private func approve(_ plan: Plan, _ approvals: [ApprovalSignature]) {
+        var approved = WireApprovedPlan()
+        approved.plan = plan.wire
+        approved.approvals = approvals.map { a in
+            var w = Rebalancer_V1_Approval()
+            w.verifier = a.verifier
+            w.signature = Data(a.signature)
+            return w
+        }
+        approved.previousPlanSeq = lastApproved
+        guard let envelope = runtime.seal(approved, type: .approvedPlan) else { return }
+        do {
+            // Durable first: a plan is published only once the journal holds it.
+            try journal.append(planSeq: plan.planSeq, digest: WireDigest.plan(plan), envelope: envelope.bytes(), at: runtime.clock.now())
+        } catch {
+            runtime.logger.critical("cannot journal approved plan; not publishing", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
+            return
+        }
+        lastApproved = plan.planSeq
+        runtime.send(envelope, topic: Topic.plan, on: plans)
+        runtime.counters.increment("plans.approved")
+        runtime.logger.info("approved", metadata: ["plan_seq": "\(plan.planSeq)", "signers": "\(approvals.map(\.verifier).joined(separator: ","))"])
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import Logging
+import RebalancerCore
+import RebalancerWire
+import ZeroMQ
+
+/// An executor: takes approved plans from the live feed or the replay endpoint, re-checks the
+/// quorum of signatures itself over the digest it recomputes, records the plan durably, submits
+/// its transfers to the venues and publishes each transfer's status.
+public actor ExecutorRole: RoleHandler {
+    private let runtime: NodeRuntime
+    private let record: ExecutorRecord
+    private var core: Executor
+    private let plans: SocketLoop.Handle
+    private let replay: SocketLoop.Handle
+    private let orders: SocketLoop.Handle
+    private let status: SocketLoop.Handle
+    private let planOpener: EnvelopeOpener
+    private let receiptOpener: EnvelopeOpener
+    private let verifierKeys: [NodeID: [UInt8]]
+    private var triggerAt: [UInt64: Nanos] = [:]
+    private var heartbeatSeq: UInt64 = 0
+    private var lastCoordinatorHeartbeat: UInt64 = 0
+
+    /// Sets up the sockets and restores what this executor has executed.
+    public init(runtime: NodeRuntime, record: ExecutorRecord) throws {
+        let topology = runtime.topology
+        guard let coordinator = topology.coordinator, let market = topology.venuesNode else {
+            throw WatcherRole.WatcherError.misconfigured("executor needs a coordinator and a venues node")
+        }
+        self.runtime = runtime
+        self.record = record
+        core = Executor(topology: topology, executed: try record.executed())
+        verifierKeys = Dictionary(uniqueKeysWithValues: topology.verifiers.map { ($0.id, $0.signingKey) })
+        planOpener = EnvelopeOpener(senders: [coordinator.id: coordinator.signingKey], types: [.approvedPlan, .heartbeat])
+        receiptOpener = EnvelopeOpener(senders: [market.id: market.signingKey], types: [.orderReceipt])
+        status = try runtime.bind(.pub, endpoint: "status", receive: false)
+        plans = try runtime.connect(.sub, to: coordinator, endpoint: "plans", subscribe: [Topic.plan, Topic.heartbeat])
+        replay = try runtime.connect(.dealer, to: coordinator, endpoint: "replay", routingID: runtime.node.id)
+        orders = try runtime.connect(.dealer, to: market, endpoint: "orders", routingID: runtime.node.id)
+        // Ask for anything approved since the last plan executed before a restart.
+        Self.requestReplay(after: core.highestSeen, runtime: runtime, on: replay)
+        for id in try record.transfers(in: "accepted") {
+            runtime.logger.warning("transfer recorded but not confirmed submitted before restart; venue deduplicates by id", metadata: ["id": "\(id)"])
+        }
+    }
+
+    public func handle(_ inbound: SocketLoop.Inbound) async {
+        switch inbound.handle {
+        case plans:
+            guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
+            onPlanEnvelope(inbound.frames[1], from: inbound.handle)
+        case replay:
+            guard inbound.frames.count == 1 else { return runtime.drop(.badFraming, from: inbound.handle) }
+            onPlanEnvelope(inbound.frames[0], from: inbound.handle)
+        case orders:
+            guard inbound.frames.count == 1 else { return runtime.drop(.badFraming, from: inbound.handle) }
+            onReceipt(inbound.frames[0], from: inbound.handle)
+        default:
+            runtime.drop(.badFraming, from: inbound.handle)
+        }
+    }
+
+    private func onPlanEnvelope(_ bytes: [UInt8], from handle: SocketLoop.Handle) {
+        guard let opened = runtime.open(bytes, with: planOpener, from: handle) else { return }
+        if opened.type == .heartbeat {
+            if let hb = opened.decode(WireHeartbeat.self), hb.lastPlanSeq > core.highestSeen, hb.lastPlanSeq > lastCoordinatorHeartbeat {
+                // The coordinator approved something this executor never saw: a gap.
+                lastCoordinatorHeartbeat = hb.lastPlanSeq
+                requestReplay(after: core.highestSeen)
+            }
+            return
+        }
+        guard let approved = opened.decode(WireApprovedPlan.self), approved.hasPlan else {
+            return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
+        }
+        let plan = Plan(wire: approved.plan)
+        let digest = WireDigest.plan(plan)
+        var signers = Set<NodeID>()
+        for approval in approved.approvals {
+            guard let key = verifierKeys[approval.verifier] else {
+                runtime.counters.increment("signatures.unknown_signer")
+                continue
+            }
+            guard !signers.contains(approval.verifier) else {
+                runtime.counters.increment("signatures.duplicate")
+                continue
+            }
+            guard SignatureCheck.isValid(Array(approval.signature), of: digest, publicKey: key) else {
+                runtime.counters.increment("signatures.invalid")
+                continue
+            }
+            signers.insert(approval.verifier)
+        }
+        let now = runtime.clock.now()
+        triggerAt[plan.planSeq] = plan.triggerObservedAt
+        for directive in core.onApproved(plan, previousPlanSeq: approved.previousPlanSeq, validSigners: signers, now: now) {
+            switch directive {
+            case let .accepted(plan):
+                let ids = Plan.canonical(plan.transfers).indices.map { Transfer.id(planSeq: plan.planSeq, index: $0) }
+                do {
+                    guard try record.accept(planSeq: plan.planSeq, digest: digest, transferIDs: ids, at: now) else { continue }
+                } catch {
+                    runtime.logger.critical("cannot record plan; not executing", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
+                    return
+                }
+                runtime.counters.increment("plans.executed")
+                publish(planSeq: plan.planSeq, index: -1, id: "\(plan.planSeq)", state: .received, detail: "quorum verified: \(signers.sorted().joined(separator: ","))", trigger: plan.triggerObservedAt)
+                runtime.logger.info("plan accepted", metadata: ["plan_seq": "\(plan.planSeq)", "latency_ms": "\(Double(now - plan.triggerObservedAt) / 1e6)"])
+            case let .submit(id, transfer, planSeq):
+                var order = WireTransferOrder()
+                order.transferID = id
+                order.planSeq = planSeq
+                order.transfer.from = transfer.from
+                order.transfer.to = transfer.to
+                order.transfer.amount = transfer.amount
+                if let envelope = runtime.seal(order, type: .transferOrder) { runtime.send(envelope, on: orders) }
+            case let .refused(planSeq, reason):
+                runtime.counters.increment("plans.refused.\(reason.rawValue)")
+                if reason != .duplicate {
+                    runtime.logger.warning("plan refused", metadata: ["plan_seq": "\(planSeq)", "reason": "\(reason.rawValue)", "valid_signers": "\(signers.count)"])
+                }
+            case let .requestReplay(after):
+                requestReplay(after: after)
+            }
+        }
+    }
+
+    private func onReceipt(_ bytes: [UInt8], from handle: SocketLoop.Handle) {
+        guard let opened = runtime.open(bytes, with: receiptOpener, from: handle) else { return }
+        guard let receipt = opened.decode(WireOrderReceipt.self) else {
+            return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
+        }
+        let parts = receipt.transferID.split(separator: "/")
+        guard parts.count == 2, let planSeq = UInt64(parts[0]), let index = Int32(parts[1]) else {
+            return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
+        }
+        let name: String
+        switch receipt.state {
+        case .submitted: name = "submitted"
+        case .settled: name = "settled"
+        case .failed: name = "failed"
+        default: return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
+        }
+        try? record.update(transferID: receipt.transferID, state: name, at: runtime.clock.now())
+        runtime.counters.increment("transfers.\(name)")
+        publish(planSeq: planSeq, index: index, id: receipt.transferID, state: receipt.state, detail: receipt.detail, trigger: triggerAt[planSeq] ?? 0)
+        if receipt.state == .failed {
+            runtime.logger.warning("transfer failed", metadata: ["id": "\(receipt.transferID)", "detail": "\(receipt.detail)"])
+        }
+    }
+
+    private func publish(planSeq: UInt64, index: Int32, id: String, state: Rebalancer_V1_TransferState, detail: String, trigger: Nanos) {
+        var s = WireTransferStatus()
+        s.planSeq = planSeq
+        s.index = index
+        s.transferID = id
+        s.state = state
+        s.detail = detail
+        s.atNs = runtime.clock.now()
+        s.triggerObservedAtNs = trigger
+        if let envelope = runtime.seal(s, type: .transferStatus) { runtime.send(envelope, topic: Topic.status, on: status) }
+    }
+
+    private func requestReplay(after: UInt64) {
+        Self.requestReplay(after: after, runtime: runtime, on: replay)
+    }
+
+    private static func requestReplay(after: UInt64, runtime: NodeRuntime, on replay: SocketLoop.Handle) {
+        var request = WireReplayRequest()
+        request.afterPlanSeq = after
+        if let envelope = runtime.seal(request, type: .replayRequest) { runtime.send(envelope, on: replay) }
+        runtime.counters.increment("replay.requested")
+    }
+
+    public func tick() async {
+        heartbeatSeq += 1
+        var hb = WireHeartbeat()
+        hb.seq = heartbeatSeq
+        hb.atNs = runtime.clock.now()
+        hb.lastPlanSeq = core.highestSeen
+        hb.counters = runtime.counters.snapshot
+        if let envelope = runtime.seal(hb, type: .heartbeat) { runtime.send(envelope, topic: Topic.heartbeat, on: status) }
+    }
+}

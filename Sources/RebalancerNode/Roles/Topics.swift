@@ -1,0 +1,13 @@
+/// PUB/SUB topic prefixes: the first frame of every published message.
+public enum Topic {
+    /// Market ticks of one venue, from `rebalancer venues`: `tick/<venue>`.
+    public static func tick(_ venue: String) -> String { "tick/\(venue)" }
+    /// Signed venue states from a watcher: `state/<venue>`.
+    public static func state(_ venue: String) -> String { "state/\(venue)" }
+    /// Approved plans from the coordinator.
+    public static let plan = "plan"
+    /// Heartbeats with counters, on every feed.
+    public static let heartbeat = "hb"
+    /// Transfer status from an executor.
+    public static let status = "status"
+}

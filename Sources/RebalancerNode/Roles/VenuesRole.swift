@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import RebalancerCore
+import RebalancerWire
+import ZeroMQ
+
+/// The simulated outside world: every venue's balances and positions, a moving price, fees,
+/// liquidations, and transfers settled after their route's latency. Watchers read its feed as
+/// they would read an exchange API; executors submit transfers to it as they would send
+/// transactions, and get a receipt when each is accepted and when it settles.
+public actor VenuesRole: RoleHandler {
+    private let runtime: NodeRuntime
+    private var market: Market
+    private let feed: SocketLoop.Handle
+    private let orders: SocketLoop.Handle
+    private let orderOpener: EnvelopeOpener
+    private var submitter: [String: [UInt8]] = [:]
+    private var liquidationsSeen = 0
+
+    /// Sets up the market and its sockets; `prices` replays a recorded path instead of the seeded walk.
+    public init(runtime: NodeRuntime, prices: [Double]? = nil) throws {
+        self.runtime = runtime
+        let topology = runtime.topology
+        let market = Market(spec: topology.market, routes: topology.routes, prices: prices.map { PricePath.replay($0) })
+        self.market = market
+        feed = try runtime.bind(.pub, endpoint: "feed", receive: false)
+        orders = try runtime.bind(.router, endpoint: "orders", receive: true)
+        let executors = topology.nodes(.executor)
+        orderOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: executors.map { ($0.id, $0.signingKey) }), types: [.transferOrder])
+        runtime.logger.info("market open", metadata: [
+            "venues": "\(market.venues.count)", "price": "\(market.price)", "capital": "\(market.initialCapital)",
+        ])
+    }
+
+    public func handle(_ inbound: SocketLoop.Inbound) async {
+        guard inbound.handle == orders, inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
+        let identity = inbound.frames[0]
+        guard let opened = runtime.open(inbound.frames[1], with: orderOpener, from: inbound.handle) else { return }
+        guard let order = opened.decode(WireTransferOrder.self), order.hasTransfer else {
+            return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender)
+        }
+        let now = runtime.clock.now()
+        let result = market.submit(transferID: order.transferID, from: order.transfer.from, to: order.transfer.to, amount: order.transfer.amount, now: now)
+        var receipt = WireOrderReceipt()
+        receipt.transferID = order.transferID
+        receipt.atNs = now
+        switch result {
+        case let .success(due):
+            submitter[order.transferID] = identity
+            receipt.state = .submitted
+            receipt.detail = "settles in \((due - now) / Nanos.perMillisecond) ms"
+            runtime.counters.increment("transfers.accepted")
+        case let .failure(rejection):
+            receipt.state = .failed
+            receipt.detail = rejection.code
+            runtime.counters.increment("transfers.refused.\(rejection.code)")
+            runtime.logger.warning("transfer refused", metadata: ["id": "\(order.transferID)", "reason": "\(rejection)"])
+        }
+        reply(receipt, to: identity)
+    }
+
+    public func tick() async {
+        let now = runtime.clock.now()
+        for event in market.tick(now: now) {
+            switch event {
+            case let .settled(id, from, to, credited):
+                runtime.counters.increment("transfers.settled")
+                guard let identity = submitter.removeValue(forKey: id) else { continue }
+                var receipt = WireOrderReceipt()
+                receipt.transferID = id
+                receipt.state = .settled
+                receipt.detail = "\(from)->\(to)"
+                receipt.credited = credited
+                receipt.atNs = now
+                reply(receipt, to: identity)
+            case let .liquidated(venue, penalty):
+                runtime.counters.increment("liquidations")
+                runtime.logger.warning("liquidated", metadata: ["venue": "\(venue)", "penalty": "\(penalty)", "price": "\(market.price)"])
+            case let .regimeChanged(regime):
+                runtime.logger.info("volatility regime", metadata: ["regime": "\(regime.rawValue)"])
+            }
+        }
+        for venue in market.venues {
+            guard let state = market.state(of: venue, seq: market.ticks, observedAt: now) else { continue }
+            var tick = WireMarketTick()
+            tick.state = state.wire
+            tick.price = market.price
+            tick.liquidations = UInt64(market.liquidations)
+            tick.feesPaid = market.feesPaid
+            tick.penaltiesCharged = market.penaltiesCharged
+            tick.transfersSettled = UInt64(market.transfersSettled)
+            tick.capitalInSystem = market.capitalInSystem
+            tick.initialCapital = market.initialCapital
+            if let envelope = runtime.seal(tick, type: .marketTick) {
+                runtime.send(envelope, topic: Topic.tick(venue), on: feed)
+            }
+        }
+    }
+
+    private func reply(_ receipt: WireOrderReceipt, to identity: [UInt8]) {
+        guard let envelope = runtime.seal(receipt, type: .orderReceipt) else { return }
+        runtime.send(envelope, to: identity, on: orders)
+    }
+
+    /// The market's final figures, for logs on shutdown.
+    public func stopping() async {
+        runtime.logger.info("market closed", metadata: [
+            "liquidations": "\(market.liquidations)", "fees_paid": "\(market.feesPaid)",
+            "penalties": "\(market.penaltiesCharged)", "settled": "\(market.transfersSettled)",
+            "capital": "\(market.capitalInSystem)", "initial": "\(market.initialCapital)",
+        ])
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+import RebalancerCore
+import RebalancerWire
+import ZeroMQ
+
+/// A verifier: watches every venue itself, judges each proposal against its own view and the
+/// rules, durably records what it signs before answering, and answers approve (a signature over
+/// the plan digest), reject or abstain, with the rule's reason code.
+public actor VerifierRole: RoleHandler {
+    private let runtime: NodeRuntime
+    private let ledger: VerifierLedger
+    private var state: Verifier.State
+    private let coordinator: SocketLoop.Handle
+    private let stateOpener: EnvelopeOpener
+    private let proposalOpener: EnvelopeOpener
+    private let watcherVenue: [NodeID: VenueID]
+    private var heartbeatSeq: UInt64 = 0
+
+    /// Sets up the sockets and restores what this verifier signed before.
+    public init(runtime: NodeRuntime, ledger: VerifierLedger) throws {
+        let topology = runtime.topology
+        guard let coordinatorNode = topology.coordinator else { throw WatcherRole.WatcherError.misconfigured("no coordinator") }
+        self.runtime = runtime
+        self.ledger = ledger
+        let window = runtime.clock.now() - topology.limits.windowSeconds * Nanos.perSecond
+        state = Verifier.State(topology: topology, lastSigned: try ledger.lastSigned(), signedOutflows: try ledger.outflows(since: window))
+        let watchers = topology.nodes(.watcher)
+        watcherVenue = Dictionary(uniqueKeysWithValues: watchers.compactMap { w in w.venue.map { (w.id, $0) } })
+        stateOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: watchers.map { ($0.id, $0.signingKey) }), types: [.venueState])
+        proposalOpener = EnvelopeOpener(senders: [coordinatorNode.id: coordinatorNode.signingKey], types: [.proposal])
+        for watcher in watchers {
+            try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: ["state/"])
+        }
+        coordinator = try runtime.connect(.dealer, to: coordinatorNode, endpoint: "proposals", routingID: runtime.node.id)
+        if let last = state.lastSigned { runtime.logger.info("restored ledger", metadata: ["last_signed": "\(last.seq)"]) }
+    }
+
+    public func handle(_ inbound: SocketLoop.Inbound) async {
+        if inbound.handle == coordinator {
+            guard inbound.frames.count == 1 else { return runtime.drop(.badFraming, from: inbound.handle) }
+            onProposal(inbound.frames[0], from: inbound.handle)
+        } else {
+            guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
+            guard let opened = runtime.open(inbound.frames[1], with: stateOpener, from: inbound.handle) else { return }
+            guard let wire = opened.decode(WireVenueState.self) else {
+                return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender)
+            }
+            guard watcherVenue[opened.sender] == wire.venue, wire.topologyID == runtime.topology.id else {
+                return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender)
+            }
+            state.observe(VenueState(wire: wire), now: runtime.clock.now())
+        }
+    }
+
+    private func onProposal(_ bytes: [UInt8], from handle: SocketLoop.Handle) {
+        guard let opened = runtime.open(bytes, with: proposalOpener, from: handle) else { return }
+        guard let proposal = opened.decode(WireProposal.self), proposal.hasPlan else {
+            return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
+        }
+        let plan = Plan(wire: proposal.plan)
+        let digest = WireDigest.plan(plan)
+        var basis: [VenueID: Verifier.BasisState] = [:]
+        for envelope in proposal.basisStates {
+            guard let wire = try? WireVenueState(serializedBytes: envelope.payload) else { continue }
+            let signed = envelope.type == .venueState
+                && watcherVenue[envelope.sender] == wire.venue
+                && stateOpener.senders[envelope.sender].map { envelope.isSigned(by: $0) } == true
+                && wire.topologyID == runtime.topology.id
+            basis[wire.venue] = Verifier.BasisState(state: VenueState(wire: wire), digest: envelope.digest, signedByWatcher: signed)
+        }
+        let now = runtime.clock.now()
+        var verdict = state.judge(plan, digest: digest, basis: basis, now: now)
+        if verdict.decision == .approve {
+            do {
+                try ledger.record(planSeq: plan.planSeq, digest: digest, transfers: plan.transfers, at: now)
+            } catch {
+                verdict = .reject(.seqNotIncreasing, "\(error)")
+            }
+        }
+        var vote = WireVote()
+        vote.planSeq = plan.planSeq
+        vote.planDigest = Data(digest)
+        vote.decision = verdict.decision.wire
+        vote.reason = verdict.rule?.rawValue ?? ""
+        if verdict.decision == .approve { vote.approval = Data(runtime.signer.sign(digest)) }
+        runtime.counters.increment("votes.\(verdict.decision.rawValue)")
+        if let rule = verdict.rule { runtime.counters.increment("rule.\(rule.rawValue)") }
+        runtime.logger.info("vote", metadata: [
+            "plan_seq": "\(plan.planSeq)", "decision": "\(verdict.decision.rawValue)",
+            "rule": "\(verdict.rule?.rawValue ?? "-")", "detail": "\(verdict.detail)",
+        ])
+        guard let envelope = runtime.seal(vote, type: .vote) else { return }
+        runtime.send(envelope, on: coordinator)
+    }
+
+    public func tick() async {
+        heartbeatSeq += 1
+        var hb = WireHeartbeat()
+        hb.seq = heartbeatSeq
+        hb.atNs = runtime.clock.now()
+        hb.lastPlanSeq = state.lastSigned?.seq ?? 0
+        hb.counters = runtime.counters.snapshot
+        if let envelope = runtime.seal(hb, type: .heartbeat) { runtime.send(envelope, on: coordinator) }
+    }
+}

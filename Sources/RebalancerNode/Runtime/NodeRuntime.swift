@@ -1,0 +1,160 @@
+import Foundation
+import Logging
+import RebalancerCore
+import RebalancerWire
+import SwiftProtobuf
+import ZeroMQ
+
+/// Everything one process needs to talk: its identity and keys, the topology, one ZeroMQ context
+/// with a ZAP handler that admits only the topology's CURVE keys, and the socket loop that owns
+/// every socket. Every socket runs CURVE; every receiving socket has a maximum message size.
+public final class NodeRuntime: @unchecked Sendable {
+    /// Largest frame any socket accepts; larger messages are dropped by libzmq before they reach us.
+    public static let maxMessageSize: Int64 = 1 << 20
+    /// Send and receive high-water marks: queues are bounded everywhere.
+    public static let highWaterMark: Int32 = 10_000
+
+    /// The deployment.
+    public let topology: Topology
+    /// This process's node.
+    public let node: Topology.Node
+    /// This node's signing key.
+    public let signer: SigningKey
+    /// Where the node logs.
+    public let logger: Logger
+    /// The node's metrics.
+    public let counters = Counters()
+    /// The node's clock.
+    public let clock: any NodeClock
+    /// The socket loop: the one thread that touches sockets.
+    public let loop: SocketLoop
+
+    private let curve: (publicKey: [UInt8], secretKey: [UInt8])
+    private let context: Context
+    private let zap: ZAPHandler
+    // Written only while sockets are set up, before start(); read-only afterwards.
+    private var names: [SocketLoop.Handle: String] = [:]
+
+    /// Sets up the context and the ZAP allow-list for `node`, with keys loaded by the caller.
+    public init(topology: Topology, node: Topology.Node, signer: SigningKey, curvePublic: [UInt8], curveSecret: [UInt8], logger: Logger, clock: any NodeClock = WallClock()) throws {
+        self.topology = topology
+        self.node = node
+        self.signer = signer
+        self.logger = logger
+        self.clock = clock
+        self.curve = (curvePublic, curveSecret)
+        context = try Context()
+        let counters = self.counters
+        let log = logger
+        zap = try ZAPHandler(context: context, allowedKeys: Set(topology.nodes.map(\.curveKey))) { decision in
+            if decision.allowed {
+                counters.increment("zap.accepted")
+            } else {
+                counters.increment("zap.refused")
+                log.warning("refused connection", metadata: [
+                    "peer": "\(decision.address)", "mechanism": "\(decision.mechanism)",
+                    "key": "\(Z85.encode(decision.publicKey))",
+                ])
+            }
+        }
+        loop = SocketLoop(context: context, name: node.id)
+    }
+
+    /// Binds a CURVE server socket on this node's endpoint `name`.
+    @discardableResult
+    public func bind(_ type: SocketType, endpoint name: String, receive: Bool) throws -> SocketLoop.Handle {
+        guard let endpoint = node.endpoints[name] else { throw RuntimeError.missingEndpoint(node: node.id, name: name) }
+        let socket = try Socket(context, type)
+        try configure(socket)
+        try socket.makeCurveServer(secretKey: curve.secretKey, domain: topology.id)
+        try socket.bind(endpoint)
+        let handle = loop.register(socket, receive: receive)
+        names[handle] = "\(name)@\(endpoint)"
+        return handle
+    }
+
+    /// Connects a CURVE client socket to `peer`'s endpoint `name`, which must present the peer's key.
+    @discardableResult
+    public func connect(_ type: SocketType, to peer: Topology.Node, endpoint name: String, subscribe: [String] = [], routingID: String? = nil) throws -> SocketLoop.Handle {
+        guard let endpoint = peer.endpoints[name] else { throw RuntimeError.missingEndpoint(node: peer.id, name: name) }
+        let socket = try Socket(context, type)
+        try configure(socket)
+        if let routingID { try socket.setRoutingID(Array(routingID.utf8)) }
+        try socket.makeCurveClient(serverPublicKey: peer.curveKey, publicKey: curve.publicKey, secretKey: curve.secretKey)
+        try socket.connect(endpoint)
+        for prefix in subscribe { try socket.subscribe(prefix) }
+        let handle = loop.register(socket, receive: type != .pub && type != .push)
+        names[handle] = "\(peer.id).\(name)"
+        return handle
+    }
+
+    private func configure(_ socket: Socket) throws {
+        try socket.setMaxMessageSize(Self.maxMessageSize)
+        try socket.setSendHighWaterMark(Self.highWaterMark)
+        try socket.setReceiveHighWaterMark(Self.highWaterMark)
+        try socket.setLinger(500)
+        try socket.setHeartbeat(interval: 1000, ttl: 3000, timeout: 3000)
+        if socket.type == .router { try socket.setRouterMandatory(true) }
+    }
+
+    /// Starts the socket loop; inbound messages arrive on the stream.
+    public func start() -> AsyncStream<SocketLoop.Inbound> { loop.start() }
+
+    /// The name of a socket, for logs.
+    public func name(of handle: SocketLoop.Handle) -> String { names[handle] ?? "socket-\(handle.rawValue)" }
+
+    /// Seals a message with this node's key.
+    public func seal(_ message: some SwiftProtobuf.Message, type: MessageType) -> Envelope? {
+        try? Envelope.seal(message, type: type, sender: node.id, key: signer)
+    }
+
+    /// Sends an envelope, with a topic frame first when publishing.
+    public func send(_ envelope: Envelope, topic: String? = nil, to identity: [UInt8]? = nil, on handle: SocketLoop.Handle) {
+        var frames: [[UInt8]] = []
+        if let identity { frames.append(identity) }
+        if let topic { frames.append(Array(topic.utf8)) }
+        frames.append(envelope.bytes())
+        loop.send(frames, on: handle)
+    }
+
+    /// Opens an envelope frame; a drop is counted by reason and logged by sender, never more.
+    public func open(_ bytes: [UInt8], with opener: EnvelopeOpener, from handle: SocketLoop.Handle) -> OpenedEnvelope? {
+        switch opener.open(bytes) {
+        case let .success(opened):
+            counters.increment("rx.\(opened.type)")
+            return opened
+        case let .failure(reason):
+            drop(reason, from: handle, sender: (try? Envelope(serializedBytes: bytes))?.sender)
+            return nil
+        }
+    }
+
+    /// Counts and logs a dropped message.
+    public func drop(_ reason: DropReason, from handle: SocketLoop.Handle, sender: String? = nil) {
+        counters.increment("dropped")
+        counters.increment("dropped.\(reason.rawValue)")
+        logger.warning("dropped message", metadata: [
+            "reason": "\(reason.rawValue)", "socket": "\(name(of: handle))", "sender": "\(sender ?? "?")",
+        ])
+    }
+
+    /// Sends what is queued, closes every socket with a linger, stops the ZAP handler and the context.
+    public func shutdown() {
+        loop.stop(linger: 500)
+        zap.stop()
+        context.terminate()
+    }
+
+    /// Setup failures.
+    public enum RuntimeError: Error, CustomStringConvertible {
+        /// The topology gives the node no such endpoint.
+        case missingEndpoint(node: String, name: String)
+
+        /// A readable description.
+        public var description: String {
+            switch self {
+            case let .missingEndpoint(node, name): "node \(node) has no endpoint '\(name)' in the topology"
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Logging
+import ServiceLifecycle
+import ZeroMQ
+
+/// The logic of one role inside its process: it handles inbound messages and periodic ticks,
+/// one at a time (an actor), and learns when the process is about to stop.
+public protocol RoleHandler: Actor {
+    /// Handles one inbound multipart message.
+    func handle(_ inbound: SocketLoop.Inbound) async
+    /// Handles a periodic tick.
+    func tick() async
+    /// Called once before the sockets close.
+    func stopping() async
+}
+
+extension RoleHandler {
+    /// Nothing to do by default.
+    public func stopping() async {}
+}
+
+/// Runs a role as a `Service`: the socket loop's inbound stream and a ticker feed the handler
+/// until graceful shutdown (SIGTERM, SIGINT), then the sockets close with a linger so the last
+/// messages leave.
+public struct RoleService<Handler: RoleHandler>: Service {
+    /// The process's runtime.
+    public let runtime: NodeRuntime
+    /// The role's logic.
+    public let handler: Handler
+    /// How often `tick()` runs.
+    public let tickInterval: Duration
+
+    /// Creates the service.
+    public init(runtime: NodeRuntime, handler: Handler, tickInterval: Duration) {
+        self.runtime = runtime
+        self.handler = handler
+        self.tickInterval = tickInterval
+    }
+
+    /// Runs until graceful shutdown or cancellation.
+    public func run() async throws {
+        let inbound = runtime.start()
+        let handler = handler
+        let interval = tickInterval
+        runtime.logger.info("started", metadata: ["role": "\(runtime.node.role.rawValue)", "node": "\(runtime.node.id)"])
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await message in inbound { await handler.handle(message) }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        if Task.isCancelled { break }
+                        await handler.tick()
+                    }
+                }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+        await handler.stopping()
+        runtime.shutdown()
+        runtime.logger.info("stopped", metadata: ["counters": "\(runtime.counters.snapshot.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"])
+    }
+}

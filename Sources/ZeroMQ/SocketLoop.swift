@@ -1,0 +1,234 @@
+import CZeroMQ
+import Foundation
+
+/// One thread owns every socket of a process and runs zmq_poll with a timeout. Swift tasks reach it without blocking the cooperative pool: send() is thread-safe and never blocks (it enqueues the frames under a lock and wakes the loop through an inproc PAIR socket pair); inbound messages leave through an AsyncStream.
+///
+/// `@unchecked Sendable`: the registered sockets are touched only by the registering thread
+/// before `start` and by the loop thread after it (Thread.start is the hand-off barrier); the
+/// outbox, counters, state and the wake socket (used by any thread, one at a time) are guarded by `lock`.
+public final class SocketLoop: @unchecked Sendable {
+    /// Identifies a socket registered with the loop.
+    public struct Handle: Hashable, Sendable {
+        /// The registration index.
+        public let rawValue: Int
+    }
+
+    /// A message received on one of the loop's sockets.
+    public struct Inbound: Sendable {
+        /// The socket it arrived on.
+        public let handle: Handle
+        /// Its frames (a ROUTER's first frame is the peer's routing id).
+        public let frames: [[UInt8]]
+    }
+
+    private enum State { case idle, running, stopping, stopped }
+
+    private struct Entry {
+        let socket: Socket
+        let receive: Bool
+    }
+
+    /// How long one zmq_poll waits, so the loop notices `stop` promptly even without a wake.
+    static let pollIntervalMs = 50
+
+    private let context: Context
+    private let name: String
+    private let inboundCapacity: Int
+    private let lock = NSLock()
+    private let finished = DispatchSemaphore(value: 0)
+    private var entries: [Entry] = []
+    private var outbox: [(Handle, [[UInt8]])] = []
+    private var state = State.idle
+    private var linger: Int32 = 500
+    private var wakeSender: Socket?
+    private var wakePending = false
+    private var dropped = 0
+    private var failed = 0
+
+    /// Creates a loop (no thread yet) for sockets of `context`; `name` names the thread.
+    public init(context: Context, name: String, inboundCapacity: Int = 10_000) {
+        self.context = context
+        self.name = name
+        self.inboundCapacity = max(1, inboundCapacity)
+    }
+
+    /// Hands a socket to the loop; only before start(). `receive: false` for send-only sockets (PUB, PUSH).
+    @discardableResult
+    public func register(_ socket: Socket, receive: Bool) -> Handle {
+        lock.withLock {
+            precondition(state == .idle, "SocketLoop.register after start()")
+            entries.append(Entry(socket: socket, receive: receive))
+            return Handle(rawValue: entries.count - 1)
+        }
+    }
+
+    /// Starts the thread; the stream finishes after stop(). When the consumer is slower than the producers and the buffer is full, the loop keeps the newest messages and counts the drops (droppedInbound).
+    ///
+    /// A second call returns a stream that is already finished.
+    public func start() -> AsyncStream<Inbound> {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: Inbound.self, bufferingPolicy: .bufferingNewest(inboundCapacity)
+        )
+        let canStart = lock.withLock { () -> Bool in
+            guard state == .idle else { return false }
+            state = .running
+            return true
+        }
+        guard canStart else {
+            continuation.finish()
+            return stream
+        }
+        // The wake pair only shortens latency; if it cannot be built the poll timeout still
+        // bounds how long a queued send waits.
+        let endpoint = "inproc://zeromq.socketloop.\(name).\(UUID().uuidString)"
+        var wakeReceiver: Socket?
+        if let receiver = try? Socket(context, .pair), (try? receiver.bind(endpoint)) != nil,
+           let sender = try? Socket(context, .pair), (try? sender.connect(endpoint)) != nil {
+            wakeReceiver = receiver
+            lock.withLock { wakeSender = sender }
+        }
+        let box = LoopThreadState(wakeReceiver: wakeReceiver, continuation: continuation)
+        let thread = Thread { [self] in run(box) }
+        thread.name = "zmq-loop-\(name)"
+        thread.start()
+        return stream
+    }
+
+    /// Thread-safe, never blocks: queues the frames for the loop thread to send (dontWait; a send that would block is counted in failedSends and dropped, it never stalls the loop).
+    ///
+    /// Frames queued after `stop` are dropped and counted in failedSends.
+    public func send(_ frames: [[UInt8]], on handle: Handle) {
+        lock.withLock {
+            guard state == .idle || state == .running else {
+                failed += 1
+                return
+            }
+            outbox.append((handle, frames))
+            wakeLocked()
+        }
+    }
+
+    /// Sends what is queued, closes every socket with `linger` ms, joins the thread, finishes the stream. Idempotent.
+    ///
+    /// Blocks the caller for at most about one poll interval plus the sends. Do not call it from
+    /// the stream's consumer while that consumer must keep draining for the loop to finish (it does not).
+    public func stop(linger: Int32 = 500) {
+        let previous = lock.withLock { () -> State in
+            let previous = state
+            if previous == .idle || previous == .running {
+                state = .stopping
+                self.linger = linger
+                wakeLocked()
+            }
+            return previous
+        }
+        switch previous {
+        case .idle:
+            // Never started: nothing to send from, just close the sockets.
+            for entry in lock.withLock({ entries }) { entry.socket.close(linger: linger) }
+            lock.withLock {
+                entries = []
+                state = .stopped
+            }
+            finished.signal()
+        case .running, .stopping, .stopped:
+            finished.wait()
+            finished.signal()
+        }
+    }
+
+    /// Inbound messages discarded because the stream's buffer was full.
+    public var droppedInbound: Int { lock.withLock { dropped } }
+
+    /// Queued sends that failed: would block (HWM), unknown ROUTER peer (EHOSTUNREACH), bad handle, or after stop.
+    public var failedSends: Int { lock.withLock { failed } }
+
+    /// Pokes the loop out of zmq_poll; coalesced until the loop drains the outbox. Call under `lock`.
+    private func wakeLocked() {
+        guard !wakePending, let wakeSender else { return }
+        wakePending = true
+        _ = try? wakeSender.send([[]], dontWait: true)
+    }
+
+    // MARK: - Loop thread
+
+    /// What only the loop thread touches.
+    private final class LoopThreadState: @unchecked Sendable {
+        // @unchecked Sendable: created by start() and from then on used only by the loop thread.
+        let wakeReceiver: Socket?
+        let continuation: AsyncStream<Inbound>.Continuation
+        init(wakeReceiver: Socket?, continuation: AsyncStream<Inbound>.Continuation) {
+            self.wakeReceiver = wakeReceiver
+            self.continuation = continuation
+        }
+    }
+
+    private func run(_ box: LoopThreadState) {
+        let entries = lock.withLock { self.entries }
+        var poller = Poller()
+        var polled: [(index: Int, handle: Handle?)] = []
+        for (offset, entry) in entries.enumerated() where entry.receive {
+            polled.append((poller.add(entry.socket), Handle(rawValue: offset)))
+        }
+        if let wakeReceiver = box.wakeReceiver { polled.append((poller.add(wakeReceiver), nil)) }
+
+        while true {
+            let stopping = lock.withLock { state == .stopping }
+            flushOutbox(entries)
+            if stopping { break }
+            let ready: [Int]
+            do {
+                ready = try poller.poll(timeoutMs: Self.pollIntervalMs)
+            } catch {
+                break  // ETERM: the context is going away.
+            }
+            for index in ready {
+                let target = polled[index]
+                if target.handle == nil {
+                    while (try? box.wakeReceiver?.receive(dontWait: true)) ?? nil != nil {}
+                    continue
+                }
+                let socket = entries[target.handle!.rawValue].socket
+                // Drain fully: zmq_poll reports edge-like readiness for ZeroMQ sockets.
+                while let frames = try? socket.receive(dontWait: true) {
+                    if case .dropped = box.continuation.yield(Inbound(handle: target.handle!, frames: frames)) {
+                        lock.withLock { dropped += 1 }
+                    }
+                }
+            }
+        }
+
+        let linger = lock.withLock { () -> Int32 in
+            wakeSender?.close(linger: 0)
+            wakeSender = nil
+            state = .stopped
+            self.entries = []
+            return self.linger
+        }
+        box.wakeReceiver?.close(linger: 0)
+        for entry in entries { entry.socket.close(linger: linger) }
+        box.continuation.finish()
+        finished.signal()
+    }
+
+    /// Sends everything queued so far; failures are counted, never thrown.
+    private func flushOutbox(_ entries: [Entry]) {
+        let batch = lock.withLock { () -> [(Handle, [[UInt8]])] in
+            defer {
+                outbox = []
+                wakePending = false
+            }
+            return outbox
+        }
+        var failures = 0
+        for (handle, frames) in batch {
+            guard entries.indices.contains(handle.rawValue),
+                  (try? entries[handle.rawValue].socket.send(frames, dontWait: true)) == true
+            else {
+                failures += 1
+                continue
+            }
+        }
+        if failures > 0 { lock.withLock { failed += failures } }
+    }
+}

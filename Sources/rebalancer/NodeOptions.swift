@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RebalancerCore
+import RebalancerNode
+import ServiceLifecycle
+
+/// Options every role takes.
+struct NodeOptions: ParsableArguments {
+    @Option(name: .long, help: "The topology file.")
+    var topology: String = "topology/local.yaml"
+
+    @Option(name: .long, help: "Where this node keeps its database (default: .rebalancer/<topology>/<node>).")
+    var dataDir: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    /// Loads the topology, this node's keys, and sets up logging and the runtime.
+    func bootstrap(nodeID: String, role: Topology.Role, adjust: (inout Topology) -> Void = { _ in }) throws -> NodeRuntime {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: nodeID)
+        var topology = try TopologyFile.load(path: self.topology)
+        adjust(&topology)
+        guard let node = topology.node(nodeID) else {
+            throw ValidationError("node '\(nodeID)' is not in \(self.topology)")
+        }
+        guard node.role == role else {
+            throw ValidationError("node '\(nodeID)' is a \(node.role.rawValue), not a \(role.rawValue)")
+        }
+        let keys = try KeyStore.load(node: nodeID, dir: TopologyFile.keysDirectory(of: topology, baseDirectory: TopologyFile.directory(of: self.topology)))
+        return try NodeRuntime(
+            topology: topology, node: node, signer: try keys.signer(),
+            curvePublic: keys.curvePublic, curveSecret: keys.curveSecret, logger: logger
+        )
+    }
+
+    /// This node's data directory.
+    func dataDirectory(topologyID: String, nodeID: String) -> String {
+        dataDir ?? ".rebalancer/\(topologyID)/\(nodeID)"
+    }
+}
+
+/// Runs one role until SIGTERM or SIGINT.
+func runRole(_ service: some Service, logger: Logger) async throws {
+    let group = ServiceGroup(
+        configuration: .init(services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    )
+    try await group.run()
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import RebalancerCore
+import RebalancerNode
+
+/// `rebalancer venues`: the simulated market.
+struct VenuesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "venues", abstract: "Run the simulated venues (the market the demo and tests use).")
+
+    @OptionGroup var options: NodeOptions
+
+    @Option(name: .long, help: "Node id of the venues process.")
+    var id: String = "venues"
+
+    @Option(name: .long, help: "Replay a recorded price path: a CSV file with columns time,close.")
+    var prices: String?
+
+    @Option(name: .long, help: "Seed of the price path (overrides the topology's).")
+    var seed: UInt64?
+
+    func run() async throws {
+        var closes: [Double]?
+        if let prices {
+            let text = try String(contentsOfFile: prices, encoding: .utf8)
+            do { closes = try PricePath.parseCSV(text) } catch { throw ValidationError("\(prices): \(error)") }
+        }
+        let runtime = try options.bootstrap(nodeID: id, role: .venues) { topology in
+            if let seed { topology.market.seed = seed }
+        }
+        let role = try VenuesRole(runtime: runtime, prices: closes)
+        try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: .milliseconds(runtime.topology.market.tickMs)), logger: runtime.logger)
+    }
+}
+
+/// `rebalancer watcher`: one venue's watcher.
+struct WatcherCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "watcher", abstract: "Watch one venue and publish its signed state.")
+
+    @OptionGroup var options: NodeOptions
+
+    @Option(name: .long, help: "The venue to watch; the watcher's node id is looked up in the topology.")
+    var venue: String
+
+    func run() async throws {
+        let topology = try TopologyFile.load(path: options.topology)
+        guard let node = topology.watcher(of: venue) else {
+            throw ValidationError("no watcher for venue '\(venue)' in \(options.topology)")
+        }
+        let runtime = try options.bootstrap(nodeID: node.id, role: .watcher)
+        let role = try WatcherRole(runtime: runtime)
+        try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: .milliseconds(topology.timing.heartbeatMs)), logger: runtime.logger)
+    }
+}
+
+/// `rebalancer coordinator`.
+struct CoordinatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "coordinator", abstract: "Plan transfers, gather a verifier quorum, journal and publish approved plans.")
+
+    @OptionGroup var options: NodeOptions
+
+    @Option(name: .long, help: "Node id (default: the topology's coordinator).")
+    var id: String?
+
+    @Option(name: .long, help: "Planning strategy: \(StrategyName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var strategy: String = StrategyName.threshold.rawValue
+
+    func validate() throws {
+        guard StrategyName(rawValue: strategy) != nil else {
+            throw ValidationError("--strategy must be one of \(StrategyName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        let topology = try TopologyFile.load(path: options.topology)
+        guard let node = id.flatMap(topology.node) ?? topology.coordinator else { throw ValidationError("no coordinator in \(options.topology)") }
+        let runtime = try options.bootstrap(nodeID: node.id, role: .coordinator)
+        let journal = try CoordinatorJournal(path: options.dataDirectory(topologyID: topology.id, nodeID: node.id) + "/journal.sqlite")
+        let role = try CoordinatorRole(runtime: runtime, journal: journal, strategy: StrategyName(rawValue: strategy)!.make())
+        try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: .milliseconds(max(50, topology.timing.heartbeatMs / 5))), logger: runtime.logger)
+    }
+}
+
+/// `rebalancer verifier`.
+struct VerifierCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "verifier", abstract: "Check each proposal against your own view and the rules; sign or refuse.")
+
+    @OptionGroup var options: NodeOptions
+
+    @Option(name: .long, help: "The verifier's node id.")
+    var id: String
+
+    func run() async throws {
+        let runtime = try options.bootstrap(nodeID: id, role: .verifier)
+        let ledger = try VerifierLedger(path: options.dataDirectory(topologyID: runtime.topology.id, nodeID: id) + "/ledger.sqlite")
+        let role = try VerifierRole(runtime: runtime, ledger: ledger)
+        try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: .milliseconds(runtime.topology.timing.heartbeatMs)), logger: runtime.logger)
+    }
+}
+
+/// `rebalancer executor`.
+struct ExecutorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "executor", abstract: "Carry out approved plans after checking their quorum yourself.")
+
+    @OptionGroup var options: NodeOptions
+
+    @Option(name: .long, help: "The executor's node id.")
+    var id: String
+
+    func run() async throws {
+        let runtime = try options.bootstrap(nodeID: id, role: .executor)
+        let record = try ExecutorRecord(path: options.dataDirectory(topologyID: runtime.topology.id, nodeID: id) + "/executed.sqlite")
+        let role = try ExecutorRole(runtime: runtime, record: record)
+        try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: .milliseconds(runtime.topology.timing.heartbeatMs)), logger: runtime.logger)
+    }
+}

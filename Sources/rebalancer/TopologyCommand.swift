@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import RebalancerCore
+import RebalancerNode
+
+/// `rebalancer topology init|check`: generate or validate a deployment's topology file.
+struct TopologyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "topology",
+        abstract: "Generate or validate a topology file.",
+        subcommands: [Init.self, Check.self]
+    )
+
+    /// `rebalancer topology init`: a working loopback deployment with fresh keys.
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "init",
+            abstract: "Write <dir>/topology.yaml (public keys inline) and <dir>/keys/*.key for a loopback deployment."
+        )
+
+        @Option(help: "The directory to write into (created if missing).")
+        var dir: String
+
+        @Option(help: "Number of venues (at least 2), named v1...vN.")
+        var venues: Int
+
+        @Option(help: "Number of verifiers (at least 1).")
+        var verifiers: Int
+
+        @Option(help: "Approvals needed, in (verifiers/2, verifiers]; floor(2n/3)+1 when omitted.")
+        var quorum: Int?
+
+        @Option(help: "Number of executors (at least 1).")
+        var executors: Int = 1
+
+        @Option(help: "First TCP port; every endpoint gets its own port from here on.")
+        var basePort: Int = 7100
+
+        @Option(help: "The topology id, covered by every plan digest.")
+        var id: String = "local"
+
+        @Flag(help: "Replace an existing topology and its keys.")
+        var force = false
+
+        func validate() throws {
+            guard venues >= 2 else { throw ValidationError("--venues must be at least 2") }
+            guard verifiers >= 1 else { throw ValidationError("--verifiers must be at least 1") }
+            guard executors >= 1 else { throw ValidationError("--executors must be at least 1") }
+            if let quorum, !(2 * quorum > verifiers && quorum <= verifiers) {
+                throw ValidationError("--quorum \(quorum) is outside (n/2, n] for \(verifiers) verifiers")
+            }
+            guard (1...65535).contains(basePort) else { throw ValidationError("--base-port must be within 1-65535") }
+            guard !id.isEmpty else { throw ValidationError("--id must not be empty") }
+        }
+
+        func run() throws {
+            let topology = try TopologyInit.make(
+                dir: dir, venues: venues, verifiers: verifiers, quorum: quorum, executors: executors,
+                basePort: basePort, id: id, force: force
+            )
+            print("wrote \(dir)/topology.yaml: \(summary(topology))")
+        }
+    }
+
+    /// `rebalancer topology check FILE`: load and validate a topology, naming the line of each error.
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check",
+            abstract: "Validate a topology file; print each problem with its field and line."
+        )
+
+        @Argument(help: "The topology file.")
+        var file: String
+
+        func run() throws {
+            do {
+                let topology = try TopologyFile.load(path: file)
+                print("ok: \(summary(topology))")
+            } catch let failure as TopologyErrors {
+                for error in failure.errors { printError("\(file): \(error)") }
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+/// `<id>, N nodes, N venues, N routes`.
+private func summary(_ topology: Topology) -> String {
+    "\(topology.id), \(topology.nodes.count) nodes, \(topology.venues.count) venues, \(topology.routes.count) routes"
+}
+
+private func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}

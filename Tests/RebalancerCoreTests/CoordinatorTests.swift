@@ -1,0 +1,80 @@
+import Testing
+@testable import RebalancerCore
+
+@Suite struct CoordinatorTests {
+    let topology = Fixture.topology()
+
+    func coordinator(lastSeq: UInt64 = 0) -> Coordinator {
+        Coordinator(topology: topology, strategy: GreedyThresholdStrategy(), lastPlanSeq: lastSeq, digest: Fixture.digest)
+    }
+
+    func feed(_ c: inout Coordinator, now: Nanos, a: Amount = 150_000_00) -> [Coordinator.Directive] {
+        var out: [Coordinator.Directive] = []
+        out += c.on(.state(Fixture.state("b", balance: 500_000_00, at: now), digest: [2]), now: now)
+        out += c.on(.state(Fixture.state("c", balance: 300_000_00, at: now), digest: [3]), now: now)
+        out += c.on(.state(Fixture.state("a", balance: a, at: now), digest: [1]), now: now)
+        return out
+    }
+
+    func proposed(_ directives: [Coordinator.Directive]) -> Plan? {
+        for d in directives { if case let .propose(plan) = d { return plan } }
+        return nil
+    }
+
+    func vote(_ c: inout Coordinator, _ plan: Plan, _ verifier: String, _ decision: VoteDecision = .approve, now: Nanos) -> [Coordinator.Directive] {
+        c.on(.vote(Vote(verifier: verifier, planSeq: plan.planSeq, planDigest: Fixture.digest(plan), decision: decision, signature: [7]), validApproval: decision == .approve), now: now)
+    }
+
+    @Test func proposesContinuingTheJournaledSequenceAndApprovesAtQuorum() throws {
+        var c = coordinator(lastSeq: 41)
+        let plan = try #require(proposed(feed(&c, now: 1_000)))
+        #expect(plan.planSeq == 42)
+        #expect(plan.basis.map(\.venue) == ["a", "b"])
+        #expect(vote(&c, plan, "verifier-1", now: 2_000).isEmpty)
+        #expect(vote(&c, plan, "verifier-1", now: 2_000).isEmpty)  // the same verifier twice counts once
+        #expect(vote(&c, plan, "verifier-2", now: 2_000).isEmpty)
+        let done = vote(&c, plan, "verifier-3", now: 3_000)
+        guard case let .approve(approved, signatures)? = done.first else { Issue.record("not approved: \(done)"); return }
+        #expect(approved == plan)
+        #expect(signatures.map(\.verifier) == ["verifier-1", "verifier-2", "verifier-3"])
+    }
+
+    @Test func countsCapitalInFlightAndDoesNotFundTheSameDeficitTwice() throws {
+        var c = coordinator()
+        let plan = try #require(proposed(feed(&c, now: 1_000)))
+        for v in ["verifier-1", "verifier-2", "verifier-3"] { _ = vote(&c, plan, v, now: 2_000) }
+        // New states that do not show the transfer yet: nothing more is proposed.
+        #expect(proposed(feed(&c, now: 3_000)) == nil)
+        #expect(c.inFlight.entries.count == 1)
+    }
+
+    @Test func abandonsWhenRefusalsMakeQuorumImpossible() throws {
+        var c = coordinator()
+        let plan = try #require(proposed(feed(&c, now: 1_000)))
+        _ = vote(&c, plan, "verifier-1", .reject, now: 2_000)
+        let out = vote(&c, plan, "verifier-2", .abstain, now: 2_000)
+        guard case .abandon? = out.first else { Issue.record("expected abandon: \(out)"); return }
+        #expect(c.outstanding == nil)
+    }
+
+    @Test func saysQuorumUnreachableWhenVerifiersAreSilent() throws {
+        var c = coordinator()
+        let plan = try #require(proposed(feed(&c, now: 1_000)))
+        _ = vote(&c, plan, "verifier-1", now: 2_000)
+        _ = vote(&c, plan, "verifier-2", now: 2_000)
+        let out = c.on(.tick, now: plan.expiresAt)
+        guard case let .abandon(_, reason)? = out.first else { Issue.record("expected abandon: \(out)"); return }
+        #expect(reason.contains("quorum unreachable"))
+        #expect(reason.contains("verifier-3") && reason.contains("verifier-4"))
+    }
+
+    @Test func ignoresVotesFromOutsideTheSetAndApprovalsThatDoNotVerify() throws {
+        var c = coordinator()
+        let plan = try #require(proposed(feed(&c, now: 1_000)))
+        _ = c.on(.vote(Vote(verifier: "mallory", planSeq: plan.planSeq, planDigest: Fixture.digest(plan), decision: .approve), validApproval: true), now: 2_000)
+        _ = c.on(.vote(Vote(verifier: "verifier-1", planSeq: plan.planSeq, planDigest: Fixture.digest(plan), decision: .approve), validApproval: false), now: 2_000)
+        _ = vote(&c, plan, "verifier-2", now: 2_000)
+        #expect(vote(&c, plan, "verifier-3", now: 2_000).isEmpty)
+        #expect(c.outstanding?.approvals.count == 2)
+    }
+}

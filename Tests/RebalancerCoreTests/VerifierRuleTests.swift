@@ -1,0 +1,93 @@
+import Testing
+@testable import RebalancerCore
+
+@Suite struct VerifierRuleTests {
+    let topology = Fixture.topology()
+    let now: Nanos = 2_000_000_000
+
+    var states: [VenueID: VenueState] {
+        ["a": Fixture.state("a", balance: 150_000_00), "b": Fixture.state("b", balance: 500_000_00), "c": Fixture.state("c", balance: 300_000_00)]
+    }
+
+    func basis(_ states: [VenueID: VenueState], signed: Bool = true) -> [VenueID: Verifier.BasisState] {
+        states.mapValues { Verifier.BasisState(state: $0, digest: [UInt8($0.venue.utf8.first!)], signedByWatcher: signed) }
+    }
+
+    func plan(_ transfers: [Transfer], seq: UInt64 = 1, expiresIn: Nanos = 3_000_000_000, topologyID: String = "test") -> Plan {
+        let involved = Set(transfers.flatMap { [$0.from, $0.to] }).sorted()
+        return Plan(
+            topologyID: topologyID, epoch: 1, planSeq: seq, createdAt: now, expiresAt: now + expiresIn, transfers: transfers,
+            basis: involved.compactMap { v in states[v].map { BasisRef(venue: v, seq: $0.seq, observedAt: $0.observedAt, digest: [UInt8(v.utf8.first!)]) } },
+            triggerVenue: "a", triggerObservedAt: now, strategy: "threshold"
+        )
+    }
+
+    func context(lastSigned: UInt64 = 0, view: [VenueID: VenueState]? = nil, outflows: [Verifier.SignedOutflow] = []) -> Verifier.Context {
+        let v = view ?? states
+        return Verifier.Context(topology: topology, view: v, viewReceivedAt: v.mapValues { _ in now - 100 }, lastSignedSeq: lastSigned, signedOutflows: outflows, now: now)
+    }
+
+    let good = Transfer(from: "b", to: "a", amount: 150_000_00)
+
+    @Test func approvesAnHonestPlan() {
+        #expect(Verifier.check(plan([good]), basis: basis(states), context: context()) == .approve)
+    }
+
+    @Test("each rule names itself", arguments: [
+        ("unknown venue", [Transfer(from: "b", to: "zz", amount: 100_00)], Verifier.Rule.unknownRoute),
+        ("self transfer", [Transfer(from: "b", to: "b", amount: 100_00)], .badAmount),
+        ("negative amount", [Transfer(from: "b", to: "a", amount: -5)], .badAmount),
+        ("drains below floor", [Transfer(from: "c", to: "a", amount: 250_000_00)], .floorBreached),
+        ("funds a venue at target", [Transfer(from: "b", to: "c", amount: 10_000_00)], .noImprovement),
+        ("above per-transfer cap", [Transfer(from: "b", to: "a", amount: 6_000_000_00)], .limitExceeded),
+    ])
+    func rejects(_ name: String, transfers: [Transfer], rule: Verifier.Rule) {
+        let verdict = Verifier.check(plan(transfers), basis: basis(states), context: context())
+        #expect(verdict.decision == .reject, "\(name)")
+        #expect(verdict.rule == rule, "\(name): \(verdict.detail)")
+    }
+
+    @Test func rejectsAnotherTopologyExpiredOrOverlongPlansAndOldSequences() {
+        #expect(Verifier.check(plan([good], topologyID: "other"), basis: basis(states), context: context()).rule == .wrongTopology)
+        #expect(Verifier.check(plan([good], expiresIn: -1), basis: basis(states), context: context()).rule == .expired)
+        #expect(Verifier.check(plan([good], expiresIn: 60_000_000_000), basis: basis(states), context: context()).rule == .expired)
+        #expect(Verifier.check(plan([good], seq: 5), basis: basis(states), context: context(lastSigned: 5)).rule == .seqNotIncreasing)
+    }
+
+    @Test func rejectsForgedOrMismatchedBasis() {
+        #expect(Verifier.check(plan([good]), basis: basis(states, signed: false), context: context()).rule == .basisInvalid)
+        var forged = basis(states)
+        forged["a"]?.state.balance = 10_00
+        forged["a"]?.digest = [9, 9]
+        #expect(Verifier.check(plan([good]), basis: forged, context: context()).rule == .basisInvalid)
+    }
+
+    @Test func rejectsABasisFarBehindItsOwnViewAndAbstainsWithoutAView() {
+        var newer = states
+        newer["b"]?.observedAt += 10_000_000_000
+        #expect(Verifier.check(plan([good]), basis: basis(states), context: context(view: newer)).rule == .basisStale)
+        var partial = states
+        partial["a"] = nil
+        let verdict = Verifier.check(plan([good]), basis: basis(states), context: context(view: partial))
+        #expect(verdict.decision == .abstain)
+        #expect(verdict.rule == .viewStale)
+    }
+
+    @Test func rejectsWhenTheWindowBudgetIsSpent() {
+        let spent = [Verifier.SignedOutflow(at: now - 1_000_000_000, transfer: Transfer(from: "b", to: "c", amount: 7_900_000_00))]
+        #expect(Verifier.check(plan([good]), basis: basis(states), context: context(outflows: spent)).rule == .limitExceeded)
+        let old = [Verifier.SignedOutflow(at: now - 120_000_000_000, transfer: Transfer(from: "b", to: "c", amount: 7_900_000_00))]
+        #expect(Verifier.check(plan([good]), basis: basis(states), context: context(outflows: old)) == .approve)
+    }
+
+    @Test func neverSignsTwoDigestsForOneSequence() {
+        var state = Verifier.State(topology: topology, lastSigned: nil)
+        for s in states.values { state.observe(s, now: now - 100) }
+        let first = plan([good], seq: 7)
+        #expect(state.judge(first, digest: [1], basis: basis(states), now: now) == .approve)
+        #expect(state.judge(first, digest: [1], basis: basis(states), now: now) == .approve)  // retry: same answer
+        let other = plan([Transfer(from: "b", to: "a", amount: 149_000_00)], seq: 7)
+        #expect(state.judge(other, digest: [2], basis: basis(states), now: now).rule == .seqNotIncreasing)
+        #expect(state.judge(plan([good], seq: 6), digest: [3], basis: basis(states), now: now).rule == .seqNotIncreasing)
+    }
+}
