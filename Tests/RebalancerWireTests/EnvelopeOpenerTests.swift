@@ -59,7 +59,7 @@ struct EnvelopeOpenerTests {
         #expect(reason(Fixtures.sealedState(sender: "watcher-z").bytes()) == .unknownSender)
     }
 
-    @Test("a type the socket does not accept is dropped", arguments: [MessageType.heartbeat, .vote, .messageTypeUnspecified, .UNRECOGNIZED(77)])
+    @Test("a type the socket does not accept is dropped", arguments: [MessageType.heartbeat, .vote, .unspecified, .UNRECOGNIZED(77)])
     func wrongType(_ type: MessageType) {
         #expect(reason(Fixtures.sealedState(type: type).bytes()) == .unexpectedType)
     }

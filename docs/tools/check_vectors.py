@@ -239,8 +239,8 @@ def main():
     check_envelopes(envelopes, plan_digests)
     for line in failures:
         print("FAIL", line)
-    passed = len(plans) + len(envelopes) - len({line.split(":")[0] for line in failures})
-    print(f"vectors: {passed} passed, {len(failures)} failed")
+    failed = len({line.split(":")[0] for line in failures})
+    print(f"vectors: {len(plans) + len(envelopes) - failed} passed, {failed} failed")
     sys.exit(1 if failures else 0)
 
 
