@@ -62,6 +62,6 @@ let package = Package(
             resources: [.copy("Vectors")]
         ),
         .testTarget(name: "RebalancerNodeTests", dependencies: ["RebalancerNode"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["RebalancerNode"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RebalancerNode", "RebalancerWire", "RebalancerCore", "ZeroMQ"]),
     ]
 )

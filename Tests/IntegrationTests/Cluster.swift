@@ -1,0 +1,106 @@
+import Foundation
+import RebalancerCore
+import RebalancerNode
+
+/// Runs the real `rebalancer` binary for multi-process tests: a fresh topology with its own keys
+/// and ports in a temporary directory, role processes started and stopped like an operator would.
+final class Cluster: @unchecked Sendable {
+    let directory: String
+    let topologyPath: String
+    private var processes: [String: Process] = [:]
+
+    /// The binary under test: `REBALANCER_BIN`, or the debug build next to the package.
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["REBALANCER_BIN"] { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/rebalancer").path
+    }
+
+    /// A new deployment: `topology init` with a random port range.
+    init(venues: Int = 4, verifiers: Int = 4, quorum: Int = 3) throws {
+        directory = NSTemporaryDirectory() + "rebalancer-test-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let basePort = Int.random(in: 20_000...58_000)
+        let result = try Cluster.run(["topology", "init", "--dir", directory, "--venues", "\(venues)", "--verifiers", "\(verifiers)", "--quorum", "\(quorum)", "--base-port", "\(basePort)"])
+        guard result.status == 0 else { throw ClusterError("topology init failed: \(result.output)") }
+        topologyPath = directory + "/topology.yaml"
+    }
+
+    var topology: Topology { get throws { try TopologyFile.load(path: topologyPath) } }
+
+    func keys(_ node: String) throws -> NodeKeys { try KeyStore.load(node: node, dir: directory + "/keys") }
+
+    /// Runs the binary to completion and returns its status and combined output.
+    @discardableResult
+    static func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        var data = Data()
+        let reader = pipe.fileHandleForReading
+        while process.isRunning || true {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            data.append(chunk)
+            if Date() > deadline { process.terminate() }
+        }
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Starts one role process in the background; its log goes to `<dir>/<name>.log`.
+    func start(_ name: String, _ arguments: [String]) throws {
+        let log = directory + "/\(name).log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Cluster.binary)
+        process.arguments = arguments + ["--topology", topologyPath, "--data-dir", directory + "/data/\(name)"]
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        processes[name] = process
+    }
+
+    func isRunning(_ name: String) -> Bool { processes[name]?.isRunning ?? false }
+
+    func log(_ name: String) -> String { (try? String(contentsOfFile: directory + "/\(name).log", encoding: .utf8)) ?? "" }
+
+    /// Sends SIGTERM and waits for the exit status.
+    @discardableResult
+    func stop(_ name: String) -> Int32? {
+        guard let process = processes[name] else { return nil }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func stopAll() {
+        for name in processes.keys { stop(name) }
+    }
+
+    deinit {
+        for process in processes.values where process.isRunning { process.terminate(); process.waitUntilExit() }
+        if ProcessInfo.processInfo.environment["KEEP_TEST_DIRS"] == nil { try? FileManager.default.removeItem(atPath: directory) }
+    }
+}
+
+struct ClusterError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Polls `condition` until it holds or `seconds` pass.
+func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(100))
+    }
+    return try await condition()
+}
