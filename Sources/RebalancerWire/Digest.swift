@@ -39,7 +39,7 @@ public enum WireDigest {
             input.append(transfer.to)
             input.append(UInt64(bitPattern: transfer.amount))
         }
-        let basis = plan.basis.sorted { $0.venue < $1.venue }
+        let basis = plan.basis.sorted { $0.venue.utf8.lexicographicallyPrecedes($1.venue.utf8) }
         input.append(UInt32(basis.count))
         for ref in basis {
             input.append(ref.venue)

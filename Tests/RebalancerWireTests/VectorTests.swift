@@ -73,7 +73,7 @@ struct VectorTests {
         })
     }
 
-    @Test("plan digest and digest input match the vector", arguments: Vectors.plans)
+    @Test("plan digest matches the vector (digest_hex; check_vectors.py checks input_hex)", arguments: Vectors.plans)
     func planDigest(_ v: Vectors.PlanCase) {
         #expect(Hex.encode(WireDigest.plan(v.domainPlan)) == v.digestHex)
     }

@@ -6,7 +6,7 @@ public struct BasisRef: Sendable, Equatable, Codable {
     public var seq: UInt64
     /// When the watcher observed it.
     public var observedAt: Nanos
-    /// SHA-256 of the state's signed payload bytes.
+    /// The digest of the watcher's signed envelope of that state (covers type, sender and payload).
     public var digest: [UInt8]
 
     /// Creates a basis reference.
@@ -59,8 +59,13 @@ public struct Plan: Sendable, Equatable, Codable {
         self.strategy = strategy
     }
 
-    /// Transfers sorted into the canonical order the digest covers: by source, destination, amount.
+    /// Transfers sorted into the canonical order the digest covers: by source, destination (both
+    /// compared as UTF-8 bytes, so every language sorts them alike), then amount.
     public static func canonical(_ transfers: [Transfer]) -> [Transfer] {
-        transfers.sorted { ($0.from, $0.to, $0.amount) < ($1.from, $1.to, $1.amount) }
+        transfers.sorted { a, b in
+            if a.from != b.from { return a.from.utf8.lexicographicallyPrecedes(b.from.utf8) }
+            if a.to != b.to { return a.to.utf8.lexicographicallyPrecedes(b.to.utf8) }
+            return a.amount < b.amount
+        }
     }
 }

@@ -23,17 +23,18 @@ struct DemoDisplay: Sendable {
         let p50 = DemoSummary.Latency(nanos: await monitor.latencies).p50
         var lines: [String] = []
         lines.append(String(format: "rebalancer demo · strategy %@ · %.1f / %.0f s · price %.2f", strategy, elapsed, total, market.price))
-        lines.append("venue      balance ($)   maint. margin ($)   ratio  ")
+        lines.append("venue".padded(8) + "balance ($)".padded(14, left: true) + "maint. margin ($)".padded(20, left: true) + "  ratio  band 2.0 ─ target 3.0")
         for venue in topology.venues {
             guard let line = venues[venue.id] else {
-                lines.append(String(format: "%-8@  %@", venue.id, "waiting for the feed"))
+                lines.append(venue.id.padded(8) + " waiting for the feed")
                 continue
             }
             let s = line.state
             let ratio = s.maintenanceMargin > 0 ? line.ratio : 0
             let bar = Self.bar(ratio: ratio, lower: venue.lowerBand, target: venue.targetRatio)
             let flag = s.positionSize == 0 ? " liquidated/flat" : (ratio < venue.lowerBand ? " below band" : "")
-            lines.append(String(format: "%-8@ %13@  %18@  %5.2f  %@%@", s.venue, Self.dollars(s.balance), Self.dollars(s.maintenanceMargin), ratio, bar, flag))
+            lines.append(s.venue.padded(8) + Self.dollars(s.balance).padded(14, left: true) + Self.dollars(s.maintenanceMargin).padded(20, left: true)
+                         + String(format: "  %5.2f  ", ratio) + bar + flag)
         }
         let proposed = await monitor.counter("plans.proposed")
         let approved = await monitor.counter("plans.approved")
@@ -61,5 +62,13 @@ struct DemoDisplay: Sendable {
         let width = 20
         let filled = max(0, min(width, Int((ratio / (target * 2)) * Double(width))))
         return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+    }
+}
+
+extension String {
+    /// The string padded with spaces to `width`, on the right or (for numbers) on the left.
+    func padded(_ width: Int, left: Bool = false) -> String {
+        let pad = String(repeating: " ", count: max(0, width - count))
+        return left ? pad + self : self + pad
     }
 }

@@ -40,7 +40,7 @@ extension TopologyInit {
             )
         }
         return MarketSpec(
-            seed: 1, initialPrice: 60_000, drift: 10, volatility: 0.6, shockMultiplier: 4,
+            seed: 14, initialPrice: 60_000, drift: 10, volatility: 0.6, shockMultiplier: 4,
             secondsPerTick: 3600, tickMs: 100, liquidationPenalty: 0.02, accounts: accounts
         )
     }
