@@ -43,6 +43,7 @@ extension VenueState {
         w.pendingOut = pendingOut
         w.pendingTransfers = pendingTransfers
         w.settledTransfers = settledTransfers
+        w.utilisationTrend = utilisationTrend
         return w
     }
 
@@ -53,7 +54,8 @@ extension VenueState {
             maintenanceMargin: w.maintenanceMargin, initialMargin: w.initialMargin, markPrice: w.markPrice,
             volatility: w.volatility, positionSize: w.positionSize, depth: w.depth,
             withdrawalsEnabled: w.withdrawalsEnabled, pendingIn: w.pendingIn, pendingOut: w.pendingOut,
-            pendingTransfers: w.pendingTransfers, settledTransfers: w.settledTransfers
+            pendingTransfers: w.pendingTransfers, settledTransfers: w.settledTransfers,
+            utilisationTrend: w.utilisationTrend
         )
     }
 }

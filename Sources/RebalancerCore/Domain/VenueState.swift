@@ -30,13 +30,15 @@ public struct VenueState: Sendable, Equatable, Codable {
     public var pendingTransfers: [String]
     /// Identifiers of the most recently settled transfers touching this venue.
     public var settledTransfers: [String]
+    /// The watcher's smoothed trend of utilisation (maintenance margin over balance), per second.
+    public var utilisationTrend: Double
 
     /// Creates a venue state.
     public init(
         venue: VenueID, seq: UInt64, observedAt: Nanos, balance: Amount, maintenanceMargin: Amount,
         initialMargin: Amount, markPrice: Double = 0, volatility: Double = 0, positionSize: Double = 0,
         depth: Amount = 0, withdrawalsEnabled: Bool = true, pendingIn: Amount = 0, pendingOut: Amount = 0,
-        pendingTransfers: [String] = [], settledTransfers: [String] = []
+        pendingTransfers: [String] = [], settledTransfers: [String] = [], utilisationTrend: Double = 0
     ) {
         self.venue = venue
         self.seq = seq
@@ -53,6 +55,7 @@ public struct VenueState: Sendable, Equatable, Codable {
         self.pendingOut = pendingOut
         self.pendingTransfers = pendingTransfers
         self.settledTransfers = settledTransfers
+        self.utilisationTrend = utilisationTrend
     }
 
     /// Balance divided by maintenance margin; infinite for a venue with no margin requirement.

@@ -17,6 +17,7 @@ public actor WatcherRole: RoleHandler {
     private var last: Envelope?
     private var lastPublishedAt: Nanos = 0
     private var heartbeatSeq: UInt64 = 0
+    private var trend = UtilisationTrend()
 
     /// Sets up the sockets of the watcher of `venue`.
     public init(runtime: NodeRuntime) throws {
@@ -44,6 +45,7 @@ public actor WatcherRole: RoleHandler {
         state.seq = seq
         state.observedAtNs = runtime.clock.now()
         state.topologyID = runtime.topology.id
+        state.utilisationTrend = trend.update(maintenanceMargin: state.maintenanceMargin, balance: state.balance, at: state.observedAtNs)
         guard let envelope = runtime.seal(state, type: .venueState) else { return }
         last = envelope
         publish(envelope)

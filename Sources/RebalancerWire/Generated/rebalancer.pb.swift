@@ -223,47 +223,103 @@ public nonisolated struct Rebalancer_V1_Envelope: Sendable {
 }
 
 /// A venue's full state, published by its watcher.
-public nonisolated struct Rebalancer_V1_VenueState: Sendable {
+public nonisolated struct Rebalancer_V1_VenueState: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var venue: String = String()
+  public var venue: String {
+    get {_storage._venue}
+    set {_uniqueStorage()._venue = newValue}
+  }
 
-  public var seq: UInt64 = 0
+  public var seq: UInt64 {
+    get {_storage._seq}
+    set {_uniqueStorage()._seq = newValue}
+  }
 
-  public var observedAtNs: Int64 = 0
+  public var observedAtNs: Int64 {
+    get {_storage._observedAtNs}
+    set {_uniqueStorage()._observedAtNs = newValue}
+  }
 
   /// minor units (cents)
-  public var balance: Int64 = 0
+  public var balance: Int64 {
+    get {_storage._balance}
+    set {_uniqueStorage()._balance = newValue}
+  }
 
-  public var maintenanceMargin: Int64 = 0
+  public var maintenanceMargin: Int64 {
+    get {_storage._maintenanceMargin}
+    set {_uniqueStorage()._maintenanceMargin = newValue}
+  }
 
-  public var initialMargin: Int64 = 0
+  public var initialMargin: Int64 {
+    get {_storage._initialMargin}
+    set {_uniqueStorage()._initialMargin = newValue}
+  }
 
-  public var markPrice: Double = 0
+  public var markPrice: Double {
+    get {_storage._markPrice}
+    set {_uniqueStorage()._markPrice = newValue}
+  }
 
-  public var volatility: Double = 0
+  public var volatility: Double {
+    get {_storage._volatility}
+    set {_uniqueStorage()._volatility = newValue}
+  }
 
-  public var positionSize: Double = 0
+  public var positionSize: Double {
+    get {_storage._positionSize}
+    set {_uniqueStorage()._positionSize = newValue}
+  }
 
-  public var depth: Int64 = 0
+  public var depth: Int64 {
+    get {_storage._depth}
+    set {_uniqueStorage()._depth = newValue}
+  }
 
-  public var withdrawalsEnabled: Bool = false
+  public var withdrawalsEnabled: Bool {
+    get {_storage._withdrawalsEnabled}
+    set {_uniqueStorage()._withdrawalsEnabled = newValue}
+  }
 
-  public var pendingIn: Int64 = 0
+  public var pendingIn: Int64 {
+    get {_storage._pendingIn}
+    set {_uniqueStorage()._pendingIn = newValue}
+  }
 
-  public var pendingOut: Int64 = 0
+  public var pendingOut: Int64 {
+    get {_storage._pendingOut}
+    set {_uniqueStorage()._pendingOut = newValue}
+  }
 
-  public var pendingTransfers: [String] = []
+  public var pendingTransfers: [String] {
+    get {_storage._pendingTransfers}
+    set {_uniqueStorage()._pendingTransfers = newValue}
+  }
 
-  public var settledTransfers: [String] = []
+  public var settledTransfers: [String] {
+    get {_storage._settledTransfers}
+    set {_uniqueStorage()._settledTransfers = newValue}
+  }
 
-  public var topologyID: String = String()
+  public var topologyID: String {
+    get {_storage._topologyID}
+    set {_uniqueStorage()._topologyID = newValue}
+  }
+
+  /// watcher's EWMA of d(maintenance_margin / balance)/dt, per second
+  public var utilisationTrend: Double {
+    get {_storage._utilisationTrend}
+    set {_uniqueStorage()._utilisationTrend = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Rebalancer_V1_Transfer: Sendable {
@@ -528,60 +584,39 @@ public nonisolated struct Rebalancer_V1_OrderReceipt: Sendable {
 }
 
 /// Venues -> watchers and monitors: the market's raw view of one venue (what an exchange API would return).
-public nonisolated struct Rebalancer_V1_MarketTick: @unchecked Sendable {
+public nonisolated struct Rebalancer_V1_MarketTick: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var state: Rebalancer_V1_VenueState {
-    get {_storage._state ?? Rebalancer_V1_VenueState()}
-    set {_uniqueStorage()._state = newValue}
+    get {_state ?? Rebalancer_V1_VenueState()}
+    set {_state = newValue}
   }
   /// Returns true if `state` has been explicitly set.
-  public var hasState: Bool {_storage._state != nil}
+  public var hasState: Bool {self._state != nil}
   /// Clears the value of `state`. Subsequent reads from it will return its default value.
-  public mutating func clearState() {_uniqueStorage()._state = nil}
+  public mutating func clearState() {self._state = nil}
 
-  public var price: Double {
-    get {_storage._price}
-    set {_uniqueStorage()._price = newValue}
-  }
+  public var price: Double = 0
 
-  public var liquidations: UInt64 {
-    get {_storage._liquidations}
-    set {_uniqueStorage()._liquidations = newValue}
-  }
+  public var liquidations: UInt64 = 0
 
-  public var feesPaid: Int64 {
-    get {_storage._feesPaid}
-    set {_uniqueStorage()._feesPaid = newValue}
-  }
+  public var feesPaid: Int64 = 0
 
-  public var penaltiesCharged: Int64 {
-    get {_storage._penaltiesCharged}
-    set {_uniqueStorage()._penaltiesCharged = newValue}
-  }
+  public var penaltiesCharged: Int64 = 0
 
-  public var transfersSettled: UInt64 {
-    get {_storage._transfersSettled}
-    set {_uniqueStorage()._transfersSettled = newValue}
-  }
+  public var transfersSettled: UInt64 = 0
 
-  public var capitalInSystem: Int64 {
-    get {_storage._capitalInSystem}
-    set {_uniqueStorage()._capitalInSystem = newValue}
-  }
+  public var capitalInSystem: Int64 = 0
 
-  public var initialCapital: Int64 {
-    get {_storage._initialCapital}
-    set {_uniqueStorage()._initialCapital = newValue}
-  }
+  public var initialCapital: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _storage = _StorageClass.defaultInstance
+  fileprivate var _state: Rebalancer_V1_VenueState? = nil
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -647,104 +682,177 @@ nonisolated extension Rebalancer_V1_Envelope: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Rebalancer_V1_VenueState: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".VenueState"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}venue\0\u{1}seq\0\u{3}observed_at_ns\0\u{1}balance\0\u{3}maintenance_margin\0\u{3}initial_margin\0\u{3}mark_price\0\u{1}volatility\0\u{3}position_size\0\u{1}depth\0\u{3}withdrawals_enabled\0\u{3}pending_in\0\u{3}pending_out\0\u{3}pending_transfers\0\u{3}settled_transfers\0\u{3}topology_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}venue\0\u{1}seq\0\u{3}observed_at_ns\0\u{1}balance\0\u{3}maintenance_margin\0\u{3}initial_margin\0\u{3}mark_price\0\u{1}volatility\0\u{3}position_size\0\u{1}depth\0\u{3}withdrawals_enabled\0\u{3}pending_in\0\u{3}pending_out\0\u{3}pending_transfers\0\u{3}settled_transfers\0\u{3}topology_id\0\u{3}utilisation_trend\0")
+
+  fileprivate class _StorageClass {
+    var _venue: String = String()
+    var _seq: UInt64 = 0
+    var _observedAtNs: Int64 = 0
+    var _balance: Int64 = 0
+    var _maintenanceMargin: Int64 = 0
+    var _initialMargin: Int64 = 0
+    var _markPrice: Double = 0
+    var _volatility: Double = 0
+    var _positionSize: Double = 0
+    var _depth: Int64 = 0
+    var _withdrawalsEnabled: Bool = false
+    var _pendingIn: Int64 = 0
+    var _pendingOut: Int64 = 0
+    var _pendingTransfers: [String] = []
+    var _settledTransfers: [String] = []
+    var _topologyID: String = String()
+    var _utilisationTrend: Double = 0
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _venue = source._venue
+      _seq = source._seq
+      _observedAtNs = source._observedAtNs
+      _balance = source._balance
+      _maintenanceMargin = source._maintenanceMargin
+      _initialMargin = source._initialMargin
+      _markPrice = source._markPrice
+      _volatility = source._volatility
+      _positionSize = source._positionSize
+      _depth = source._depth
+      _withdrawalsEnabled = source._withdrawalsEnabled
+      _pendingIn = source._pendingIn
+      _pendingOut = source._pendingOut
+      _pendingTransfers = source._pendingTransfers
+      _settledTransfers = source._settledTransfers
+      _topologyID = source._topologyID
+      _utilisationTrend = source._utilisationTrend
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.venue) }()
-      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.seq) }()
-      case 3: try { try decoder.decodeSingularInt64Field(value: &self.observedAtNs) }()
-      case 4: try { try decoder.decodeSingularInt64Field(value: &self.balance) }()
-      case 5: try { try decoder.decodeSingularInt64Field(value: &self.maintenanceMargin) }()
-      case 6: try { try decoder.decodeSingularInt64Field(value: &self.initialMargin) }()
-      case 7: try { try decoder.decodeSingularDoubleField(value: &self.markPrice) }()
-      case 8: try { try decoder.decodeSingularDoubleField(value: &self.volatility) }()
-      case 9: try { try decoder.decodeSingularDoubleField(value: &self.positionSize) }()
-      case 10: try { try decoder.decodeSingularInt64Field(value: &self.depth) }()
-      case 11: try { try decoder.decodeSingularBoolField(value: &self.withdrawalsEnabled) }()
-      case 12: try { try decoder.decodeSingularInt64Field(value: &self.pendingIn) }()
-      case 13: try { try decoder.decodeSingularInt64Field(value: &self.pendingOut) }()
-      case 14: try { try decoder.decodeRepeatedStringField(value: &self.pendingTransfers) }()
-      case 15: try { try decoder.decodeRepeatedStringField(value: &self.settledTransfers) }()
-      case 16: try { try decoder.decodeSingularStringField(value: &self.topologyID) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._venue) }()
+        case 2: try { try decoder.decodeSingularUInt64Field(value: &_storage._seq) }()
+        case 3: try { try decoder.decodeSingularInt64Field(value: &_storage._observedAtNs) }()
+        case 4: try { try decoder.decodeSingularInt64Field(value: &_storage._balance) }()
+        case 5: try { try decoder.decodeSingularInt64Field(value: &_storage._maintenanceMargin) }()
+        case 6: try { try decoder.decodeSingularInt64Field(value: &_storage._initialMargin) }()
+        case 7: try { try decoder.decodeSingularDoubleField(value: &_storage._markPrice) }()
+        case 8: try { try decoder.decodeSingularDoubleField(value: &_storage._volatility) }()
+        case 9: try { try decoder.decodeSingularDoubleField(value: &_storage._positionSize) }()
+        case 10: try { try decoder.decodeSingularInt64Field(value: &_storage._depth) }()
+        case 11: try { try decoder.decodeSingularBoolField(value: &_storage._withdrawalsEnabled) }()
+        case 12: try { try decoder.decodeSingularInt64Field(value: &_storage._pendingIn) }()
+        case 13: try { try decoder.decodeSingularInt64Field(value: &_storage._pendingOut) }()
+        case 14: try { try decoder.decodeRepeatedStringField(value: &_storage._pendingTransfers) }()
+        case 15: try { try decoder.decodeRepeatedStringField(value: &_storage._settledTransfers) }()
+        case 16: try { try decoder.decodeSingularStringField(value: &_storage._topologyID) }()
+        case 17: try { try decoder.decodeSingularDoubleField(value: &_storage._utilisationTrend) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.venue.isEmpty {
-      try visitor.visitSingularStringField(value: self.venue, fieldNumber: 1)
-    }
-    if self.seq != 0 {
-      try visitor.visitSingularUInt64Field(value: self.seq, fieldNumber: 2)
-    }
-    if self.observedAtNs != 0 {
-      try visitor.visitSingularInt64Field(value: self.observedAtNs, fieldNumber: 3)
-    }
-    if self.balance != 0 {
-      try visitor.visitSingularInt64Field(value: self.balance, fieldNumber: 4)
-    }
-    if self.maintenanceMargin != 0 {
-      try visitor.visitSingularInt64Field(value: self.maintenanceMargin, fieldNumber: 5)
-    }
-    if self.initialMargin != 0 {
-      try visitor.visitSingularInt64Field(value: self.initialMargin, fieldNumber: 6)
-    }
-    if self.markPrice.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.markPrice, fieldNumber: 7)
-    }
-    if self.volatility.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.volatility, fieldNumber: 8)
-    }
-    if self.positionSize.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.positionSize, fieldNumber: 9)
-    }
-    if self.depth != 0 {
-      try visitor.visitSingularInt64Field(value: self.depth, fieldNumber: 10)
-    }
-    if self.withdrawalsEnabled != false {
-      try visitor.visitSingularBoolField(value: self.withdrawalsEnabled, fieldNumber: 11)
-    }
-    if self.pendingIn != 0 {
-      try visitor.visitSingularInt64Field(value: self.pendingIn, fieldNumber: 12)
-    }
-    if self.pendingOut != 0 {
-      try visitor.visitSingularInt64Field(value: self.pendingOut, fieldNumber: 13)
-    }
-    if !self.pendingTransfers.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.pendingTransfers, fieldNumber: 14)
-    }
-    if !self.settledTransfers.isEmpty {
-      try visitor.visitRepeatedStringField(value: self.settledTransfers, fieldNumber: 15)
-    }
-    if !self.topologyID.isEmpty {
-      try visitor.visitSingularStringField(value: self.topologyID, fieldNumber: 16)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      if !_storage._venue.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._venue, fieldNumber: 1)
+      }
+      if _storage._seq != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._seq, fieldNumber: 2)
+      }
+      if _storage._observedAtNs != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._observedAtNs, fieldNumber: 3)
+      }
+      if _storage._balance != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._balance, fieldNumber: 4)
+      }
+      if _storage._maintenanceMargin != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._maintenanceMargin, fieldNumber: 5)
+      }
+      if _storage._initialMargin != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._initialMargin, fieldNumber: 6)
+      }
+      if _storage._markPrice.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._markPrice, fieldNumber: 7)
+      }
+      if _storage._volatility.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._volatility, fieldNumber: 8)
+      }
+      if _storage._positionSize.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._positionSize, fieldNumber: 9)
+      }
+      if _storage._depth != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._depth, fieldNumber: 10)
+      }
+      if _storage._withdrawalsEnabled != false {
+        try visitor.visitSingularBoolField(value: _storage._withdrawalsEnabled, fieldNumber: 11)
+      }
+      if _storage._pendingIn != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._pendingIn, fieldNumber: 12)
+      }
+      if _storage._pendingOut != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._pendingOut, fieldNumber: 13)
+      }
+      if !_storage._pendingTransfers.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._pendingTransfers, fieldNumber: 14)
+      }
+      if !_storage._settledTransfers.isEmpty {
+        try visitor.visitRepeatedStringField(value: _storage._settledTransfers, fieldNumber: 15)
+      }
+      if !_storage._topologyID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._topologyID, fieldNumber: 16)
+      }
+      if _storage._utilisationTrend.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._utilisationTrend, fieldNumber: 17)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Rebalancer_V1_VenueState, rhs: Rebalancer_V1_VenueState) -> Bool {
-    if lhs.venue != rhs.venue {return false}
-    if lhs.seq != rhs.seq {return false}
-    if lhs.observedAtNs != rhs.observedAtNs {return false}
-    if lhs.balance != rhs.balance {return false}
-    if lhs.maintenanceMargin != rhs.maintenanceMargin {return false}
-    if lhs.initialMargin != rhs.initialMargin {return false}
-    if lhs.markPrice != rhs.markPrice {return false}
-    if lhs.volatility != rhs.volatility {return false}
-    if lhs.positionSize != rhs.positionSize {return false}
-    if lhs.depth != rhs.depth {return false}
-    if lhs.withdrawalsEnabled != rhs.withdrawalsEnabled {return false}
-    if lhs.pendingIn != rhs.pendingIn {return false}
-    if lhs.pendingOut != rhs.pendingOut {return false}
-    if lhs.pendingTransfers != rhs.pendingTransfers {return false}
-    if lhs.settledTransfers != rhs.settledTransfers {return false}
-    if lhs.topologyID != rhs.topologyID {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._venue != rhs_storage._venue {return false}
+        if _storage._seq != rhs_storage._seq {return false}
+        if _storage._observedAtNs != rhs_storage._observedAtNs {return false}
+        if _storage._balance != rhs_storage._balance {return false}
+        if _storage._maintenanceMargin != rhs_storage._maintenanceMargin {return false}
+        if _storage._initialMargin != rhs_storage._initialMargin {return false}
+        if _storage._markPrice != rhs_storage._markPrice {return false}
+        if _storage._volatility != rhs_storage._volatility {return false}
+        if _storage._positionSize != rhs_storage._positionSize {return false}
+        if _storage._depth != rhs_storage._depth {return false}
+        if _storage._withdrawalsEnabled != rhs_storage._withdrawalsEnabled {return false}
+        if _storage._pendingIn != rhs_storage._pendingIn {return false}
+        if _storage._pendingOut != rhs_storage._pendingOut {return false}
+        if _storage._pendingTransfers != rhs_storage._pendingTransfers {return false}
+        if _storage._settledTransfers != rhs_storage._settledTransfers {return false}
+        if _storage._topologyID != rhs_storage._topologyID {return false}
+        if _storage._utilisationTrend != rhs_storage._utilisationTrend {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1311,116 +1419,66 @@ nonisolated extension Rebalancer_V1_MarketTick: SwiftProtobuf.Message, SwiftProt
   public static let protoMessageName: String = _protobuf_package + ".MarketTick"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}state\0\u{1}price\0\u{1}liquidations\0\u{3}fees_paid\0\u{3}penalties_charged\0\u{3}transfers_settled\0\u{3}capital_in_system\0\u{3}initial_capital\0")
 
-  fileprivate class _StorageClass {
-    var _state: Rebalancer_V1_VenueState? = nil
-    var _price: Double = 0
-    var _liquidations: UInt64 = 0
-    var _feesPaid: Int64 = 0
-    var _penaltiesCharged: Int64 = 0
-    var _transfersSettled: UInt64 = 0
-    var _capitalInSystem: Int64 = 0
-    var _initialCapital: Int64 = 0
-
-      // This property is used as the initial default value for new instances of the type.
-      // The type itself is protecting the reference to its storage via CoW semantics.
-      // This will force a copy to be made of this reference when the first mutation occurs;
-      // hence, it is safe to mark this as `nonisolated(unsafe)`.
-      static nonisolated(unsafe) let defaultInstance = _StorageClass()
-
-    private init() {}
-
-    init(copying source: _StorageClass) {
-      _state = source._state
-      _price = source._price
-      _liquidations = source._liquidations
-      _feesPaid = source._feesPaid
-      _penaltiesCharged = source._penaltiesCharged
-      _transfersSettled = source._transfersSettled
-      _capitalInSystem = source._capitalInSystem
-      _initialCapital = source._initialCapital
-    }
-  }
-
-  fileprivate mutating func _uniqueStorage() -> _StorageClass {
-    if !isKnownUniquelyReferenced(&_storage) {
-      _storage = _StorageClass(copying: _storage)
-    }
-    return _storage
-  }
-
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    _ = _uniqueStorage()
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      while let fieldNumber = try decoder.nextFieldNumber() {
-        // The use of inline closures is to circumvent an issue where the compiler
-        // allocates stack space for every case branch when no optimizations are
-        // enabled. https://github.com/apple/swift-protobuf/issues/1034
-        switch fieldNumber {
-        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._state) }()
-        case 2: try { try decoder.decodeSingularDoubleField(value: &_storage._price) }()
-        case 3: try { try decoder.decodeSingularUInt64Field(value: &_storage._liquidations) }()
-        case 4: try { try decoder.decodeSingularInt64Field(value: &_storage._feesPaid) }()
-        case 5: try { try decoder.decodeSingularInt64Field(value: &_storage._penaltiesCharged) }()
-        case 6: try { try decoder.decodeSingularUInt64Field(value: &_storage._transfersSettled) }()
-        case 7: try { try decoder.decodeSingularInt64Field(value: &_storage._capitalInSystem) }()
-        case 8: try { try decoder.decodeSingularInt64Field(value: &_storage._initialCapital) }()
-        default: break
-        }
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._state) }()
+      case 2: try { try decoder.decodeSingularDoubleField(value: &self.price) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.liquidations) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.feesPaid) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.penaltiesCharged) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.transfersSettled) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.capitalInSystem) }()
+      case 8: try { try decoder.decodeSingularInt64Field(value: &self.initialCapital) }()
+      default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every if/case branch local when no optimizations
-      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-      // https://github.com/apple/swift-protobuf/issues/1182
-      try { if let v = _storage._state {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
-      } }()
-      if _storage._price.bitPattern != 0 {
-        try visitor.visitSingularDoubleField(value: _storage._price, fieldNumber: 2)
-      }
-      if _storage._liquidations != 0 {
-        try visitor.visitSingularUInt64Field(value: _storage._liquidations, fieldNumber: 3)
-      }
-      if _storage._feesPaid != 0 {
-        try visitor.visitSingularInt64Field(value: _storage._feesPaid, fieldNumber: 4)
-      }
-      if _storage._penaltiesCharged != 0 {
-        try visitor.visitSingularInt64Field(value: _storage._penaltiesCharged, fieldNumber: 5)
-      }
-      if _storage._transfersSettled != 0 {
-        try visitor.visitSingularUInt64Field(value: _storage._transfersSettled, fieldNumber: 6)
-      }
-      if _storage._capitalInSystem != 0 {
-        try visitor.visitSingularInt64Field(value: _storage._capitalInSystem, fieldNumber: 7)
-      }
-      if _storage._initialCapital != 0 {
-        try visitor.visitSingularInt64Field(value: _storage._initialCapital, fieldNumber: 8)
-      }
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._state {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.price.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.price, fieldNumber: 2)
+    }
+    if self.liquidations != 0 {
+      try visitor.visitSingularUInt64Field(value: self.liquidations, fieldNumber: 3)
+    }
+    if self.feesPaid != 0 {
+      try visitor.visitSingularInt64Field(value: self.feesPaid, fieldNumber: 4)
+    }
+    if self.penaltiesCharged != 0 {
+      try visitor.visitSingularInt64Field(value: self.penaltiesCharged, fieldNumber: 5)
+    }
+    if self.transfersSettled != 0 {
+      try visitor.visitSingularUInt64Field(value: self.transfersSettled, fieldNumber: 6)
+    }
+    if self.capitalInSystem != 0 {
+      try visitor.visitSingularInt64Field(value: self.capitalInSystem, fieldNumber: 7)
+    }
+    if self.initialCapital != 0 {
+      try visitor.visitSingularInt64Field(value: self.initialCapital, fieldNumber: 8)
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Rebalancer_V1_MarketTick, rhs: Rebalancer_V1_MarketTick) -> Bool {
-    if lhs._storage !== rhs._storage {
-      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
-        let _storage = _args.0
-        let rhs_storage = _args.1
-        if _storage._state != rhs_storage._state {return false}
-        if _storage._price != rhs_storage._price {return false}
-        if _storage._liquidations != rhs_storage._liquidations {return false}
-        if _storage._feesPaid != rhs_storage._feesPaid {return false}
-        if _storage._penaltiesCharged != rhs_storage._penaltiesCharged {return false}
-        if _storage._transfersSettled != rhs_storage._transfersSettled {return false}
-        if _storage._capitalInSystem != rhs_storage._capitalInSystem {return false}
-        if _storage._initialCapital != rhs_storage._initialCapital {return false}
-        return true
-      }
-      if !storagesAreEqual {return false}
-    }
+    if lhs._state != rhs._state {return false}
+    if lhs.price != rhs.price {return false}
+    if lhs.liquidations != rhs.liquidations {return false}
+    if lhs.feesPaid != rhs.feesPaid {return false}
+    if lhs.penaltiesCharged != rhs.penaltiesCharged {return false}
+    if lhs.transfersSettled != rhs.transfersSettled {return false}
+    if lhs.capitalInSystem != rhs.capitalInSystem {return false}
+    if lhs.initialCapital != rhs.initialCapital {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
