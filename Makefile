@@ -47,3 +47,15 @@ vectors:
 
 clean:
 	rm -rf .build run .rebalancer
+
+## Chaos: the demo topology while a watcher, a verifier, the coordinator and the executor are
+## SIGKILLed and restarted and a verifier paused; then checks that nothing was lost, repeated or
+## executed without a quorum, and that capital reconciles. Non-zero exit if any check fails.
+CHAOS_SECONDS ?= 60
+.PHONY: chaos bench-load
+chaos: release
+	$(RELEASE) chaos --seconds $(CHAOS_SECONDS) --json run/chaos.json
+
+## Load: the venues publish as fast as they can; verified states/s and RSS of coordinator and verifiers.
+bench-load: release
+	$(RELEASE) bench load --seconds $(SECONDS)

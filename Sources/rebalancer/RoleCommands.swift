@@ -18,6 +18,12 @@ struct VenuesCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seed of the price path (overrides the topology's).")
     var seed: UInt64?
 
+    @Flag(name: .long, help: "Load mode: publish market ticks back to back, every venue's state changing each tick.")
+    var load = false
+
+    @Option(name: .long, help: "On shutdown, write the final figures and every accepted transfer to this JSON file.")
+    var report: String?
+
     func run() async throws {
         var closes: [Double]?
         if let prices {
@@ -27,8 +33,9 @@ struct VenuesCommand: AsyncParsableCommand {
         let runtime = try options.bootstrap(nodeID: id, role: .venues) { topology in
             if let seed { topology.market.seed = seed }
         }
-        let role = try VenuesRole(runtime: runtime, prices: closes)
-        try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: .milliseconds(runtime.topology.market.tickMs)), logger: runtime.logger)
+        let role = try VenuesRole(runtime: runtime, prices: closes, load: load, reportPath: report)
+        let interval: Duration = load ? .milliseconds(1) : .milliseconds(runtime.topology.market.tickMs)
+        try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: interval), logger: runtime.logger)
     }
 }
 

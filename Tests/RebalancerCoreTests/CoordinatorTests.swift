@@ -78,3 +78,18 @@ import Testing
         #expect(c.outstanding?.approvals.count == 2)
     }
 }
+
+@Suite struct CoordinatorHoldTests {
+    @Test func proposesNothingWhileHeldAndResumesAfter() {
+        var c = Coordinator(topology: Fixture.topology(), strategy: GreedyThresholdStrategy(), lastPlanSeq: 0, digest: Fixture.digest)
+        c.setHold("quorum unreachable")
+        var out: [Coordinator.Directive] = []
+        out += c.on(.state(Fixture.state("b", balance: 500_000_00, at: 1), digest: [2]), now: 1)
+        out += c.on(.state(Fixture.state("a", balance: 150_000_00, at: 1), digest: [1]), now: 1)
+        #expect(out.isEmpty)
+        c.setHold(nil)
+        let resumed = c.on(.tick, now: 2)
+        guard case let .propose(plan)? = resumed.first else { Issue.record("expected a proposal: \(resumed)"); return }
+        #expect(plan.planSeq == 1)
+    }
+}

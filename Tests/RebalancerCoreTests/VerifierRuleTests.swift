@@ -90,4 +90,20 @@ import Testing
         #expect(state.judge(other, digest: [2], basis: basis(states), now: now).rule == .seqNotIncreasing)
         #expect(state.judge(plan([good], seq: 6), digest: [3], basis: basis(states), now: now).rule == .seqNotIncreasing)
     }
+
+    @Test func aPlanReplayedUnderANewSequenceFundsNothingTwice() {
+        var state = Verifier.State(topology: topology, lastSigned: nil)
+        for s in states.values { state.observe(s, now: now - 100) }
+        #expect(state.judge(plan([good], seq: 7), digest: [1], basis: basis(states), now: now) == .approve)
+        let replayed = state.judge(plan([good], seq: 8), digest: [2], basis: basis(states), now: now)
+        #expect(replayed.rule == .noImprovement, "\(replayed.detail)")
+    }
+
+    @Test func aRepublishedStateDoesNotMakeASilentVenueLookFresh() {
+        var state = Verifier.State(topology: topology, lastSigned: nil)
+        let s = Fixture.state("a", balance: 1, seq: 3, at: 10)
+        state.observe(s, now: 100)
+        state.observe(s, now: 5_000)
+        #expect(state.receivedAt["a"] == 100)
+    }
 }

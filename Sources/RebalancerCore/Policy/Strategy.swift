@@ -4,20 +4,36 @@ public protocol Strategy: Sendable {
     var name: String { get }
     /// The transfers to make, in canonical order; empty when nothing needs to move.
     func plan(views: [VenueID: VenueView], topology: Topology) -> [Transfer]
+    /// The topology whose venue bands the strategy plans against: the topology itself for fixed
+    /// bands, per-venue risk bands for `predictive`. `planCost` under this topology is the
+    /// strategy's objective, so a verifier judges a plan by the targets it was made for.
+    func policyTopology(views: [VenueID: VenueView], topology: Topology) -> Topology
+}
+
+extension Strategy {
+    /// Fixed bands: the topology as configured.
+    public func policyTopology(views: [VenueID: VenueView], topology: Topology) -> Topology { topology }
 }
 
 /// Strategy names known to the system.
-public enum StrategyName: String, Sendable, CaseIterable {
+public enum StrategyName: String, Sendable, CaseIterable, Codable {
     /// Never move capital: the baseline that shows what the rebalancer prevents.
     case `static`
-    /// Fixed ratio bands, largest surplus to largest deficit.
+    /// Fixed ratio bands, largest surplus to largest deficit (the greedy baseline).
     case threshold
+    /// Fixed ratio bands, planned by the min-cost-flow optimizer.
+    case optimal
+    /// Risk bands from the signed volatility estimate, route latency and utilisation trend,
+    /// planned by the optimizer.
+    case predictive
 
     /// The strategy of this name.
     public func make() -> any Strategy {
         switch self {
         case .static: StaticStrategy()
         case .threshold: GreedyThresholdStrategy()
+        case .optimal: OptimalStrategy()
+        case .predictive: PredictiveStrategy()
         }
     }
 }

@@ -58,6 +58,8 @@ public struct Coordinator: Sendable {
     public private(set) var lastPlanSeq: UInt64
     /// No new plan before this instant (after an abandoned proposal).
     public private(set) var quietUntil: Nanos = 0
+    /// While set, no plan is proposed: the reason (for example, too few verifiers alive).
+    public private(set) var hold: String?
     /// The venue whose change prompted the next plan, and when its watcher saw it.
     private var trigger: (VenueID, Nanos)?
     /// Computes plan digests (SHA-256 lives in the wire module).
@@ -94,6 +96,9 @@ public struct Coordinator: Sendable {
         return out
     }
 
+    /// Holds planning for `reason`, or resumes it with nil.
+    public mutating func setHold(_ reason: String?) { hold = reason }
+
     /// The planner's view: latest states, staleness, capital in flight.
     public func views(now: Nanos) -> [VenueID: VenueView] {
         var views = baseViews(now: now)
@@ -112,7 +117,7 @@ public struct Coordinator: Sendable {
     }
 
     private mutating func planIfNeeded(now: Nanos) -> [Directive] {
-        guard outstanding == nil, now >= quietUntil else { return [] }
+        guard outstanding == nil, now >= quietUntil, hold == nil else { return [] }
         var current = baseViews(now: now)
         inFlight.apply(to: &current)  // adjusts for capital in flight, prunes what both ends reflect
         let transfers = strategy.plan(views: current, topology: topology)

@@ -15,6 +15,8 @@ public struct InFlightBook: Sendable, Equatable {
         public var approvedAt: Nanos
         /// When it should have settled; past this it is flagged, and still not sent again.
         public var deadline: Nanos
+        /// When its plan expires: a transfer no venue has seen by then will never be executed.
+        public var expiresAt: Nanos
         /// True once flagged overdue.
         public var overdue: Bool = false
     }
@@ -33,7 +35,8 @@ public struct InFlightBook: Sendable, Equatable {
             let id = Transfer.id(planSeq: plan.planSeq, index: index)
             entries[id] = Entry(
                 id: id, transfer: transfer, credited: transfer.amount - (route?.fee(for: transfer.amount) ?? 0),
-                approvedAt: now, deadline: now + latency + 4 * topology.timing.planTTLms * Nanos.perMillisecond
+                approvedAt: now, deadline: now + latency + 4 * topology.timing.planTTLms * Nanos.perMillisecond,
+                expiresAt: plan.expiresAt
             )
         }
     }
@@ -52,6 +55,20 @@ public struct InFlightBook: Sendable, Equatable {
             if !destinationSettled && !destinationPending { views[entry.transfer.to]?.virtualIn += entry.credited }
             if destinationSettled && sourceKnows { entries[id] = nil }
         }
+    }
+
+    /// Forgets transfers whose plan expired more than `grace` ago without the source venue ever
+    /// listing them: executors refuse expired plans, so that capital never left. Returns them.
+    public mutating func dropUnexecuted(now: Nanos, grace: Nanos, states: [VenueID: VenueState]) -> [Entry] {
+        var dropped: [Entry] = []
+        for (id, entry) in entries where now > entry.expiresAt + grace {
+            guard let source = states[entry.transfer.from], source.observedAt > entry.expiresAt + grace else { continue }
+            if !source.pendingTransfers.contains(id) && !source.settledTransfers.contains(id) {
+                entries[id] = nil
+                dropped.append(entry)
+            }
+        }
+        return dropped
     }
 
     /// Flags transfers past their deadline; returns the newly flagged ones.

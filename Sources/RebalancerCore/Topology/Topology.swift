@@ -154,15 +154,18 @@ extension Topology {
         public var perTransferCap: Amount
         /// Most one venue may send out per window.
         public var perVenueOutflow: Amount
+        /// Most one route may carry per window.
+        public var perRouteOutflow: Amount
         /// Most all venues together may send per window.
         public var globalNotional: Amount
         /// The sliding window, in seconds.
         public var windowSeconds: Int64
 
         /// Creates limits.
-        public init(perTransferCap: Amount, perVenueOutflow: Amount, globalNotional: Amount, windowSeconds: Int64) {
+        public init(perTransferCap: Amount, perVenueOutflow: Amount, perRouteOutflow: Amount? = nil, globalNotional: Amount, windowSeconds: Int64) {
             self.perTransferCap = perTransferCap
             self.perVenueOutflow = perVenueOutflow
+            self.perRouteOutflow = perRouteOutflow ?? perVenueOutflow
             self.globalNotional = globalNotional
             self.windowSeconds = windowSeconds
         }

@@ -30,6 +30,8 @@ extension Verifier {
         public var signedOutflows: [SignedOutflow]
         /// Now, from the caller's clock.
         public var now: Nanos
+        /// Capital this verifier already approved that the states do not show yet, per venue.
+        public var virtual: [VenueID: (inbound: Amount, outbound: Amount)] = [:]
 
         /// Creates a context.
         public init(topology: Topology, view: [VenueID: VenueState], viewReceivedAt: [VenueID: Nanos], lastSignedSeq: UInt64, signedOutflows: [SignedOutflow], now: Nanos) {
@@ -120,7 +122,7 @@ extension Verifier {
             let config = topology.venue(venue)!
             let bands = Bands(venue: config)
             for state in [basis[venue]!.state, c.view[venue]!] {
-                let after = state.balance - out
+                let after = state.balance - out - (c.virtual[venue]?.outbound ?? 0)
                 guard after >= 0, after >= bands.floor(state) else {
                     return .reject(.floorBreached, "\(venue) would hold \(after) below floor \(bands.floor(state))")
                 }
@@ -135,7 +137,9 @@ extension Verifier {
             let config = topology.venue(venue)!
             let state = basis[venue]!.state
             let target = Bands(venue: config).target(state)
-            let now = state.balance + state.pendingIn
+            // Capital this verifier already approved and not yet visible counts: a plan replayed
+            // under a new sequence, or a second plan for the same need, funds nothing twice.
+            let now = state.balance + state.pendingIn + (c.virtual[venue]?.inbound ?? 0) - (c.virtual[venue]?.outbound ?? 0)
             let then = now - (outflow[venue] ?? 0) + (inflow[venue] ?? 0)
             if inflow[venue] != nil, now >= target {
                 return .reject(.noImprovement, "\(venue) already holds its target")
@@ -148,10 +152,15 @@ extension Verifier {
         // 5. Limits over the sliding window, counting what this verifier already signed.
         let windowStart = c.now - topology.limits.windowSeconds * Nanos.perSecond
         var venueWindow: [VenueID: Amount] = [:]
+        var routeWindow: [String: Amount] = [:]
         var globalWindow: Amount = 0
         for record in c.signedOutflows where record.at >= windowStart {
             venueWindow[record.transfer.from, default: 0] += record.transfer.amount
+            routeWindow["\(record.transfer.from)>\(record.transfer.to)", default: 0] += record.transfer.amount
             globalWindow += record.transfer.amount
+        }
+        for t in plan.transfers where routeWindow["\(t.from)>\(t.to)", default: 0] + t.amount > topology.limits.perRouteOutflow {
+            return .reject(.limitExceeded, "per-route outflow window of \(t.from)->\(t.to)")
         }
         for (venue, out) in outflow where venueWindow[venue, default: 0] + out > topology.limits.perVenueOutflow {
             return .reject(.limitExceeded, "per-venue outflow window of \(venue)")

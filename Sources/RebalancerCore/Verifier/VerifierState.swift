@@ -14,6 +14,8 @@ extension Verifier {
         public private(set) var lastSigned: (seq: UInt64, digest: [UInt8])?
         /// Transfers signed within the limits window.
         public private(set) var signedOutflows: [SignedOutflow] = []
+        /// Transfers this verifier approved that the venue states do not show as settled yet.
+        public private(set) var approvedInFlight = InFlightBook()
 
         /// Creates a verifier's state, restoring what it signed before a restart.
         public init(topology: Topology, lastSigned: (seq: UInt64, digest: [UInt8])?, signedOutflows: [SignedOutflow] = []) {
@@ -24,7 +26,8 @@ extension Verifier {
 
         /// Takes a watcher-signed state into the view; older states are ignored.
         public mutating func observe(_ state: VenueState, now: Nanos) {
-            if let current = view[state.venue], current.observedAt > state.observedAt { return }
+            // A re-published copy (same sequence) is not news: it must not make a silent venue look fresh.
+            if let current = view[state.venue], current.observedAt > state.observedAt || current.seq == state.seq { return }
             view[state.venue] = state
             receivedAt[state.venue] = now
         }
@@ -35,18 +38,31 @@ extension Verifier {
                 // The same plan again (a retry): answer as before. Another plan under this sequence: never.
                 return last.digest == digest ? .approve : .reject(.seqNotIncreasing, "planSeq \(plan.planSeq) already signed with another digest")
             }
-            let context = Context(
+            var context = Context(
                 topology: topology, view: view, viewReceivedAt: receivedAt, lastSignedSeq: lastSigned?.seq ?? 0,
                 signedOutflows: signedOutflows, now: now
             )
+            context.virtual = virtualCapital(now: now)
             let verdict = Verifier.check(plan, basis: basis, context: context)
             if verdict.decision == .approve {
                 lastSigned = (plan.planSeq, digest)
                 let windowStart = now - topology.limits.windowSeconds * Nanos.perSecond
                 signedOutflows.removeAll { $0.at < windowStart }
                 signedOutflows += plan.transfers.map { SignedOutflow(at: now, transfer: $0) }
+                approvedInFlight.add(plan: plan, topology: topology, now: now)
             }
             return verdict
+        }
+
+        /// What this verifier approved that its own view does not show yet, per venue; forgets
+        /// what both ends show settled and what expired unexecuted.
+        mutating func virtualCapital(now: Nanos) -> [VenueID: (inbound: Amount, outbound: Amount)] {
+            _ = approvedInFlight.dropUnexecuted(now: now, grace: topology.timing.planTTLms * Nanos.perMillisecond, states: view)
+            var views = view.mapValues { VenueView(state: $0) }
+            approvedInFlight.apply(to: &views)
+            return views.compactMapValues { v in
+                v.virtualIn == 0 && v.virtualOut == 0 ? nil : (inbound: v.virtualIn, outbound: v.virtualOut)
+            }
         }
     }
 }

@@ -23,6 +23,8 @@ public actor CoordinatorRole: RoleHandler {
     private let statusOpener: EnvelopeOpener
     private let watcherVenue: [NodeID: VenueID]
     private var verifierSeen: [NodeID: Nanos] = [:]
+    private var quorumWarning: String?
+    private var lastLagWarning: Nanos = 0
 
     /// Sets up the sockets and continues the plan sequence after the journal's highest.
     public init(runtime: NodeRuntime, journal: CoordinatorJournal, strategy: any Strategy) throws {
@@ -69,6 +71,19 @@ public actor CoordinatorRole: RoleHandler {
             }
             let state = VenueState(wire: wire)
             if let current = core.states[state.venue], current.seq == state.seq { return }  // heartbeat re-publish
+            let now = runtime.clock.now()
+            let lag = now - state.observedAt
+            if lag > runtime.topology.timing.staleAfterMs * Nanos.perMillisecond {
+                // Suicidal-snail rule: never plan on data this old; say so loudly, wait for fresh state.
+                runtime.counters.increment("states.lagging")
+                if now - lastLagWarning > Nanos.perSecond {
+                    lastLagWarning = now
+                    runtime.logger.error("falling behind: dropping states older than the staleness bound", metadata: [
+                        "venue": "\(state.venue)", "lag_ms": "\(lag / Nanos.perMillisecond)",
+                    ])
+                }
+                return
+            }
             latestEnvelope[state.venue] = opened.envelope
             apply(core.on(.state(state, digest: opened.digest), now: runtime.clock.now()))
         } else if topic == Topic.status {
@@ -122,14 +137,40 @@ public actor CoordinatorRole: RoleHandler {
     }
 
     public func tick() async {
-        apply(core.on(.tick, now: runtime.clock.now()))
+        let now = runtime.clock.now()
+        checkQuorum(now: now)
+        apply(core.on(.tick, now: now))
         heartbeatSeq += 1
         var hb = WireHeartbeat()
         hb.seq = heartbeatSeq
-        hb.atNs = runtime.clock.now()
+        hb.atNs = now
         hb.lastPlanSeq = lastApproved
         hb.counters = runtime.counters.snapshot
-        if let envelope = runtime.seal(hb, type: .heartbeat) { runtime.send(envelope, topic: Topic.heartbeat, on: plans) }
+        guard let envelope = runtime.seal(hb, type: .heartbeat) else { return }
+        runtime.send(envelope, topic: Topic.heartbeat, on: plans)
+        // Heartbeats to the verifiers too, so each knows its coordinator is alive.
+        for verifier in runtime.topology.verifiers { runtime.send(envelope, to: Array(verifier.id.utf8), on: proposals) }
+    }
+
+    /// Says loudly when fewer verifiers than the quorum are alive, and when enough are back.
+    private func checkQuorum(now: Nanos) {
+        let deadline = runtime.topology.timing.staleAfterMs * Nanos.perMillisecond
+        let alive = runtime.topology.verifiers.filter { now - (verifierSeen[$0.id] ?? .min / 2) <= deadline }.map(\.id)
+        runtime.counters.set("verifiers.alive", Int64(alive.count))
+        let quorum = runtime.topology.quorum
+        if alive.count < quorum {
+            let silent = runtime.topology.verifiers.map(\.id).filter { !alive.contains($0) }
+            let warning = "quorum unreachable: \(alive.count) of \(runtime.topology.verifiers.count) verifiers alive, \(quorum) needed; silent: \(silent.joined(separator: ","))"
+            if warning != quorumWarning {
+                runtime.logger.error("\(warning)")
+                quorumWarning = warning
+            }
+            core.setHold(warning)
+        } else if quorumWarning != nil {
+            core.setHold(nil)
+            runtime.logger.notice("quorum reachable again", metadata: ["alive": "\(alive.joined(separator: ","))"])
+            quorumWarning = nil
+        }
     }
 
     private func apply(_ directives: [Coordinator.Directive]) {

@@ -8,7 +8,15 @@ import ZeroMQ
 /// liquidations, and transfers settled after their route's latency. Watchers read its feed as
 /// they would read an exchange API; executors submit transfers to it as they would send
 /// transactions, and get a receipt when each is accepted and when it settles.
+///
+/// In load mode every tick is a burst of market ticks published back to back, each changing
+/// every venue's state, to measure how many verified states the coordinator and verifiers take.
+/// With a report path, the final figures and every accepted transfer are written there as JSON
+/// on shutdown, for the chaos check to reconcile capital against the executors' records.
 public actor VenuesRole: RoleHandler {
+    /// How long one load-mode burst runs before the actor lets orders in.
+    public static let loadBurst: Duration = .milliseconds(20)
+
     private let runtime: NodeRuntime
     private var market: Market
     private let feed: SocketLoop.Handle
@@ -16,10 +24,18 @@ public actor VenuesRole: RoleHandler {
     private let orderOpener: EnvelopeOpener
     private var submitter: [String: [UInt8]] = [:]
     private var liquidationsSeen = 0
+    private let load: Bool
+    private let reportPath: String?
+    private var accepted: [VenuesReport.Transfer] = []
+    private var refused: [String: Int] = [:]
+    private var refusedTransfers: [String: String] = [:]
 
-    /// Sets up the market and its sockets; `prices` replays a recorded path instead of the seeded walk.
-    public init(runtime: NodeRuntime, prices: [Double]? = nil) throws {
+    /// Sets up the market and its sockets; `prices` replays a recorded path instead of the seeded
+    /// walk; `load` publishes as fast as it can; `reportPath` receives the final figures on shutdown.
+    public init(runtime: NodeRuntime, prices: [Double]? = nil, load: Bool = false, reportPath: String? = nil) throws {
         self.runtime = runtime
+        self.load = load
+        self.reportPath = reportPath
         let topology = runtime.topology
         let market = Market(spec: topology.market, routes: topology.routes, prices: prices.map { PricePath.replay($0) })
         self.market = market
@@ -47,12 +63,16 @@ public actor VenuesRole: RoleHandler {
         switch result {
         case let .success(due):
             submitter[order.transferID] = identity
+            let fee = market.route(from: order.transfer.from, to: order.transfer.to).map { min(max($0.fee(for: order.transfer.amount), 0), order.transfer.amount) } ?? 0
+            accepted.append(.init(id: order.transferID, from: order.transfer.from, to: order.transfer.to, amount: order.transfer.amount, fee: fee, executor: opened.sender))
             receipt.state = .submitted
             receipt.detail = "settles in \((due - now) / Nanos.perMillisecond) ms"
             runtime.counters.increment("transfers.accepted")
         case let .failure(rejection):
             receipt.state = .failed
             receipt.detail = rejection.code
+            refused[rejection.code, default: 0] += 1
+            if refusedTransfers[order.transferID] == nil { refusedTransfers[order.transferID] = rejection.code }
             runtime.counters.increment("transfers.refused.\(rejection.code)")
             runtime.logger.warning("transfer refused", metadata: ["id": "\(order.transferID)", "reason": "\(rejection)"])
         }
@@ -60,7 +80,15 @@ public actor VenuesRole: RoleHandler {
     }
 
     public func tick() async {
-        let now = runtime.clock.now()
+        guard load else { return step(now: runtime.clock.now()) }
+        let started = ContinuousClock.now
+        repeat {
+            step(now: runtime.clock.now())
+        } while ContinuousClock.now - started < Self.loadBurst
+    }
+
+    /// One market tick: settle, liquidate, and publish every venue's state.
+    private func step(now: Nanos) {
         for event in market.tick(now: now) {
             switch event {
             case let .settled(id, from, to, credited):
@@ -93,6 +121,7 @@ public actor VenuesRole: RoleHandler {
             tick.initialCapital = market.initialCapital
             if let envelope = runtime.seal(tick, type: .marketTick) {
                 runtime.send(envelope, topic: Topic.tick(venue), on: feed)
+                runtime.counters.increment("ticks.published")
             }
         }
     }
@@ -102,12 +131,25 @@ public actor VenuesRole: RoleHandler {
         runtime.send(envelope, to: identity, on: orders)
     }
 
-    /// The market's final figures, for logs on shutdown.
+    /// The market's final figures, for logs on shutdown, and the report file if asked for.
     public func stopping() async {
         runtime.logger.info("market closed", metadata: [
             "liquidations": "\(market.liquidations)", "fees_paid": "\(market.feesPaid)",
             "penalties": "\(market.penaltiesCharged)", "settled": "\(market.transfersSettled)",
             "capital": "\(market.capitalInSystem)", "initial": "\(market.initialCapital)",
         ])
+        guard let reportPath else { return }
+        let report = VenuesReport(
+            initialCapital: market.initialCapital, capitalInSystem: market.capitalInSystem, feesPaid: market.feesPaid,
+            penaltiesCharged: market.penaltiesCharged, cumulativePnL: market.cumulativePnL, liquidations: market.liquidations,
+            ticks: market.ticks, transfersSettled: market.transfersSettled, transfersInFlight: market.transfersInFlight,
+            accepted: accepted, refused: refused, refusedTransfers: refusedTransfers
+        )
+        do {
+            try report.write(to: reportPath)
+            runtime.logger.info("report written", metadata: ["path": "\(reportPath)"])
+        } catch {
+            runtime.logger.error("cannot write report", metadata: ["path": "\(reportPath)", "error": "\(error)"])
+        }
     }
 }

@@ -16,6 +16,9 @@ public actor VerifierRole: RoleHandler {
     private let proposalOpener: EnvelopeOpener
     private let watcherVenue: [NodeID: VenueID]
     private var heartbeatSeq: UInt64 = 0
+    private var coordinatorSeen: Nanos
+    private var coordinatorSilent = false
+    private var lastLagWarning: Nanos = 0
 
     /// Sets up the sockets and restores what this verifier signed before.
     public init(runtime: NodeRuntime, ledger: VerifierLedger) throws {
@@ -28,7 +31,8 @@ public actor VerifierRole: RoleHandler {
         let watchers = topology.nodes(.watcher)
         watcherVenue = Dictionary(uniqueKeysWithValues: watchers.compactMap { w in w.venue.map { (w.id, $0) } })
         stateOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: watchers.map { ($0.id, $0.signingKey) }), types: [.venueState])
-        proposalOpener = EnvelopeOpener(senders: [coordinatorNode.id: coordinatorNode.signingKey], types: [.proposal])
+        proposalOpener = EnvelopeOpener(senders: [coordinatorNode.id: coordinatorNode.signingKey], types: [.proposal, .heartbeat])
+        coordinatorSeen = runtime.clock.now()
         for watcher in watchers {
             try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: ["state/"])
         }
@@ -49,12 +53,28 @@ public actor VerifierRole: RoleHandler {
             guard watcherVenue[opened.sender] == wire.venue, wire.topologyID == runtime.topology.id else {
                 return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender)
             }
-            state.observe(VenueState(wire: wire), now: runtime.clock.now())
+            let now = runtime.clock.now()
+            let lag = now - wire.observedAtNs
+            if lag > runtime.topology.timing.staleAfterMs * Nanos.perMillisecond {
+                runtime.counters.increment("states.lagging")
+                if now - lastLagWarning > Nanos.perSecond {
+                    lastLagWarning = now
+                    runtime.logger.error("falling behind: ignoring a state older than the staleness bound", metadata: ["venue": "\(wire.venue)", "lag_ms": "\(lag / Nanos.perMillisecond)"])
+                }
+                return
+            }
+            state.observe(VenueState(wire: wire), now: now)
         }
     }
 
     private func onProposal(_ bytes: [UInt8], from handle: SocketLoop.Handle) {
         guard let opened = runtime.open(bytes, with: proposalOpener, from: handle) else { return }
+        coordinatorSeen = runtime.clock.now()
+        if coordinatorSilent {
+            coordinatorSilent = false
+            runtime.logger.notice("coordinator is back")
+        }
+        if opened.type == .heartbeat { return }
         guard let proposal = opened.decode(WireProposal.self), proposal.hasPlan else {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
         }
@@ -95,6 +115,11 @@ public actor VerifierRole: RoleHandler {
     }
 
     public func tick() async {
+        let now = runtime.clock.now()
+        if !coordinatorSilent, now - coordinatorSeen > runtime.topology.timing.staleAfterMs * Nanos.perMillisecond {
+            coordinatorSilent = true
+            runtime.logger.error("coordinator silent", metadata: ["for_ms": "\((now - coordinatorSeen) / Nanos.perMillisecond)"])
+        }
         heartbeatSeq += 1
         var hb = WireHeartbeat()
         hb.seq = heartbeatSeq

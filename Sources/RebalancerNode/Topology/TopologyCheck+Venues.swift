@@ -73,7 +73,7 @@ extension TopologyCheck {
     static func checkLimits(_ topology: Topology) -> [TopologyError] {
         let limits = topology.limits, timing = topology.timing
         return positive([
-            ("limits.per_transfer_cap", Double(limits.perTransferCap)), ("limits.per_venue_outflow", Double(limits.perVenueOutflow)),
+            ("limits.per_transfer_cap", Double(limits.perTransferCap)), ("limits.per_venue_outflow", Double(limits.perVenueOutflow)), ("limits.per_route_outflow", Double(limits.perRouteOutflow)),
             ("limits.global_notional", Double(limits.globalNotional)), ("limits.window_seconds", Double(limits.windowSeconds)),
             ("timing.heartbeat_ms", Double(timing.heartbeatMs)), ("timing.stale_after_ms", Double(timing.staleAfterMs)),
             ("timing.plan_ttl_ms", Double(timing.planTTLms)), ("timing.basis_tolerance_ms", Double(timing.basisToleranceMs)),

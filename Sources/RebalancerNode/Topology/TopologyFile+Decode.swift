@@ -131,14 +131,15 @@ extension TopologyFile {
     }
 
     private static func decodeLimits(_ node: Node, _ path: String, _ r: YAMLFieldReader) -> Topology.Limits? {
-        let known = ["per_transfer_cap", "per_venue_outflow", "global_notional", "window_seconds"]
+        let known = ["per_transfer_cap", "per_venue_outflow", "per_route_outflow", "global_notional", "window_seconds"]
         guard let f = r.fields(node, at: path, known: known) else { return nil }
         let perTransfer = f.required("per_transfer_cap", YAMLFieldReader.int64)
         let perVenue = f.required("per_venue_outflow", YAMLFieldReader.int64)
+        let perRoute = f.optional("per_route_outflow", YAMLFieldReader.int64)
         let global = f.required("global_notional", YAMLFieldReader.int64)
         let window = f.required("window_seconds", YAMLFieldReader.int64)
         guard let perTransfer, let perVenue, let global, let window else { return nil }
-        return Topology.Limits(perTransferCap: perTransfer, perVenueOutflow: perVenue, globalNotional: global, windowSeconds: window)
+        return Topology.Limits(perTransferCap: perTransfer, perVenueOutflow: perVenue, perRouteOutflow: perRoute, globalNotional: global, windowSeconds: window)
     }
 
     private static func decodeTiming(_ node: Node, _ path: String, _ r: YAMLFieldReader) -> Topology.Timing? {

@@ -31,6 +31,7 @@ extension TopologyFile {
         let limits = topology.limits, timing = topology.timing
         out += ["limits:"] + indented([
             "per_transfer_cap: \(limits.perTransferCap)", "per_venue_outflow: \(limits.perVenueOutflow)",
+            "per_route_outflow: \(limits.perRouteOutflow)",
             "global_notional: \(limits.globalNotional)", "window_seconds: \(limits.windowSeconds)",
         ], by: 2)
         out += ["timing:"] + indented([

@@ -49,7 +49,7 @@ public enum TopologyInit {
             id: id, epoch: 1, quorum: quorum ?? TopologyCheck.defaultQuorum(verifiers: verifiers), keysDir: keysDir,
             nodes: nodes, venues: venueIDs.map(venue), routes: routes(venueIDs),
             limits: Topology.Limits(
-                perTransferCap: 2_000_000_00, perVenueOutflow: 5_000_000_00, globalNotional: 20_000_000_00, windowSeconds: 3600
+                perTransferCap: 2_000_000_00, perVenueOutflow: 5_000_000_00, perRouteOutflow: 3_000_000_00, globalNotional: 20_000_000_00, windowSeconds: 3600
             ),
             timing: Topology.Timing(heartbeatMs: 500, staleAfterMs: 3000, planTTLms: 5000, basisToleranceMs: 2000),
             market: market(venueIDs)

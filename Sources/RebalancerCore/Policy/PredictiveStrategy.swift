@@ -1,0 +1,31 @@
+/// Risk bands set before the move happens, planned optimally.
+///
+/// Each venue's bands come from `RiskTargets` (its signed volatility estimate, the latency of its
+/// fastest inbound route, its signed utilisation trend, the cost of a refill); the transfers are
+/// the min-cost flow of `TransferOptimizer` against those bands. Pure: the same views and topology
+/// always give the same plan, which is what lets a verifier recompute it.
+public struct PredictiveStrategy: Strategy {
+    /// How bands follow risk.
+    public var targets: RiskTargets
+    /// The planner.
+    public var optimizer: TransferOptimizer
+
+    /// Creates the strategy.
+    public init(targets: RiskTargets = RiskTargets(), optimizer: TransferOptimizer = TransferOptimizer()) {
+        self.targets = targets
+        self.optimizer = optimizer
+    }
+
+    /// "predictive".
+    public var name: String { StrategyName.predictive.rawValue }
+
+    /// The topology with every venue's risk bands.
+    public func policyTopology(views: [VenueID: VenueView], topology: Topology) -> Topology {
+        targets.apply(views: views, topology: topology)
+    }
+
+    /// The optimizer's transfers against the risk bands, in canonical order.
+    public func plan(views: [VenueID: VenueView], topology: Topology) -> [Transfer] {
+        optimizer.solve(views: views, topology: policyTopology(views: views, topology: topology)).transfers
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import RebalancerCore
+
+/// Runs the demo topology with every role as a child process and, meanwhile, SIGKILLs and
+/// restarts in turn a watcher, a verifier, the coordinator and the executor, and pauses a
+/// verifier (SIGSTOP, then SIGCONT). After a settle period with everything up it stops the
+/// watchers (no new plans), waits for the executors to catch up, stops everything (the venues
+/// last, which writes their final report) and audits what the processes left on disk.
+///
+/// The venues process is never faulted: it stands for the outside world.
+public struct ChaosRunner: Sendable {
+    /// What to run.
+    public struct Options: Sendable {
+        /// The topology file.
+        public var topologyPath: String
+        /// How long the run lasts before the final checks, in seconds.
+        public var seconds: Double
+        /// Where journals and logs go; wiped at start.
+        public var dataDirectory: String
+        /// Seconds from the start to the first fault.
+        public var warmup: Double = 3
+        /// Seconds with everything up after the last fault.
+        public var settle: Double = 6
+
+        /// Creates options; `short` picks a run of about 25 s when `seconds` is nil, else 60 s.
+        public init(topologyPath: String, seconds: Double?, short: Bool, dataDirectory: String) {
+            self.topologyPath = topologyPath
+            self.seconds = seconds ?? (short ? 25 : 60)
+            self.dataDirectory = dataDirectory
+            if !short && self.seconds >= 40 { settle = 10 }
+        }
+    }
+
+    private let options: Options
+    private let executable: URL
+
+    /// A runner that starts children from `executable` (this binary).
+    public init(options: Options, executable: URL) {
+        self.options = options
+        self.executable = executable
+    }
+
+    /// Runs the faults and the checks; the report says whether every check held.
+    public func run(logger: Logger = Logger(label: "chaos")) async throws -> ChaosReport {
+        let deployment = try LocalDeployment(topologyPath: options.topologyPath, dataDirectory: options.dataDirectory,
+                                             executable: executable, logger: logger, marketFeed: true)
+        do {
+            return try await run(deployment, logger: logger)
+        } catch {
+            await deployment.shutdown()
+            throw error
+        }
+    }
+
+    private func run(_ deployment: LocalDeployment, logger: Logger) async throws -> ChaosReport {
+        let topology = deployment.topology
+        let supervisor = deployment.supervisor
+        let monitor = deployment.monitor
+        try deployment.start()
+        // The clock starts once the market and the coordinator are visibly up.
+        let coordinatorID = topology.coordinator?.id ?? "coordinator"
+        let up = await deployment.wait(upTo: .seconds(30)) {
+            await monitor.market != nil && monitor.beat(coordinatorID) != nil
+        }
+        guard up else {
+            await deployment.shutdown()
+            throw DemoError("the deployment did not come up within 30 s; see \(options.dataDirectory)/logs")
+        }
+        let schedule = ChaosSchedule(topology: topology, seconds: options.seconds, warmup: options.warmup, settle: options.settle)
+        let started = ContinuousClock.now
+        func elapsed() -> Double { (ContinuousClock.now - started).seconds }
+        var faults: [ChaosReport.Fault] = []
+        for step in schedule.steps {
+            let wait = step.at - elapsed()
+            if wait > 0 { try? await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+            var fault = ChaosReport.Fault(at: (elapsed() * 10).rounded() / 10, action: step.action.rawValue, node: step.node, pid: supervisor.child(step.node)?.pid ?? 0, error: "")
+            do {
+                switch step.action {
+                case .kill: try supervisor.signal(step.node, SIGKILL)
+                case .restart: fault.pid = try supervisor.restart(step.node).pid
+                case .pause: try supervisor.pause(step.node)
+                case .resume: try supervisor.resume(step.node)
+                }
+            } catch {
+                fault.error = "\(error)"
+            }
+            logger.info("fault", metadata: ["at": "\(fault.at)", "action": "\(fault.action)", "node": "\(fault.node)", "pid": "\(fault.pid)"])
+            faults.append(fault)
+        }
+        let remaining = options.seconds - elapsed()
+        if remaining > 0 { try? await Task.sleep(for: .milliseconds(Int(remaining * 1000))) }
+        let crashed = supervisor.exited().map { "\($0.0.id) (\($0.0.role.rawValue)) status \($0.1), see \($0.0.logPath)" }
+
+        // No new states, so no new plans; an outstanding proposal resolves or expires meanwhile.
+        await supervisor.stop(topology.nodes(.watcher).map(\.id))
+        let audit = ChaosAudit(topology: topology, paths: deployment.auditPaths)
+        try? await Task.sleep(for: .seconds(1))
+        let ttl = Duration.milliseconds(topology.timing.planTTLms + 2000)
+        _ = await deployment.wait(upTo: ttl, poll: .milliseconds(250)) { ((try? audit.unexecuted()) ?? [1]).isEmpty }
+        var executorCounters: [String: Int64] = [:]
+        for executor in topology.nodes(.executor) {
+            for (name, value) in await monitor.beat(executor.id)?.counters ?? [:] where name.hasPrefix("plans.") || name.hasPrefix("replay.") {
+                executorCounters[name, default: 0] += value
+            }
+        }
+        // Everyone but the venues first, so that no order reaches a closed market.
+        let venues = topology.venuesNode.map { [$0.id] } ?? []
+        await supervisor.stop(topology.nodes.map(\.id).filter { !venues.contains($0) })
+        await supervisor.stop(venues)
+        let seconds = (elapsed() * 10).rounded() / 10
+        await deployment.shutdown()
+        let result = try audit.run(liveDigests: await monitor.liveDigests)
+        return ChaosReport(seconds: seconds, faults: faults, crashed: crashed, executorCounters: executorCounters, audit: result)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+import RebalancerCore
+
+/// A whole topology on one machine for the chaos run and the load bench: each role a child
+/// process of `executable` with its data under `<dataDirectory>/<node>`, and this process as the
+/// topology's `monitor` node, watching the feeds through a `ChaosMonitor`.
+final class LocalDeployment: @unchecked Sendable {
+    // Used by the runner's own task, one call at a time.
+    let topology: Topology
+    let topologyPath: String
+    let dataDirectory: String
+    let supervisor: ProcessSupervisor
+    let monitor: ChaosMonitor
+    private let runtime: NodeRuntime
+    private var consumer: Task<Void, Never>?
+
+    /// Generates missing keys, wipes `dataDirectory`, and starts the monitor (no children yet).
+    init(topologyPath: String, dataDirectory: String, executable: URL, logger: Logger, marketFeed: Bool) throws {
+        let generated = try KeyStore.ensure(topologyPath: topologyPath)
+        if !generated.isEmpty { logger.info("generated keys", metadata: ["nodes": "\(generated.count)"]) }
+        topology = try TopologyFile.load(path: topologyPath)
+        self.topologyPath = topologyPath
+        self.dataDirectory = dataDirectory
+        guard let monitorNode = topology.nodes(.monitor).first else {
+            throw DemoError("the topology has no monitor node")
+        }
+        let fm = FileManager.default
+        try? fm.removeItem(atPath: dataDirectory)
+        try fm.createDirectory(atPath: dataDirectory + "/logs", withIntermediateDirectories: true)
+        supervisor = ProcessSupervisor(executable: executable, logDirectory: dataDirectory + "/logs")
+        let keys = try KeyStore.load(node: monitorNode.id, dir: TopologyFile.keysDirectory(of: topology, baseDirectory: TopologyFile.directory(of: topologyPath)))
+        var monitorLogger = logger
+        monitorLogger.logLevel = .error
+        runtime = try NodeRuntime(topology: topology, node: monitorNode, signer: try keys.signer(), curvePublic: keys.curvePublic, curveSecret: keys.curveSecret, logger: monitorLogger)
+        monitor = try ChaosMonitor(runtime: runtime, marketFeed: marketFeed)
+        let inbound = runtime.start()
+        let monitor = monitor
+        consumer = Task { for await message in inbound { await monitor.handle(message) } }
+    }
+
+    /// A node's data directory.
+    func directory(of node: NodeID) -> String { "\(dataDirectory)/\(node)" }
+
+    /// Where the venues write their final report.
+    var venuesReportPath: String { directory(of: topology.venuesNode?.id ?? "venues") + "/report.json" }
+
+    /// Where each node's database is, as the role commands name them.
+    var auditPaths: ChaosAudit.Paths {
+        ChaosAudit.Paths(
+            journal: directory(of: topology.coordinator?.id ?? "coordinator") + "/journal.sqlite",
+            executorRecords: Dictionary(uniqueKeysWithValues: topology.nodes(.executor).map { ($0.id, directory(of: $0.id) + "/executed.sqlite") }),
+            verifierLedgers: Dictionary(uniqueKeysWithValues: topology.verifiers.map { ($0.id, directory(of: $0.id) + "/ledger.sqlite") }),
+            venuesReport: venuesReportPath
+        )
+    }
+
+    /// Starts the role processes of `roles` (every role but the monitor by default).
+    func start(roles: Set<Topology.Role> = Set(Topology.Role.allCases).subtracting([.monitor]), venuesArguments: [String] = []) throws {
+        for node in topology.nodes where roles.contains(node.role) {
+            try supervisor.start(role: node.role, id: node.id, arguments: arguments(for: node, venuesArguments: venuesArguments))
+        }
+    }
+
+    private func arguments(for node: Topology.Node, venuesArguments: [String]) -> [String] {
+        var args: [String] = [node.role.rawValue, "--topology", topologyPath, "--data-dir", directory(of: node.id)]
+        switch node.role {
+        case .venues: args += ["--id", node.id, "--report", venuesReportPath] + venuesArguments
+        case .watcher: args += ["--venue", node.venue ?? ""]
+        case .coordinator, .verifier, .executor: args += ["--id", node.id]
+        case .monitor: break
+        }
+        return args
+    }
+
+    /// Waits until `condition` holds or `timeout` passes; true if it held.
+    func wait(upTo timeout: Duration, poll: Duration = .milliseconds(100), _ condition: () async throws -> Bool) async rethrows -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try? await Task.sleep(for: poll)
+        }
+        return try await condition()
+    }
+
+    /// Stops every child and the monitor.
+    func shutdown() async {
+        await supervisor.stopAll()
+        runtime.shutdown()
+        consumer?.cancel()
+        consumer = nil
+    }
+
+    /// Resident set size of a process in kB, from /proc/PID/status.
+    static func residentKB(pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "")
+        }
+        return nil
+    }
+}
