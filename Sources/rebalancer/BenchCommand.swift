@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import RebalancerCore
 
-/// `rebalancer bench optimizer`: times the optimizer on random instances against the greedy baseline.
-struct BenchCommand: ParsableCommand {
+/// `rebalancer bench`: `optimizer` times the optimizer against the greedy baseline; `load` measures
+/// verified state updates per second of a local deployment under a flood of market ticks.
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks.",
-        subcommands: [BenchOptimizerCommand.self]
+        abstract: "Benchmarks that print their figures.",
+        subcommands: [BenchOptimizerCommand.self, LoadBenchCommand.self]
     )
 }
 

@@ -3,14 +3,7 @@ import Foundation
 import Logging
 import RebalancerNode
 
-/// `rebalancer bench`: measurements of a running deployment.
-struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench",
-        abstract: "Measure a local deployment.",
-        subcommands: [LoadBenchCommand.self]
-    )
-}
+// `rebalancer bench` (BenchCommand.swift) lists this as its `load` subcommand.
 
 /// `rebalancer bench load`: verified state updates per second under `venues --load`, and memory.
 struct LoadBenchCommand: AsyncParsableCommand {

@@ -26,7 +26,8 @@ import Testing
 
     /// Every transfer is one the verifier's safety rules accept: a known route, at least the
     /// minimum, within the route and per-transfer caps, only into venues below target, and no
-    /// venue sends more than its surplus (sources) or its relay allowance (relays).
+    /// venue sends more than its surplus (sources) or its relay allowance (relays: above its lower
+    /// band, and no more than it lacks of its target).
     static func feasibilityProblems(_ transfers: [Transfer], views: [VenueID: VenueView], topology: Topology, minimum: Amount) -> [String] {
         var problems: [String] = []
         var out: [VenueID: Amount] = [:]
@@ -47,7 +48,8 @@ import Testing
             let surplus = bands.surplus(view)
             let lower = Amount((Double(view.state.maintenanceMargin) * config.lowerBand).rounded(.up))
             let keep = max(bands.floor(view.state), lower)
-            let relay = max(0, min(view.state.balance - view.virtualOut - keep, view.effectiveBalance - keep, config.withdrawalLimit))
+            let shortfall = bands.target(view.state) - view.effectiveBalance
+            let relay = max(0, min(view.state.balance - view.virtualOut - keep, view.effectiveBalance - keep, config.withdrawalLimit, shortfall))
             if amount > max(surplus, relay) { problems.append("\(venue) sends \(amount) > \(max(surplus, relay))") }
         }
         return problems
@@ -102,20 +104,22 @@ import Testing
 
     @Test func transshipsThroughAnInBandVenueWhenThereIsNoDirectRoute() {
         // a (surplus) -> b (inside its band, below target) -> c (deficit); no route a -> c.
-        // b may forward 80,000 (280,000 down to its lower band of 200,000); c (margin 50,000,
-        // target 150,000) holds 80,000 and needs 70,000.
+        // b holds 250,000 (band 200,000..300,000): it may forward 50,000, staying above its lower
+        // band and never credited beyond its shortfall to target. c (margin 40,000, target
+        // 120,000) holds 75,000 and needs 45,000.
         let t = Self.topology(venues: ["a", "b", "c"], routes: [("a", "b"), ("b", "c")])
-        var views = Self.views(["a": 600_000_00, "b": 280_000_00])
-        views["c"] = VenueView(state: Fixture.state("c", balance: 80_000_00, mm: 50_000_00))
+        var views = Self.views(["a": 600_000_00, "b": 250_000_00])
+        views["c"] = VenueView(state: Fixture.state("c", balance: 75_000_00, mm: 40_000_00))
         let plan = TransferOptimizer().solve(views: views, topology: t)
         #expect(plan.transfers.map(\.from) == ["a", "b"])
         #expect(plan.unmet == 0)
         let ab = plan.transfers[0]
         let bc = plan.transfers[1]
         let fee = { (x: Transfer) in t.route(from: x.from, to: x.to)!.fee(for: x.amount) }
-        #expect(bc.amount - fee(bc) >= 70_000_00)          // c reaches its target
+        #expect(bc.amount - fee(bc) >= 45_000_00)          // c reaches its target
         #expect(ab.amount - fee(ab) >= bc.amount)          // b is refunded what it forwards
-        #expect(bc.amount <= 80_000_00)                    // b never dips below its lower band
+        #expect(ab.amount - fee(ab) <= 50_000_00 + 1)      // and not credited beyond its shortfall
+        #expect(bc.amount <= 50_000_00)                    // b never dips below its lower band
         #expect(Certificate.check(plan).isEmpty)
         #expect(Self.feasibilityProblems(plan.transfers, views: views, topology: t, minimum: 100_00).isEmpty)
         // Greedy knows only direct routes.

@@ -40,6 +40,7 @@ import Testing
         ("drains below floor", [Transfer(from: "c", to: "a", amount: 250_000_00)], .floorBreached),
         ("funds a venue at target", [Transfer(from: "b", to: "c", amount: 10_000_00)], .noImprovement),
         ("above per-transfer cap", [Transfer(from: "b", to: "a", amount: 6_000_000_00)], .limitExceeded),
+        ("inflated amount", [Transfer(from: "b", to: "a", amount: 190_000_00)], .overfunded),
     ])
     func rejects(_ name: String, transfers: [Transfer], rule: Verifier.Rule) {
         let verdict = Verifier.check(plan(transfers), basis: basis(states), context: context())

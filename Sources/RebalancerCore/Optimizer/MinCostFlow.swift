@@ -140,7 +140,7 @@ public struct MinCostFlow: Sendable, Equatable {
         var settled = [Bool](repeating: false, count: n)
         var touched: [Int32] = []
         touched.reserveCapacity(n)
-        var heap = MinHeap()
+        var heap = IndexedHeap(capacity: n)
         var phases = 0
         var feasible = true
 
@@ -160,13 +160,12 @@ public struct MinCostFlow: Sendable, Equatable {
             for v in 0..<n where excess[v] > 0 {
                 distance[v] = 0
                 touched.append(Int32(v))
-                heap.push(0, Int32(v))
+                heap.update(Int32(v), 0)
             }
             var remaining = deficits
             var lastSettled: Int64 = 0
             while remaining > 0, let (d, v32) = heap.pop() {
                 let v = Int(v32)
-                if settled[v] || d != distance[v] { continue }
                 settled[v] = true
                 lastSettled = d
                 if excess[v] < 0 { remaining -= 1 }
@@ -184,7 +183,7 @@ public struct MinCostFlow: Sendable, Equatable {
                         if distance[w] == .max { touched.append(Int32(w)) }
                         distance[w] = nd
                         parentEdge[w] = Int32(e)
-                        heap.push(nd, Int32(w))
+                        heap.update(Int32(w), nd)
                     }
                 }
             }
@@ -231,54 +230,80 @@ public struct MinCostFlow: Sendable, Equatable {
     }
 }
 
-/// A binary min-heap of (key, node) pairs; ties break on the node index for determinism.
-struct MinHeap {
-    private var keys: [Int64] = []
-    private var nodes: [Int32] = []
+/// An indexed 4-ary min-heap of nodes keyed by distance, with decrease-key; ties break on the
+/// node index so that runs are deterministic.
+struct IndexedHeap {
+    private struct Entry {
+        var key: Int64
+        var node: Int32
+    }
+    private var entries: [Entry] = []
+    /// Position of each node in `entries`, −1 when absent.
+    private var position: [Int32]
+
+    init(capacity: Int) {
+        position = [Int32](repeating: -1, count: capacity)
+        entries.reserveCapacity(capacity)
+    }
 
     mutating func removeAll() {
-        keys.removeAll(keepingCapacity: true)
-        nodes.removeAll(keepingCapacity: true)
+        for entry in entries { position[Int(entry.node)] = -1 }
+        entries.removeAll(keepingCapacity: true)
     }
 
-    private func less(_ i: Int, _ j: Int) -> Bool {
-        keys[i] < keys[j] || (keys[i] == keys[j] && nodes[i] < nodes[j])
+    @inline(__always)
+    private static func less(_ a: Entry, _ b: Entry) -> Bool {
+        a.key < b.key || (a.key == b.key && a.node < b.node)
     }
 
-    mutating func push(_ key: Int64, _ node: Int32) {
-        keys.append(key)
-        nodes.append(node)
-        var i = keys.count - 1
+    /// Inserts `node` with `key`, or lowers its key.
+    mutating func update(_ node: Int32, _ key: Int64) {
+        var i = Int(position[Int(node)])
+        if i < 0 {
+            entries.append(Entry(key: key, node: node))
+            i = entries.count - 1
+        } else {
+            entries[i].key = key
+        }
+        let entry = entries[i]
         while i > 0 {
-            let p = (i - 1) / 2
-            guard less(i, p) else { break }
-            keys.swapAt(i, p)
-            nodes.swapAt(i, p)
+            let p = (i - 1) >> 2
+            let parent = entries[p]
+            guard Self.less(entry, parent) else { break }
+            entries[i] = parent
+            position[Int(parent.node)] = Int32(i)
             i = p
         }
+        entries[i] = entry
+        position[Int(node)] = Int32(i)
     }
 
+    /// Removes and returns the node with the smallest key.
     mutating func pop() -> (Int64, Int32)? {
-        guard let topKey = keys.first else { return nil }
-        let topNode = nodes[0]
-        let lastKey = keys.removeLast()
-        let lastNode = nodes.removeLast()
-        if !keys.isEmpty {
-            keys[0] = lastKey
-            nodes[0] = lastNode
+        guard let top = entries.first else { return nil }
+        position[Int(top.node)] = -1
+        let last = entries.removeLast()
+        let count = entries.count
+        if count > 0 {
             var i = 0
-            let count = keys.count
             while true {
-                let l = 2 * i + 1
-                guard l < count else { break }
-                var c = l
-                if l + 1 < count && less(l + 1, l) { c = l + 1 }
-                guard less(c, i) else { break }
-                keys.swapAt(i, c)
-                nodes.swapAt(i, c)
-                i = c
+                let first = 4 * i + 1
+                guard first < count else { break }
+                var best = first
+                let end = min(first + 4, count)
+                var c = first + 1
+                while c < end {
+                    if Self.less(entries[c], entries[best]) { best = c }
+                    c += 1
+                }
+                guard Self.less(entries[best], last) else { break }
+                entries[i] = entries[best]
+                position[Int(entries[i].node)] = Int32(i)
+                i = best
             }
+            entries[i] = last
+            position[Int(last.node)] = Int32(i)
         }
-        return (topKey, topNode)
+        return (top.key, top.node)
     }
 }

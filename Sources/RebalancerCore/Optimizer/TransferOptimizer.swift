@@ -34,9 +34,10 @@ public struct TransferOptimizer: Sendable {
     public var minimumTransfer: Amount
     /// Rounds of fixed-fee slope scaling after the first solve (0 ignores fixed fees in the LP).
     public var fixedFeeRounds: Int
-    /// Linear programs solved at most per plan.
+    /// Linear programs solved at most by the main loop (budget repair, fee-loss prices, slope scaling).
     public var maxSolves: Int
-    /// Fixed-fee local search: arcs of the smallest transfers tried closed, one re-solve each.
+    /// Fixed-fee local search after the main loop: this many transfers of the best plan (those
+    /// whose fixed fee weighs most on their amount) are tried closed, one warm re-solve each.
     public var dropTrials: Int
     /// Also evaluate the greedy plan and return it when it is strictly cheaper (see docs/optimizer.md).
     public var baselineFallback: Bool
@@ -45,12 +46,12 @@ public struct TransferOptimizer: Sendable {
 
     /// Creates an optimizer.
     public init(model: CostModel = CostModel(), minimumTransfer: Amount = 100_00, fixedFeeRounds: Int = 2, maxSolves: Int = 4, dropTrials: Int = 2, baselineFallback: Bool = true, costScale: Double = 1e9) {
-        self.baselineFallback = baselineFallback
-        self.dropTrials = dropTrials
         self.model = model
         self.minimumTransfer = minimumTransfer
         self.fixedFeeRounds = fixedFeeRounds
         self.maxSolves = maxSolves
+        self.dropTrials = dropTrials
+        self.baselineFallback = baselineFallback
         self.costScale = costScale
     }
 
@@ -67,7 +68,8 @@ struct VenueRole {
     var demand: Amount = 0
     /// Supply (Bands.surplus), for venues without demand.
     var supply: Amount = 0
-    /// Most the venue may forward as a relay (it can receive and keeps its lower band while sending).
+    /// Most the venue may forward as a relay: it can receive, keeps its lower band while sending,
+    /// and is never credited beyond its shortfall to target (the verifiers' overfunding rule).
     var relay: Amount = 0
     /// The verifier accepts inflows to it (below target, not stale).
     var canReceive = false
@@ -113,7 +115,10 @@ struct OptimizerInstance {
                 let lower = Amount((Double(view.state.maintenanceMargin) * venue.lowerBand).rounded(.up))
                 let keep = max(bands.floor(view.state), lower)
                 let settled = view.state.balance - view.virtualOut
-                role.relay = max(0, min(settled - keep, view.effectiveBalance - keep, venue.withdrawalLimit))
+                // Verifiers reject a destination credited beyond its shortfall to target, forwarded
+                // capital included: a relay forwards at most what it lacks of its target.
+                let shortfall = target - view.effectiveBalance
+                role.relay = max(0, min(settled - keep, view.effectiveBalance - keep, venue.withdrawalLimit, shortfall))
             }
             roles[i] = role
         }
@@ -364,6 +369,8 @@ struct OptimizerInstance {
             }
             if !changed { break }
             applyCosts()
+            // New costs move the optimum far: a cold start is faster than repairing the old flow.
+            previous = nil
         }
 
         // Local search on fixed fees: try closing the arcs of the best plan's transfers whose fixed fee

@@ -15,19 +15,22 @@ extension SimulationScenario {
     /// - Desk: after a liquidation the desk re-opens the pair an hour later at the largest size
     ///   both legs can carry at initial margin, capped at the original size, and re-sizes it up as
     ///   collateral allows; capital in transit costs 10% a year (`latency_cost`).
-    public static func deltaNeutralMonth(seed: UInt64, initialPrice: Double = 60_000) -> SimulationScenario {
+    public static func deltaNeutralMonth(
+        seed: UInt64, initialPrice: Double = 60_000, balancePerLeg: Amount = 180_000_00,
+        bands: (target: Double, lower: Double, upper: Double) = (2.5, 1.8, 3.2), volatility: Double = 0.8
+    ) -> SimulationScenario {
         let price = initialPrice > 0 && initialPrice.isFinite ? initialPrice : 60_000
         let pairs: [(long: VenueID, short: VenueID)] = [("cex-a", "cex-b"), ("dex-arb", "cex-c"), ("cex-d", "dex-sol")]
         let notional = 1_200_000.0
         let quantity = notional / price
         var accounts: [MarketSpec.Account] = []
         for pair in pairs {
-            accounts.append(.init(venue: pair.long, balance: 240_000_00, position: quantity, hedgeVenue: pair.short, maintenanceRate: 0.05, initialRate: 0.10))
-            accounts.append(.init(venue: pair.short, balance: 240_000_00, position: -quantity, hedgeVenue: pair.long, maintenanceRate: 0.05, initialRate: 0.10))
+            accounts.append(.init(venue: pair.long, balance: balancePerLeg, position: quantity, hedgeVenue: pair.short, maintenanceRate: 0.05, initialRate: 0.10))
+            accounts.append(.init(venue: pair.short, balance: balancePerLeg, position: -quantity, hedgeVenue: pair.long, maintenanceRate: 0.05, initialRate: 0.10))
         }
         let ids = accounts.map(\.venue)
         let venues = ids.map {
-            Topology.Venue(id: $0, asset: "USD", floorBuffer: 5_000_00, targetRatio: 3, lowerBand: 2, upperBand: 4, withdrawalLimit: 2_000_000_00)
+            Topology.Venue(id: $0, asset: "USD", floorBuffer: 5_000_00, targetRatio: bands.target, lowerBand: bands.lower, upperBand: bands.upper, withdrawalLimit: 2_000_000_00)
         }
         var routes: [Topology.Route] = []
         for from in ids {
@@ -42,7 +45,7 @@ extension SimulationScenario {
             }
         }
         let market = MarketSpec(
-            seed: seed, initialPrice: price, drift: 0, volatility: 0.6, shockMultiplier: 4,
+            seed: seed, initialPrice: price, drift: 0, volatility: volatility, shockMultiplier: 4,
             secondsPerTick: 60, tickMs: 0, liquidationPenalty: 0.01, accounts: accounts
         )
         let topology = Topology(

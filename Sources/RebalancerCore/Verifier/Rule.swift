@@ -24,6 +24,8 @@ extension Verifier {
         case floorBreached = "floor_breached"
         /// The plan moves capital that no venue needs, or does not improve on doing nothing.
         case noImprovement = "no_improvement"
+        /// A destination would receive well beyond what it needs to reach its target (an inflated amount).
+        case overfunded = "overfunded"
         /// A per-transfer, per-venue, per-route or global limit would be exceeded.
         case limitExceeded = "limit_exceeded"
         /// The verifier's own view of a venue is missing or stale: it abstains rather than judges.

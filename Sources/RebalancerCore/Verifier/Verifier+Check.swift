@@ -58,6 +58,9 @@ extension Verifier {
         }
     }
 
+    /// How far above its target a plan may fill a destination, as a fraction of the shortfall.
+    public static let overfundingTolerance = 0.05
+
     /// Checks a plan against every rule, in order, and returns the first that fails.
     public static func check(_ plan: Plan, basis: [VenueID: BasisState], context c: Context) -> Verdict {
         let topology = c.topology
@@ -141,8 +144,13 @@ extension Verifier {
             // under a new sequence, or a second plan for the same need, funds nothing twice.
             let now = state.balance + state.pendingIn + (c.virtual[venue]?.inbound ?? 0) - (c.virtual[venue]?.outbound ?? 0)
             let then = now - (outflow[venue] ?? 0) + (inflow[venue] ?? 0)
-            if inflow[venue] != nil, now >= target {
-                return .reject(.noImprovement, "\(venue) already holds its target")
+            if let credited = inflow[venue] {
+                guard now < target else { return .reject(.noImprovement, "\(venue) already holds its target") }
+                // Rounding and fee gross-up leave a little over; anything beyond this slack is inflated.
+                let slack = max(Amount(Double(target - now) * Verifier.overfundingTolerance), 100_00)
+                guard now + credited <= target + slack else {
+                    return .reject(.overfunded, "\(venue) needs \(target - now), plan credits \(credited)")
+                }
             }
             before += max(0, target - now)
             after += max(0, target - then)

@@ -85,8 +85,12 @@ public struct ChaosReport: Codable, Sendable {
     public var faults: [Fault]
     /// Children that exited without being killed on purpose: `id (role) status N, log`.
     public var crashed: [String]
-    /// Executor counters of interest (refused plans by reason, replays), summed.
+    /// Executor counters of interest (refused plans by reason, replays), from each executor's
+    /// last incarnation.
     public var executorCounters: [String: Int64]
+    /// Approved plans the coordinator's replay endpoint served to executors (from its logs): plans
+    /// an executor missed while it or the coordinator was down and got back.
+    public var plansReplayed: Int
     /// The audit.
     public var audit: Audit
     /// Every check.
@@ -96,8 +100,9 @@ public struct ChaosReport: Codable, Sendable {
     public var passed: Bool { checks.allSatisfy(\.passed) }
 
     /// Creates a report and derives the checks from the audit.
-    public init(seconds: Double, faults: [Fault], crashed: [String], executorCounters: [String: Int64], audit: Audit) {
+    public init(seconds: Double, faults: [Fault], crashed: [String], executorCounters: [String: Int64], plansReplayed: Int, audit: Audit) {
         self.seconds = seconds
+        self.plansReplayed = plansReplayed
         self.faults = faults
         self.crashed = crashed
         self.executorCounters = executorCounters
@@ -135,6 +140,7 @@ public struct ChaosReport: Codable, Sendable {
             lines.append("  \(at) s  \(fault.action.padding(toLength: 8, withPad: " ", startingAt: 0))\(fault.node) (pid \(fault.pid))\(fault.error.isEmpty ? "" : " FAILED: \(fault.error)")")
         }
         lines.append("plans approved \(a.plansApproved), executed \(a.plansExecuted), duplicates \(a.duplicateExecutions.count + a.approvedTwice.count), lost \(a.lost.count), quorum re-verified \(a.quorumVerified)")
+        lines.append("plans replayed to executors \(plansReplayed)")
         lines.append("transfers accepted by the venues \(a.transfersAccepted), refused \(a.transfersRefused), resubmissions refused \(a.resubmissionsRefused), liquidations \(a.liquidations)")
         lines.append("capital \(a.capitalReconciled ? "reconciled" : "NOT reconciled"): initial $\(Double(a.initialCapital) / 100) = final $\(Double(a.finalCapital) / 100) + fees $\(Double(a.feesPaid) / 100) + penalties $\(Double(a.penaltiesCharged) / 100)")
         if !executorCounters.isEmpty {

@@ -61,7 +61,9 @@ public struct ChaosRunner: Sendable {
         // The clock starts once the market and the coordinator are visibly up.
         let coordinatorID = topology.coordinator?.id ?? "coordinator"
         let up = await deployment.wait(upTo: .seconds(30)) {
-            await monitor.market != nil && monitor.beat(coordinatorID) != nil
+            let market = await monitor.market
+            let beat = await monitor.beat(coordinatorID)
+            return market != nil && beat != nil
         }
         guard up else {
             await deployment.shutdown()
@@ -111,6 +113,16 @@ public struct ChaosRunner: Sendable {
         let seconds = (elapsed() * 10).rounded() / 10
         await deployment.shutdown()
         let result = try audit.run(liveDigests: await monitor.liveDigests)
-        return ChaosReport(seconds: seconds, faults: faults, crashed: crashed, executorCounters: executorCounters, audit: result)
+        let replayed = topology.coordinator.flatMap { supervisor.child($0.id) }.map { Self.plansReplayed(logPath: $0.logPath) } ?? 0
+        return ChaosReport(seconds: seconds, faults: faults, crashed: crashed, executorCounters: executorCounters, plansReplayed: replayed, audit: result)
+    }
+
+    /// Sum of `plans=N` over the coordinator's `replay` log lines, across its restarts.
+    static func plansReplayed(logPath: String) -> Int {
+        guard let log = try? String(contentsOfFile: logPath, encoding: .utf8) else { return 0 }
+        return log.split(separator: "\n").filter { $0.hasSuffix(" replay") }.reduce(0) { sum, line in
+            guard let range = line.range(of: "plans=") else { return sum }
+            return sum + (Int(line[range.upperBound...].prefix { $0.isNumber }) ?? 0)
+        }
     }
 }

@@ -36,8 +36,10 @@ public struct LoadBench: Sendable {
         public struct Node: Codable, Sendable {
             /// Node id.
             public var id: String
-            /// Verified venue states per second.
+            /// Verified venue states per second (watcher signature checked).
             public var statesPerSecond: Double
+            /// Of those, states fresh enough to use (younger than the staleness bound) per second.
+            public var freshPerSecond: Double
             /// Verified venue states in all.
             public var states: Int64
             /// Messages dropped (bad or stale input, or a full inbound buffer, as the node counts them).
@@ -70,7 +72,8 @@ public struct LoadBench: Sendable {
             for node in [coordinator] + verifiers {
                 let drops = node.dropCounters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
                 let rate = String(format: "%.0f", node.statesPerSecond)
-                lines.append("  \(node.id.padding(toLength: 12, withPad: " ", startingAt: 0)) \(rate) verified states/s (\(node.states)), "
+                let fresh = String(format: "%.0f", node.freshPerSecond)
+                lines.append("  \(node.id.padding(toLength: 12, withPad: " ", startingAt: 0)) \(rate) verified states/s (\(node.states)), \(fresh)/s fresh, "
                              + "RSS \(node.rssBeforeKB) kB → \(node.rssAfterKB) kB (peak \(node.rssPeakKB) kB) \(drops)")
             }
             return lines.joined(separator: "\n")
@@ -144,14 +147,16 @@ public struct LoadBench: Sendable {
         let venuesCounters = Self.stoppedCounters(logPath: supervisor.child(venues.id)?.logPath)
 
         func dropCounters(_ counters: [String: Int64]) -> [String: Int64] {
-            counters.filter { $0.key.hasPrefix("dropped") || $0.key.contains("behind") || $0.key.contains("resync") || $0.key.contains("overflow") || $0.key.hasPrefix("loop.") }
+            counters.filter { $0.key.hasPrefix("dropped") || $0.key.contains("behind") || $0.key.contains("lagging") || $0.key.contains("resync") || $0.key.contains("overflow") || $0.key.hasPrefix("loop.") }
         }
-        var coordinatorNode = Report.Node(id: coordinator.id, statesPerSecond: 0, states: 0, dropped: 0, rssBeforeKB: before[coordinator.id] ?? 0,
+        var coordinatorNode = Report.Node(id: coordinator.id, statesPerSecond: 0, freshPerSecond: 0, states: 0, dropped: 0, rssBeforeKB: before[coordinator.id] ?? 0,
                                           rssAfterKB: after[coordinator.id] ?? 0, rssPeakKB: peak[coordinator.id] ?? 0, dropCounters: [:])
         if let c0, let c1, c1.atNs > c0.atNs {
             let states = (c1.counters["rx.venueState"] ?? 0) - (c0.counters["rx.venueState"] ?? 0)
             coordinatorNode.states = states
+            let lagging = (c1.counters["states.lagging"] ?? 0) - (c0.counters["states.lagging"] ?? 0)
             coordinatorNode.statesPerSecond = Double(states) / (Double(c1.atNs - c0.atNs) / 1e9)
+            coordinatorNode.freshPerSecond = Double(states - lagging) / (Double(c1.atNs - c0.atNs) / 1e9)
             coordinatorNode.dropped = (c1.counters["dropped"] ?? 0) - (c0.counters["dropped"] ?? 0)
             coordinatorNode.dropCounters = dropCounters(c1.counters)
         }
@@ -159,7 +164,8 @@ public struct LoadBench: Sendable {
         for verifier in topology.verifiers {
             let counters = Self.stoppedCounters(logPath: supervisor.child(verifier.id)?.logPath)
             let states = counters["rx.venueState"] ?? 0
-            verifierNodes.append(Report.Node(id: verifier.id, statesPerSecond: Double(states) / sinceLoad, states: states, dropped: counters["dropped"] ?? 0,
+            let fresh = states - (counters["states.lagging"] ?? 0)
+            verifierNodes.append(Report.Node(id: verifier.id, statesPerSecond: Double(states) / sinceLoad, freshPerSecond: Double(fresh) / sinceLoad, states: states, dropped: counters["dropped"] ?? 0,
                                              rssBeforeKB: before[verifier.id] ?? 0, rssAfterKB: after[verifier.id] ?? 0, rssPeakKB: peak[verifier.id] ?? 0,
                                              dropCounters: dropCounters(counters)))
         }

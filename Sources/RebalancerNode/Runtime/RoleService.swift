@@ -45,12 +45,18 @@ public struct RoleService<Handler: RoleHandler>: Service {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await message in inbound { await handler.handle(message) }
+                    // A finished stream still yields what it buffered; on shutdown, leave the backlog.
+                    for await message in inbound {
+                        if Task.isCancelled { break }
+                        await handler.handle(message)
+                    }
                 }
                 group.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: interval)
                         if Task.isCancelled { break }
+                        // Messages the socket loop discarded because this handler fell behind.
+                        runtime.counters.set("loop.dropped_inbound", Int64(runtime.loop.droppedInbound))
                         await handler.tick()
                     }
                 }
