@@ -73,3 +73,16 @@ struct DigestInput {
 
     func sha256() -> [UInt8] { Array(SHA256.hash(data: bytes)) }
 }
+
+extension WireDigest {
+    /// Domain tag of the verifier-set rotation digest.
+    public static let rotationTag = "rebalancer/rotation/v1"
+
+    /// The digest the current verifier set signs to hand over to a new set: tag, then the encoded
+    /// `Rotation` bytes exactly as carried in `SignedRotation.rotation`.
+    public static func rotation(_ bytes: [UInt8]) -> [UInt8] {
+        var input = DigestInput(tag: rotationTag)
+        input.append(bytes: bytes)
+        return input.sha256()
+    }
+}

@@ -71,6 +71,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Planning strategy: \(StrategyName.allCases.map(\.rawValue).joined(separator: ", ")).")
     var strategy: String = StrategyName.threshold.rawValue
 
+    @Option(name: .long, help: "A signed verifier-set rotation to relay to executors (repeatable).")
+    var rotation: [String] = []
+
     func validate() throws {
         guard StrategyName(rawValue: strategy) != nil else {
             throw ValidationError("--strategy must be one of \(StrategyName.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -82,7 +85,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
         guard let node = id.flatMap(topology.node) ?? topology.coordinator else { throw ValidationError("no coordinator in \(options.topology)") }
         let runtime = try options.bootstrap(nodeID: node.id, role: .coordinator)
         let journal = try CoordinatorJournal(path: options.dataDirectory(topologyID: topology.id, nodeID: node.id) + "/journal.sqlite")
-        let role = try CoordinatorRole(runtime: runtime, journal: journal, strategy: StrategyName(rawValue: strategy)!.make())
+        let rotations = try rotation.map { path in
+            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("--rotation: cannot read \(path)") }
+            return [UInt8](data)
+        }
+        let role = try CoordinatorRole(runtime: runtime, journal: journal, strategy: StrategyName(rawValue: strategy)!.make(), rotations: rotations)
         try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: .milliseconds(max(50, topology.timing.heartbeatMs / 5))), logger: runtime.logger)
     }
 }

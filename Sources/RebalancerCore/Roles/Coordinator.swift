@@ -26,6 +26,8 @@ public struct Coordinator: Sendable {
         case abandon(Plan, reason: String)
         /// A transfer has not settled by its deadline.
         case overdue(id: String, transfer: Transfer)
+        /// An approved transfer's plan expired and its source venue never saw it: it will not happen.
+        case unexecuted(id: String, transfer: Transfer)
     }
 
     /// Where the outstanding proposal stands.
@@ -92,6 +94,8 @@ public struct Coordinator: Sendable {
         }
         out += expireOutstanding(now: now)
         out += inFlight.flagOverdue(now: now).map { .overdue(id: $0.id, transfer: $0.transfer) }
+        out += inFlight.dropUnexecuted(now: now, grace: topology.timing.planTTLms * Nanos.perMillisecond, states: states)
+            .map { .unexecuted(id: $0.id, transfer: $0.transfer) }
         out += planIfNeeded(now: now)
         return out
     }

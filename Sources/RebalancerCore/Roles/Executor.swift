@@ -5,6 +5,8 @@ public struct Executor: Sendable {
     public enum Refusal: String, Sendable, Equatable {
         /// Another topology or epoch.
         case wrongTopology = "wrong_topology"
+        /// The plan's epoch is neither the current verifier set's nor a previous one still in its grace period.
+        case unknownEpoch = "unknown_epoch"
         /// Fewer than `quorum` valid signatures from distinct current verifiers.
         case noQuorum = "no_quorum"
         /// Past its expiry.
@@ -31,24 +33,34 @@ public struct Executor: Sendable {
     public private(set) var executed: Set<UInt64>
     /// The highest plan sequence seen on any feed.
     public private(set) var highestSeen: UInt64
+    /// The verifier sets whose signatures count.
+    public private(set) var sets: VerifierSets
 
     /// Creates an executor that has already executed `executed`.
     public init(topology: Topology, executed: Set<UInt64>) {
         self.topology = topology
         self.executed = executed
         self.highestSeen = executed.max() ?? 0
+        self.sets = VerifierSets(topology: topology)
+    }
+
+    /// The verifier set whose signatures count for a plan of `epoch` now, if any.
+    public func verifierSet(for epoch: UInt64, now: Nanos) -> VerifierSet? { sets.set(for: epoch, now: now) }
+
+    /// Hands over to a new verifier set, signed by a quorum of the current one.
+    public mutating func rotate(_ rotation: VerifierSets.Rotation, validSigners: Set<NodeID>, now: Nanos) -> Result<Void, VerifierSets.RotationRefusal> {
+        sets.apply(rotation, validSigners: validSigners, now: now)
     }
 
     /// Handles an approved plan whose signatures the shell checked: `validSigners` are the distinct
-    /// current verifiers whose signature verified over the digest the executor recomputed itself.
+    /// verifiers of the plan epoch's set (`verifierSet(for:now:)`) whose signature verified over
+    /// the digest the executor recomputed itself.
     /// `previousPlanSeq` is the coordinator's hint of the approved plan before this one, for gap detection.
     public mutating func onApproved(_ plan: Plan, previousPlanSeq: UInt64, validSigners: Set<NodeID>, now: Nanos) -> [Directive] {
         var out: [Directive] = []
-        guard plan.topologyID == topology.id, plan.epoch == topology.epoch else {
-            return [.refused(planSeq: plan.planSeq, .wrongTopology)]
-        }
-        let current = Set(topology.verifiers.map(\.id))
-        guard validSigners.intersection(current).count >= topology.quorum else {
+        guard plan.topologyID == topology.id else { return [.refused(planSeq: plan.planSeq, .wrongTopology)] }
+        guard let set = sets.set(for: plan.epoch, now: now) else { return [.refused(planSeq: plan.planSeq, .unknownEpoch)] }
+        guard validSigners.intersection(set.members.keys).count >= set.quorum else {
             return [.refused(planSeq: plan.planSeq, .noQuorum)]
         }
         if previousPlanSeq > highestSeen {

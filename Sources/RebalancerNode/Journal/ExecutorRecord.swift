@@ -20,7 +20,27 @@ public final class ExecutorRecord: Sendable {
                 t.column("state", .text).notNull()
                 t.column("updated_at", .integer).notNull()
             }
+        }), ("v2-rotations", { db in
+            try db.create(table: "rotation") { t in
+                t.primaryKey("to_epoch", .integer)
+                t.column("signed", .blob).notNull()
+                t.column("applied_at", .integer).notNull()
+            }
         })])
+    }
+
+    /// Durably records an applied verifier-set rotation (the signed bytes as received).
+    public func recordRotation(toEpoch: UInt64, signed: [UInt8], at: Int64) throws {
+        try store.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO rotation (to_epoch, signed, applied_at) VALUES (?, ?, ?)", arguments: [Int64(toEpoch), Data(signed), at])
+        }
+    }
+
+    /// Applied rotations in epoch order, with when they were applied.
+    public func rotations() throws -> [(signed: [UInt8], appliedAt: Int64)] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT signed, applied_at FROM rotation ORDER BY to_epoch").map { (Array($0["signed"] as Data), $0["applied_at"]) }
+        }
     }
 
     /// Every executed plan sequence.

@@ -27,10 +27,14 @@ public actor CoordinatorRole: RoleHandler {
     private var lastLagWarning: Nanos = 0
 
     /// Sets up the sockets and continues the plan sequence after the journal's highest.
-    public init(runtime: NodeRuntime, journal: CoordinatorJournal, strategy: any Strategy) throws {
+    private let rotations: [Envelope]
+
+    /// `rotations` are signed verifier-set rotations (`rebalancer rotation`) to relay to executors.
+    public init(runtime: NodeRuntime, journal: CoordinatorJournal, strategy: any Strategy, rotations: [[UInt8]] = []) throws {
         let topology = runtime.topology
         self.runtime = runtime
         self.journal = journal
+        self.rotations = rotations.map { Envelope.sealing(payload: $0, type: .rotation, sender: runtime.node.id, key: runtime.signer) }
         let lastSeq = try journal.lastPlanSeq()
         let approvedSeq = try journal.lastApproved()
         lastApproved = approvedSeq
@@ -148,6 +152,9 @@ public actor CoordinatorRole: RoleHandler {
         hb.counters = runtime.counters.snapshot
         guard let envelope = runtime.seal(hb, type: .heartbeat) else { return }
         runtime.send(envelope, topic: Topic.heartbeat, on: plans)
+        if heartbeatSeq % 5 == 0 {
+            for rotation in rotations { runtime.send(rotation, topic: Topic.rotation, on: plans) }
+        }
         // Heartbeats to the verifiers too, so each knows its coordinator is alive.
         for verifier in runtime.topology.verifiers { runtime.send(envelope, to: Array(verifier.id.utf8), on: proposals) }
     }
@@ -182,6 +189,9 @@ public actor CoordinatorRole: RoleHandler {
                 let metric = reason.hasPrefix("quorum unreachable") ? "plans.unreachable" : "plans.rejected"
                 runtime.counters.increment(metric)
                 runtime.logger.warning("plan not approved", metadata: ["plan_seq": "\(plan.planSeq)", "reason": "\(reason)"])
+            case let .unexecuted(id, transfer):
+                runtime.counters.increment("transfers.unexecuted")
+                runtime.logger.warning("approved transfer never reached its venue before its plan expired; released", metadata: ["id": "\(id)", "from": "\(transfer.from)", "to": "\(transfer.to)", "amount": "\(transfer.amount)"])
             case let .overdue(id, transfer):
                 runtime.counters.increment("transfers.overdue")
                 runtime.logger.warning("transfer overdue", metadata: ["id": "\(id)", "from": "\(transfer.from)", "to": "\(transfer.to)", "amount": "\(transfer.amount)"])

@@ -17,7 +17,6 @@ public actor ExecutorRole: RoleHandler {
     private let status: SocketLoop.Handle
     private let planOpener: EnvelopeOpener
     private let receiptOpener: EnvelopeOpener
-    private let verifierKeys: [NodeID: [UInt8]]
     private var triggerAt: [UInt64: Nanos] = [:]
     private var heartbeatSeq: UInt64 = 0
     private var lastCoordinatorHeartbeat: UInt64 = 0
@@ -30,16 +29,25 @@ public actor ExecutorRole: RoleHandler {
         }
         self.runtime = runtime
         self.record = record
-        core = Executor(topology: topology, executed: try record.executed())
-        verifierKeys = Dictionary(uniqueKeysWithValues: topology.verifiers.map { ($0.id, $0.signingKey) })
-        planOpener = EnvelopeOpener(senders: [coordinator.id: coordinator.signingKey], types: [.approvedPlan, .heartbeat])
+        var machine = Executor(topology: topology, executed: try record.executed())
+        // Verifier-set rotations applied before a restart, in order, at the time they were applied.
+        for (signed, appliedAt) in try record.rotations() {
+            guard let wire = try? WireSignedRotation(serializedBytes: signed), let rotation = wire.decoded else { continue }
+            let signers = wire.validSigners(of: machine.sets.current)
+            if case let .failure(reason) = machine.rotate(rotation, validSigners: signers, now: appliedAt), reason != .alreadyApplied {
+                runtime.logger.error("journaled rotation no longer applies", metadata: ["to_epoch": "\(rotation.next.epoch)", "reason": "\(reason.rawValue)"])
+            }
+        }
+        runtime.logger.info("verifier set", metadata: ["current": "\(machine.sets.current.summary)"])
+        core = machine
+        planOpener = EnvelopeOpener(senders: [coordinator.id: coordinator.signingKey], types: [.approvedPlan, .heartbeat, .rotation])
         receiptOpener = EnvelopeOpener(senders: [market.id: market.signingKey], types: [.orderReceipt])
         status = try runtime.bind(.pub, endpoint: "status", receive: false)
-        plans = try runtime.connect(.sub, to: coordinator, endpoint: "plans", subscribe: [Topic.plan, Topic.heartbeat])
+        plans = try runtime.connect(.sub, to: coordinator, endpoint: "plans", subscribe: [Topic.plan, Topic.heartbeat, Topic.rotation])
         replay = try runtime.connect(.dealer, to: coordinator, endpoint: "replay", routingID: runtime.node.id)
         orders = try runtime.connect(.dealer, to: market, endpoint: "orders", routingID: runtime.node.id)
         // Ask for anything approved since the last plan executed before a restart.
-        Self.requestReplay(after: core.highestSeen, runtime: runtime, on: replay)
+        Self.requestReplay(after: machine.highestSeen, runtime: runtime, on: replay)
         for id in try record.transfers(in: "accepted") {
             runtime.logger.warning("transfer recorded but not confirmed submitted before restart; venue deduplicates by id", metadata: ["id": "\(id)"])
         }
@@ -71,11 +79,13 @@ public actor ExecutorRole: RoleHandler {
             }
             return
         }
+        if opened.type == .rotation { return onRotation(opened, from: handle) }
         guard let approved = opened.decode(WireApprovedPlan.self), approved.hasPlan else {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
         }
         let plan = Plan(wire: approved.plan)
         let digest = WireDigest.plan(plan)
+        let verifierKeys = core.verifierSet(for: plan.epoch, now: runtime.clock.now())?.members ?? [:]
         var signers = Set<NodeID>()
         for approval in approved.approvals {
             guard let key = verifierKeys[approval.verifier] else {
@@ -123,6 +133,33 @@ public actor ExecutorRole: RoleHandler {
             case let .requestReplay(after):
                 requestReplay(after: after)
             }
+        }
+    }
+
+    /// A verifier-set rotation, relayed by the (untrusted) coordinator: it counts only with a
+    /// quorum of the current set's signatures, and is recorded durably before it is applied.
+    private func onRotation(_ opened: OpenedEnvelope, from handle: SocketLoop.Handle) {
+        guard let wire = opened.decode(WireSignedRotation.self), let rotation = wire.decoded else {
+            return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
+        }
+        if rotation.next.epoch <= core.sets.current.epoch { return }  // re-published, already applied
+        let now = runtime.clock.now()
+        let signers = wire.validSigners(of: core.sets.current)
+        var trial = core
+        switch trial.rotate(rotation, validSigners: signers, now: now) {
+        case .success:
+            do {
+                try record.recordRotation(toEpoch: rotation.next.epoch, signed: (try? wire.serializedBytes()) ?? [], at: now)
+            } catch {
+                runtime.logger.critical("cannot record rotation; not applying", metadata: ["error": "\(error)"])
+                return
+            }
+            core = trial
+            runtime.counters.increment("rotations.applied")
+            runtime.logger.notice("verifier set rotated", metadata: ["current": "\(core.sets.current.summary)", "signers": "\(signers.sorted().joined(separator: ","))", "grace_ms": "\(rotation.graceMs)"])
+        case let .failure(reason):
+            runtime.counters.increment("rotations.refused.\(reason.rawValue)")
+            runtime.logger.warning("rotation refused", metadata: ["reason": "\(reason.rawValue)", "to_epoch": "\(rotation.next.epoch)", "valid_signers": "\(signers.count)"])
         }
     }
 

@@ -8,6 +8,8 @@ public enum Topic {
     public static let plan = "plan"
     /// Heartbeats with counters, on every feed.
     public static let heartbeat = "hb"
+    /// Signed verifier-set rotations, relayed by the coordinator.
+    public static let rotation = "rotation"
     /// Transfer status from an executor.
     public static let status = "status"
 }

@@ -47,6 +47,7 @@ public nonisolated enum Rebalancer_V1_MessageType: SwiftProtobuf.Enum, Swift.Cas
   case transferOrder // = 8
   case orderReceipt // = 9
   case marketTick // = 10
+  case rotation // = 11
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -66,6 +67,7 @@ public nonisolated enum Rebalancer_V1_MessageType: SwiftProtobuf.Enum, Swift.Cas
     case 8: self = .transferOrder
     case 9: self = .orderReceipt
     case 10: self = .marketTick
+    case 11: self = .rotation
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -83,6 +85,7 @@ public nonisolated enum Rebalancer_V1_MessageType: SwiftProtobuf.Enum, Swift.Cas
     case .transferOrder: return 8
     case .orderReceipt: return 9
     case .marketTick: return 10
+    case .rotation: return 11
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -100,6 +103,7 @@ public nonisolated enum Rebalancer_V1_MessageType: SwiftProtobuf.Enum, Swift.Cas
     .transferOrder,
     .orderReceipt,
     .marketTick,
+    .rotation,
   ]
 
 }
@@ -619,12 +623,70 @@ public nonisolated struct Rebalancer_V1_MarketTick: Sendable {
   fileprivate var _state: Rebalancer_V1_VenueState? = nil
 }
 
+/// One verifier of a set: its node id and Ed25519 public key.
+public nonisolated struct Rebalancer_V1_VerifierKey: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String = String()
+
+  public var signingKey: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A change of verifier set: the new set, its quorum, when it takes over, and how long the old
+/// set's signatures stay acceptable after that.
+public nonisolated struct Rebalancer_V1_Rotation: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var topologyID: String = String()
+
+  public var fromEpoch: UInt64 = 0
+
+  /// from_epoch + 1
+  public var toEpoch: UInt64 = 0
+
+  public var verifiers: [Rebalancer_V1_VerifierKey] = []
+
+  public var quorum: UInt32 = 0
+
+  public var activateAtNs: Int64 = 0
+
+  public var graceMs: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A rotation and the approvals of the current set over SHA-256("rebalancer/rotation/v1", rotation bytes).
+public nonisolated struct Rebalancer_V1_SignedRotation: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// the encoded Rotation, signed as bytes
+  public var rotation: Data = Data()
+
+  public var approvals: [Rebalancer_V1_Approval] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "rebalancer.v1"
 
 nonisolated extension Rebalancer_V1_MessageType: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0MESSAGE_TYPE_UNSPECIFIED\0\u{1}VENUE_STATE\0\u{1}PROPOSAL\0\u{1}VOTE\0\u{1}APPROVED_PLAN\0\u{1}TRANSFER_STATUS\0\u{1}HEARTBEAT\0\u{1}REPLAY_REQUEST\0\u{1}TRANSFER_ORDER\0\u{1}ORDER_RECEIPT\0\u{1}MARKET_TICK\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0MESSAGE_TYPE_UNSPECIFIED\0\u{1}VENUE_STATE\0\u{1}PROPOSAL\0\u{1}VOTE\0\u{1}APPROVED_PLAN\0\u{1}TRANSFER_STATUS\0\u{1}HEARTBEAT\0\u{1}REPLAY_REQUEST\0\u{1}TRANSFER_ORDER\0\u{1}ORDER_RECEIPT\0\u{1}MARKET_TICK\0\u{1}ROTATION\0")
 }
 
 nonisolated extension Rebalancer_V1_Decision: SwiftProtobuf._ProtoNameProviding {
@@ -1479,6 +1541,136 @@ nonisolated extension Rebalancer_V1_MarketTick: SwiftProtobuf.Message, SwiftProt
     if lhs.transfersSettled != rhs.transfersSettled {return false}
     if lhs.capitalInSystem != rhs.capitalInSystem {return false}
     if lhs.initialCapital != rhs.initialCapital {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Rebalancer_V1_VerifierKey: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VerifierKey"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}signing_key\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.signingKey) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.id.isEmpty {
+      try visitor.visitSingularStringField(value: self.id, fieldNumber: 1)
+    }
+    if !self.signingKey.isEmpty {
+      try visitor.visitSingularBytesField(value: self.signingKey, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Rebalancer_V1_VerifierKey, rhs: Rebalancer_V1_VerifierKey) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.signingKey != rhs.signingKey {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Rebalancer_V1_Rotation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Rotation"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}topology_id\0\u{3}from_epoch\0\u{3}to_epoch\0\u{1}verifiers\0\u{1}quorum\0\u{3}activate_at_ns\0\u{3}grace_ms\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.topologyID) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.fromEpoch) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.toEpoch) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.verifiers) }()
+      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.quorum) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.activateAtNs) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.graceMs) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.topologyID.isEmpty {
+      try visitor.visitSingularStringField(value: self.topologyID, fieldNumber: 1)
+    }
+    if self.fromEpoch != 0 {
+      try visitor.visitSingularUInt64Field(value: self.fromEpoch, fieldNumber: 2)
+    }
+    if self.toEpoch != 0 {
+      try visitor.visitSingularUInt64Field(value: self.toEpoch, fieldNumber: 3)
+    }
+    if !self.verifiers.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.verifiers, fieldNumber: 4)
+    }
+    if self.quorum != 0 {
+      try visitor.visitSingularUInt32Field(value: self.quorum, fieldNumber: 5)
+    }
+    if self.activateAtNs != 0 {
+      try visitor.visitSingularInt64Field(value: self.activateAtNs, fieldNumber: 6)
+    }
+    if self.graceMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.graceMs, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Rebalancer_V1_Rotation, rhs: Rebalancer_V1_Rotation) -> Bool {
+    if lhs.topologyID != rhs.topologyID {return false}
+    if lhs.fromEpoch != rhs.fromEpoch {return false}
+    if lhs.toEpoch != rhs.toEpoch {return false}
+    if lhs.verifiers != rhs.verifiers {return false}
+    if lhs.quorum != rhs.quorum {return false}
+    if lhs.activateAtNs != rhs.activateAtNs {return false}
+    if lhs.graceMs != rhs.graceMs {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Rebalancer_V1_SignedRotation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SignedRotation"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}rotation\0\u{1}approvals\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.rotation) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.approvals) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.rotation.isEmpty {
+      try visitor.visitSingularBytesField(value: self.rotation, fieldNumber: 1)
+    }
+    if !self.approvals.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.approvals, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Rebalancer_V1_SignedRotation, rhs: Rebalancer_V1_SignedRotation) -> Bool {
+    if lhs.rotation != rhs.rotation {return false}
+    if lhs.approvals != rhs.approvals {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
