@@ -20,10 +20,33 @@ final class Cluster: @unchecked Sendable {
     init(venues: Int = 4, verifiers: Int = 4, quorum: Int = 3) throws {
         directory = NSTemporaryDirectory() + "rebalancer-test-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let basePort = Int.random(in: 20_000...58_000)
+        let basePort = Cluster.freeBasePort()
         let result = try Cluster.run(["topology", "init", "--dir", directory, "--venues", "\(venues)", "--verifiers", "\(verifiers)", "--quorum", "\(quorum)", "--base-port", "\(basePort)"])
         guard result.status == 0 else { throw ClusterError("topology init failed: \(result.output)") }
         topologyPath = directory + "/topology.yaml"
+    }
+
+    /// A base port whose next 32 ports are free, below the kernel's ephemeral range (so no
+    /// outgoing connection of a concurrent test can hold one of them).
+    static func freeBasePort() -> Int {
+        for _ in 0..<50 {
+            let base = Int.random(in: 10_000...31_000)
+            if (base..<(base + 32)).allSatisfy(isFree) { return base }
+        }
+        return Int.random(in: 10_000...31_000)
+    }
+
+    private static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 
     var topology: Topology { get throws { try TopologyFile.load(path: topologyPath) } }

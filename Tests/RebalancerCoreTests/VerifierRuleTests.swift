@@ -27,10 +27,20 @@ import Testing
         return Verifier.Context(topology: topology, view: v, viewReceivedAt: v.mapValues { _ in now - 100 }, lastSignedSeq: lastSigned, signedOutflows: outflows, now: now)
     }
 
-    let good = Transfer(from: "b", to: "a", amount: 150_000_00)
+    /// The honest plan: what the named strategy itself computes from the basis.
+    var good: Transfer { GreedyThresholdStrategy().plan(views: states.mapValues { VenueView(state: $0) }, topology: topology)[0] }
 
     @Test func approvesAnHonestPlan() {
         #expect(Verifier.check(plan([good]), basis: basis(states), context: context()) == .approve)
+    }
+
+    @Test func rejectsAPlanWorseThanItsOwnRecomputation() {
+        // Routing through c instead of straight from b: same need, needless second hop of fees.
+        let detour = Verifier.check(plan([Transfer(from: "b", to: "a", amount: good.amount / 2)]), basis: basis(states), context: context())
+        #expect(detour.rule == .objectiveMismatch, "\(detour.detail)")
+        var unknown = plan([good])
+        unknown.strategy = "mystery"
+        #expect(Verifier.check(unknown, basis: basis(states), context: context()).rule == .objectiveMismatch)
     }
 
     @Test("each rule names itself", arguments: [
@@ -87,7 +97,7 @@ import Testing
         let first = plan([good], seq: 7)
         #expect(state.judge(first, digest: [1], basis: basis(states), now: now) == .approve)
         #expect(state.judge(first, digest: [1], basis: basis(states), now: now) == .approve)  // retry: same answer
-        let other = plan([Transfer(from: "b", to: "a", amount: 149_000_00)], seq: 7)
+        let other = plan([Transfer(from: "b", to: "a", amount: good.amount - 1_000_00)], seq: 7)
         #expect(state.judge(other, digest: [2], basis: basis(states), now: now).rule == .seqNotIncreasing)
         #expect(state.judge(plan([good], seq: 6), digest: [3], basis: basis(states), now: now).rule == .seqNotIncreasing)
     }

@@ -29,25 +29,24 @@ public struct RiskTargets: Sendable, Equatable, Codable {
     public var reactionSeconds: Double
     /// Horizon of a venue no route leads to, in seconds.
     public var unreachableSeconds: Double
-    /// Weight of the utilisation trend in the buffer (0: volatility only).
+    /// Weight of the utilisation trend in the buffer (0: volatility only). Off by default: on a
+    /// driftless price the trend is noise and only adds transfers (docs/strategies.md).
     public var trendWeight: Double
     /// Largest share of a refill its cheapest inbound fixed fee may take.
     public var maxFixedFeeShare: Double
     /// Smallest distance between lower band and target, as a ratio.
     public var minimumGap: Double
-    /// Smallest and largest buffer above the floor, as a ratio.
+    /// Smallest buffer above the floor, as a ratio: what the volatility estimate cannot see coming
+    /// (the first minutes of a shock, before the EWMA catches up).
     public var minimumBuffer: Double
     /// Largest buffer above the floor, as a ratio.
     public var maximumBuffer: Double
-    /// Guard the settled balance of a venue with capital in transit (see `apply(views:topology:)`).
-    public var transitGuard: Bool
 
     /// Creates risk targets; the defaults are the `predictive` strategy's.
     public init(
         confidence: Double = 3, lowerConfidence: Double = 2, reactionSeconds: Double = 60,
-        unreachableSeconds: Double = 86_400, trendWeight: Double = 1, maxFixedFeeShare: Double = 0.001,
-        minimumGap: Double = 0.25, minimumBuffer: Double = 0.1, maximumBuffer: Double = 20,
-        transitGuard: Bool = true
+        unreachableSeconds: Double = 86_400, trendWeight: Double = 0, maxFixedFeeShare: Double = 0.001,
+        minimumGap: Double = 0.7, minimumBuffer: Double = 0.6, maximumBuffer: Double = 20
     ) {
         self.confidence = confidence
         self.lowerConfidence = lowerConfidence
@@ -58,7 +57,6 @@ public struct RiskTargets: Sendable, Equatable, Codable {
         self.minimumGap = minimumGap
         self.minimumBuffer = minimumBuffer
         self.maximumBuffer = maximumBuffer
-        self.transitGuard = transitGuard
     }
 
     /// The bands of one venue, in multiples of maintenance margin.
@@ -87,37 +85,9 @@ public struct RiskTargets: Sendable, Equatable, Codable {
         return adjusted
     }
 
-    /// `apply(states:topology:)` with the states of planner views, plus the transit guard: capital
-    /// on its way does not protect a venue until it lands, so a venue whose settled balance is
-    /// below `1 + zLow × σ√T × k` while an inflow is in transit asks at once for the settled
-    /// shortfall (plus `minimumGap`), on top of what is coming.
+    /// `apply(states:topology:)` with the states of planner views.
     public func apply(views: [VenueID: VenueView], topology: Topology) -> Topology {
-        var adjusted = apply(states: views.mapValues(\.state), topology: topology)
-        guard transitGuard else { return adjusted }
-        for index in adjusted.venues.indices {
-            let venue = adjusted.venues[index]
-            guard let view = views[venue.id], let move = adverseMove(venue: venue, state: view.state, topology: topology) else { continue }
-            let margin = Double(view.state.maintenanceMargin)
-            let settled = Double(view.state.balance - view.virtualOut) / margin
-            let effective = Double(view.effectiveBalance) / margin
-            let guardRatio = 1 + lowerConfidence * move
-            guard effective > settled, settled < guardRatio else { continue }
-            let lower = max(venue.lowerBand, effective + (guardRatio - settled))
-            let target = max(venue.targetRatio, lower + minimumGap)
-            adjusted.venues[index].lowerBand = lower
-            adjusted.venues[index].targetRatio = target
-            adjusted.venues[index].upperBand = max(venue.upperBand, target + (target - lower))
-        }
-        return adjusted
-    }
-
-    /// The ratio an adverse one-sigma move over the horizon costs, or nil without a position.
-    func adverseMove(venue: Topology.Venue, state: VenueState, topology: Topology) -> Double? {
-        let notional = abs(state.positionSize) * state.markPrice * 100
-        let margin = Double(state.maintenanceMargin)
-        guard margin > 0, notional > 0, notional.isFinite else { return nil }
-        let sigma = state.volatility.isFinite ? max(0, state.volatility) : 0
-        return sigma * (horizonSeconds(of: venue.id, topology: topology) / PricePath.secondsPerYear).squareRoot() * (1 + notional / margin)
+        apply(states: views.mapValues(\.state), topology: topology)
     }
 
     /// The bands of one venue, or nil when it holds no position (nothing to protect).

@@ -171,6 +171,25 @@ extension Topology {
         }
     }
 
+}
+
+extension Topology.Limits {
+    private enum CodingKeys: String, CodingKey { case perTransferCap, perVenueOutflow, perRouteOutflow, globalNotional, windowSeconds }
+
+    /// Decodes limits; `perRouteOutflow` defaults to `perVenueOutflow` when absent.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            perTransferCap: try c.decode(Amount.self, forKey: .perTransferCap),
+            perVenueOutflow: try c.decode(Amount.self, forKey: .perVenueOutflow),
+            perRouteOutflow: try c.decodeIfPresent(Amount.self, forKey: .perRouteOutflow),
+            globalNotional: try c.decode(Amount.self, forKey: .globalNotional),
+            windowSeconds: try c.decode(Int64.self, forKey: .windowSeconds)
+        )
+    }
+}
+
+extension Topology {
     /// Intervals that drive liveness and expiry.
     public struct Timing: Sendable, Equatable, Codable {
         /// Watchers re-publish full state at least this often; heartbeats go out at this interval.

@@ -24,6 +24,9 @@ extension Verifier {
         case floorBreached = "floor_breached"
         /// The plan moves capital that no venue needs, or does not improve on doing nothing.
         case noImprovement = "no_improvement"
+        /// The plan's objective is worse than the verifier's own recomputation from the same basis
+        /// (beyond tolerance), or the plan names a strategy the verifier does not know.
+        case objectiveMismatch = "objective_mismatch"
         /// A destination would receive well beyond what it needs to reach its target (an inflated amount).
         case overfunded = "overfunded"
         /// A per-transfer, per-venue, per-route or global limit would be exceeded.

@@ -58,6 +58,11 @@ extension Verifier {
         }
     }
 
+    /// Relative tolerance between a plan's objective and the verifier's recomputation.
+    public static let objectiveTolerance = 0.05
+    /// Absolute slack on the objective comparison (objective units: cents).
+    public static let objectiveSlack = 100_00.0
+
     /// How far above its target a plan may fill a destination, as a fraction of the shortfall.
     public static let overfundingTolerance = 0.05
 
@@ -156,6 +161,21 @@ extension Verifier {
             after += max(0, target - then)
         }
         guard after < before else { return .reject(.noImprovement, "shortfall \(before) -> \(after)") }
+
+        // Recompute the plan deterministically from the same basis with the plan's own strategy:
+        // the proposal must be about as good, and better than doing nothing.
+        let basisStates = basis.mapValues(\.state)
+        guard let recomputed = PolicyCheck.recompute(strategy: plan.strategy, basis: basisStates, topology: topology, virtual: c.virtual) else {
+            return .reject(.objectiveMismatch, "unknown strategy \(plan.strategy)")
+        }
+        let objective = PolicyCheck.objective(of: plan.transfers, basis: basisStates, topology: topology, strategy: plan.strategy, virtual: c.virtual)
+        let idle = PolicyCheck.objective(of: [], basis: basisStates, topology: topology, strategy: plan.strategy, virtual: c.virtual)
+        guard objective < idle else {
+            return .reject(.noImprovement, "objective \(objective) not below doing nothing \(idle)")
+        }
+        guard objective <= recomputed.objective * (1 + Verifier.objectiveTolerance) + Verifier.objectiveSlack else {
+            return .reject(.objectiveMismatch, "objective \(objective) vs recomputed \(recomputed.objective)")
+        }
 
         // 5. Limits over the sliding window, counting what this verifier already signed.
         let windowStart = c.now - topology.limits.windowSeconds * Nanos.perSecond

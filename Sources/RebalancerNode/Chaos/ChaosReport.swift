@@ -16,6 +16,15 @@ public struct ChaosReport: Codable, Sendable {
         public var pid: Int32
         /// Empty when the fault was carried out; otherwise why not.
         public var error: String
+
+        /// Creates a fault entry.
+        public init(at: Double, action: String, node: String, pid: Int32, error: String) {
+            self.at = at
+            self.action = action
+            self.node = node
+            self.pid = pid
+            self.error = error
+        }
     }
 
     /// The counts the audit derived from the journals, records, ledgers and the venues' report.

@@ -83,7 +83,8 @@ public struct DemoRunner: Sendable {
         runtime.shutdown()
         consumer.cancel()
         if let (child, status) = exitedEarly.first {
-            throw DemoError("\(child.id) (\(child.role.rawValue)) exited with status \(status); see \(child.logPath)")
+            let tail = ((try? String(contentsOfFile: child.logPath, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5).joined(separator: "\n")
+            throw DemoError("\(child.id) (\(child.role.rawValue)) exited with status \(status); see \(child.logPath):\n\(tail)")
         }
         return summary
     }

@@ -19,6 +19,16 @@ public struct VenuesReport: Codable, Sendable {
         public var fee: Amount
         /// The executor that submitted it.
         public var executor: NodeID
+
+        /// Creates an entry.
+        public init(id: String, from: VenueID, to: VenueID, amount: Amount, fee: Amount, executor: NodeID) {
+            self.id = id
+            self.from = from
+            self.to = to
+            self.amount = amount
+            self.fee = fee
+            self.executor = executor
+        }
     }
 
     /// Sum of the starting balances, in cents.

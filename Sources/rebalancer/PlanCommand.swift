@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import RebalancerCore
+import RebalancerNode
+
+/// `rebalancer plan --input STATE.json [--strategy S]`: what the system would do now.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Print the plan a strategy makes for the venue states in a JSON file.",
+        discussion: "Input format: docs/plan-input.md (example: examples/state.json). Prints JSON: transfers, objective, each venue before and after, potentials."
+    )
+
+    /// The input file.
+    @Option(help: "JSON file with the venue states and the venues and routes (or a topology file).")
+    var input: String
+
+    /// The strategy.
+    @Option(help: "static, threshold, optimal or predictive.")
+    var strategy: String = StrategyName.predictive.rawValue
+
+    func validate() throws {
+        guard StrategyName(rawValue: strategy) != nil else {
+            throw ValidationError("--strategy must be one of \(StrategyName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: input))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let parsed: PlanInput
+        do { parsed = try decoder.decode(PlanInput.self, from: data) } catch {
+            throw ValidationError("\(input): \(error)")
+        }
+        var base: Topology?
+        if let path = parsed.topology {
+            let resolved = path.hasPrefix("/") ? path : TopologyFile.directory(of: input) + "/" + path
+            base = try TopologyFile.load(path: resolved)
+        }
+        let topology: Topology
+        do { topology = try parsed.resolvedTopology(base: base) } catch let problem as PlanInput.Problem {
+            throw ValidationError("\(input): \(problem)")
+        }
+        let report = PlanReport.make(strategy: StrategyName(rawValue: strategy)!.make(), views: parsed.views, topology: topology)
+        print(try JSONOutput.text(report))
+    }
+}
