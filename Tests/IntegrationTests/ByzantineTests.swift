@@ -106,6 +106,23 @@ import ZeroMQ
         #expect((counters["signatures.invalid"] ?? 0) >= 2)
         #expect((counters["signatures.duplicate"] ?? 0) >= 1)
         #expect((counters["signatures.unknown_signer"] ?? 0) >= 1)
+
+        // Malformed frames at the executor's plan feed: garbage, truncated protobuf, a wrong
+        // envelope type, bad framing and a 10 MiB frame. It drops and counts them and acts on none.
+        let dropsBefore = counters["dropped"] ?? 0
+        let honestBytes = try Envelope.seal(WireHeartbeat(), type: .heartbeat, sender: topology.coordinator!.id, key: evil.signer).bytes()
+        for frames: [[UInt8]] in [
+            [Array("plan".utf8), [0xDE, 0xAD, 0xBE, 0xEF]], [Array("plan".utf8), Array(honestBytes.prefix(honestBytes.count - 3))],
+            [Array("plan".utf8), try Envelope.seal(WireVote(), type: .vote, sender: topology.coordinator!.id, key: evil.signer).bytes()],
+            [Array("rotation".utf8), [1, 2, 3]], [Array("plan".utf8)], [Array("hb".utf8), [], []],
+        ] { try evil.plans.send(frames, dontWait: false) }
+        try evil.plans.send([Array("plan".utf8), [UInt8](repeating: 0x5A, count: 10 << 20)], dontWait: false)
+        let executorDropped = await eventually(10) {
+            counters = evil.latestCounters(executorFeed, from: executorNode, seconds: 0.6) ?? counters
+            return (counters["dropped"] ?? 0) >= dropsBefore + 5
+        }
+        #expect(executorDropped, "executor counters: \(counters)")
+        #expect(counters["plans.executed"] == 1)
         executorFeed.close()
 
         // Forged watcher states: v4's host signs a state for another venue, and one with the wrong key.

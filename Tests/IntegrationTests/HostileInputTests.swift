@@ -60,6 +60,23 @@ import ZeroMQ
         try cluster.start("venues", ["venues"])
         try cluster.start("executor", ["executor", "--id", "executor-1"])
 
+        // A compromised host in place of watcher-v1 (its real keys and endpoint) publishes garbage
+        // and states for a venue it does not watch, straight into the coordinator's subscription.
+        let fakeContext = try Context()
+        let fakeZAP = try ZAPHandler(context: fakeContext, allowedKeys: Set(topology.nodes.map(\.curveKey)))
+        let watcherNode = try #require(topology.watcher(of: "v1"))
+        let watcherKeys = try cluster.keys(watcherNode.id)
+        let fakeWatcher = try Socket(fakeContext, .pub)
+        try fakeWatcher.makeCurveServer(secretKey: watcherKeys.curveSecret, domain: topology.id)
+        try fakeWatcher.bind(watcherNode.endpoints["feed"]!)
+        defer { fakeWatcher.close(); fakeZAP.stop(); fakeContext.terminate() }
+        var otherVenue = WireVenueState()
+        otherVenue.venue = "v2"
+        otherVenue.topologyID = topology.id
+        otherVenue.seq = 1
+        otherVenue.observedAtNs = WallClock().now()
+        let lie = try Envelope.seal(otherVenue, type: .venueState, sender: watcherNode.id, key: try watcherKeys.signer()).bytes()
+
         let attacker = try Attacker(cluster: cluster)
         let proposals = try attacker.socket(.dealer, to: coordinator, endpoint: "proposals", routingID: "verifier-1")
         let replay = try attacker.socket(.dealer, to: coordinator, endpoint: "replay", routingID: "intruder-1")
@@ -71,6 +88,12 @@ import ZeroMQ
         for frames in attacker.badFrames(type: .vote, claimedSender: "verifier-1") { try proposals.send(frames, dontWait: false) }
         for frames in attacker.badFrames(type: .replayRequest, claimedSender: "executor-1") { try replay.send(frames, dontWait: false) }
         for frames in attacker.badFrames(type: .transferOrder, claimedSender: "executor-1") { try orders.send(frames, dontWait: false) }
+        for _ in 0..<10 {
+            for frames: [[UInt8]] in [[Array("state/v1".utf8), [9, 9, 9]], [Array("state/v2".utf8), lie], [Array("state/v1".utf8)]] {
+                try fakeWatcher.send(frames, dontWait: false)
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
         // A 10 MiB frame: refused by ZMQ_MAXMSGSIZE before it is ever buffered whole.
         let big = try attacker.socket(.dealer, to: coordinator, endpoint: "proposals", routingID: "verifier-2")
         try big.send([[UInt8](repeating: 0xAB, count: 10 << 20)], dontWait: false)
@@ -78,7 +101,7 @@ import ZeroMQ
         var counters: [String: Int64] = [:]
         let counted = await eventually(15) {
             if let c = heartbeatCounters(heartbeats, from: coordinator) { counters = c }
-            return (counters["dropped"] ?? 0) >= 10
+            return (counters["dropped"] ?? 0) >= 30 && (counters["dropped.unknown_sender"] ?? 0) >= 10
         }
         #expect(counted, "coordinator counters: \(counters)")
         for reason in ["malformed_envelope", "bad_signature", "unknown_sender", "unexpected_type", "bad_framing"] {
