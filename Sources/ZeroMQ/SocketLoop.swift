@@ -19,6 +19,14 @@ public final class SocketLoop: @unchecked Sendable {
         public let handle: Handle
         /// Its frames (a ROUTER's first frame is the peer's routing id).
         public let frames: [[UInt8]]
+        /// For a conflating socket: the key whose newest message `SocketLoop.resolve` returns.
+        public let conflationKey: [UInt8]?
+
+        init(handle: Handle, frames: [[UInt8]], conflationKey: [UInt8]? = nil) {
+            self.handle = handle
+            self.frames = frames
+            self.conflationKey = conflationKey
+        }
     }
 
     private enum State { case idle, running, stopping, stopped }
@@ -26,6 +34,7 @@ public final class SocketLoop: @unchecked Sendable {
     private struct Entry {
         let socket: Socket
         let receive: Bool
+        let conflate: Bool
     }
 
     /// How long one zmq_poll waits, so the loop notices `stop` promptly even without a wake.
@@ -44,6 +53,9 @@ public final class SocketLoop: @unchecked Sendable {
     private var wakePending = false
     private var dropped = 0
     private var failed = 0
+    private var conflated = 0
+    /// Newest message per (socket, first frame) of conflating sockets, not yet taken by `resolve`.
+    private var newest: [[UInt8]: [[UInt8]]] = [:]
 
     /// Creates a loop (no thread yet) for sockets of `context`; `name` names the thread.
     public init(context: Context, name: String, inboundCapacity: Int = 10_000) {
@@ -53,11 +65,15 @@ public final class SocketLoop: @unchecked Sendable {
     }
 
     /// Hands a socket to the loop; only before start(). `receive: false` for send-only sockets (PUB, PUSH).
+    ///
+    /// `conflateByTopic: true` (for SUB sockets carrying full state per topic) keeps only the newest
+    /// message per first frame while the consumer is busy: the stream then carries one entry per
+    /// topic with news, and `resolve` hands over the newest frames at the moment they are processed.
     @discardableResult
-    public func register(_ socket: Socket, receive: Bool) -> Handle {
+    public func register(_ socket: Socket, receive: Bool, conflateByTopic: Bool = false) -> Handle {
         lock.withLock {
             precondition(state == .idle, "SocketLoop.register after start()")
-            entries.append(Entry(socket: socket, receive: receive))
+            entries.append(Entry(socket: socket, receive: receive, conflate: conflateByTopic))
             return Handle(rawValue: entries.count - 1)
         }
     }
@@ -188,10 +204,22 @@ public final class SocketLoop: @unchecked Sendable {
                     while (try? box.wakeReceiver?.receive(dontWait: true)) ?? nil != nil {}
                     continue
                 }
-                let socket = entries[target.handle!.rawValue].socket
+                let entry = entries[target.handle!.rawValue]
                 // Drain fully: zmq_poll reports edge-like readiness for ZeroMQ sockets.
-                while let frames = try? socket.receive(dontWait: true) {
-                    if case .dropped = box.continuation.yield(Inbound(handle: target.handle!, frames: frames)) {
+                while let frames = try? entry.socket.receive(dontWait: true) {
+                    var inbound = Inbound(handle: target.handle!, frames: frames)
+                    if entry.conflate, let topic = frames.first {
+                        let key = withUnsafeBytes(of: Int64(target.handle!.rawValue).bigEndian, Array.init) + topic
+                        let alreadyQueued = lock.withLock { () -> Bool in
+                            let queued = newest[key] != nil
+                            newest[key] = frames
+                            if queued { conflated += 1 }
+                            return queued
+                        }
+                        if alreadyQueued { continue }
+                        inbound = Inbound(handle: target.handle!, frames: [], conflationKey: key)
+                    }
+                    if case .dropped = box.continuation.yield(inbound) {
                         lock.withLock { dropped += 1 }
                     }
                 }
@@ -210,6 +238,17 @@ public final class SocketLoop: @unchecked Sendable {
         box.continuation.finish()
         finished.signal()
     }
+
+    /// The message to process for an inbound entry: for a conflating socket, the newest frames of
+    /// its topic (taken, so the next message of that topic queues a new entry); otherwise as is.
+    public func resolve(_ inbound: Inbound) -> Inbound {
+        guard let key = inbound.conflationKey else { return inbound }
+        let frames = lock.withLock { newest.removeValue(forKey: key) } ?? []
+        return Inbound(handle: inbound.handle, frames: frames)
+    }
+
+    /// Messages replaced by a newer one of the same topic before they were processed.
+    public var conflatedInbound: Int { lock.withLock { conflated } }
 
     /// Sends everything queued so far; failures are counted, never thrown.
     private func flushOutbox(_ entries: [Entry]) {

@@ -9,7 +9,7 @@ struct Rebalancer: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, VenuesCommand.self, WatcherCommand.self, CoordinatorCommand.self,
             VerifierCommand.self, ExecutorCommand.self, KeygenCommand.self, TopologyCommand.self,
-            SimCommand.self, BenchCommand.self, ChaosCommand.self, RotationCommand.self,
+            PlanCommand.self, SimCommand.self, BenchCommand.self, ChaosCommand.self, RotationCommand.self,
         ]
     )
 }

@@ -69,7 +69,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
     var id: String?
 
     @Option(name: .long, help: "Planning strategy: \(StrategyName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var strategy: String = StrategyName.threshold.rawValue
+    var strategy: String = StrategyName.optimal.rawValue
 
     @Option(name: .long, help: "A signed verifier-set rotation to relay to executors (repeatable).")
     var rotation: [String] = []

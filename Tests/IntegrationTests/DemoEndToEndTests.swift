@@ -34,7 +34,7 @@ import Testing
     @Test func rebalancingApprovesSettlesAndPreventsLiquidations() throws {
         let cluster = try Cluster(venues: 6, verifiers: 4, quorum: 3)
         let topology = try cluster.topology
-        let rebalanced = try demo(cluster, strategy: "threshold", seconds: 20)
+        let rebalanced = try demo(cluster, strategy: "optimal", seconds: 20)
         let baseline = try demo(cluster, strategy: "static", seconds: 20)
 
         #expect(rebalanced.plans_approved >= 1)

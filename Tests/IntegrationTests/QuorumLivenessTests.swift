@@ -11,7 +11,11 @@ import ZeroMQ
     @Test func approvalsNeedAQuorumAndResumeWhenItReturns() async throws {
         let cluster = try Cluster(venues: 4, verifiers: 4, quorum: 3)
         var topology = try cluster.topology
-        topology.market.drift = 6
+        // No trend (capital never runs out), enough noise that venues keep leaving their bands.
+        topology.market.drift = 0
+        topology.market.volatility = 0.8
+        topology.market.secondsPerTick = 600
+        topology.market.shockMultiplier = 1
         // Tight bands: the market keeps needing small plans, so approvals (or their absence) show quickly.
         for i in topology.venues.indices {
             topology.venues[i].lowerBand = 2.9

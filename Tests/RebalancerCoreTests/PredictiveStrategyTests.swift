@@ -69,6 +69,16 @@ struct PredictiveStrategyTests {
         if strategy != "static" { #expect(first.objective < nothing) }
     }
 
+    @Test func recomputedObjectiveIsTheOptimizersOwn() throws {
+        let input = try Self.input()
+        let topology = try input.resolvedTopology()
+        let strategy = PredictiveStrategy()
+        let solved = strategy.optimizer.solve(views: input.views, topology: strategy.policyTopology(views: input.views, topology: topology))
+        let recomputed = try #require(PolicyCheck.recompute(strategy: "predictive", basis: input.views.mapValues(\.state), topology: topology))
+        #expect(recomputed.transfers == solved.transfers)
+        #expect(abs(recomputed.objective - solved.objective) <= 1e-9 * max(1, solved.objective))
+    }
+
     @Test func unknownStrategyIsNotRecomputed() throws {
         let input = try Self.input()
         #expect(PolicyCheck.recompute(strategy: "magic", basis: input.views.mapValues(\.state), topology: try input.resolvedTopology()) == nil)

@@ -94,10 +94,11 @@ public struct PlanReport: Sendable, Equatable, Codable {
                 needsCapital: Bands(venue: venue).needsCapital(view)
             )
         }
-        let breakdown = planCostBreakdown(transfers, views: views, topology: bands)
+        let model = PolicyCheck.costModel(of: strategy)
+        let breakdown = planCostBreakdown(transfers, views: views, topology: bands, model: model)
         return PlanReport(
             strategy: strategy.name, transfers: legs, objective: breakdown.total,
-            objectiveOfNothing: planCost([], views: views, topology: bands), unmet: breakdown.unmet,
+            objectiveOfNothing: planCost([], views: views, topology: bands, model: model), unmet: breakdown.unmet,
             venues: lines, potentials: potentials
         )
     }

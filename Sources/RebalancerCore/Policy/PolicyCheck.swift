@@ -11,6 +11,11 @@ public enum PolicyCheck {
         StrategyName(rawValue: name)?.make()
     }
 
+    /// The cost model a strategy's objective is judged by: its optimizer's, else the default.
+    public static func costModel(of strategy: any Strategy) -> CostModel {
+        (strategy as? PredictiveStrategy)?.optimizer.model ?? (strategy as? OptimalStrategy)?.optimizer.model ?? CostModel()
+    }
+
     /// Planner views from basis states, with capital already approved but not visible in them.
     public static func views(
         basis: [VenueID: VenueState], virtual: [VenueID: (inbound: Amount, outbound: Amount)] = [:]
@@ -39,17 +44,17 @@ public enum PolicyCheck {
         guard let s = self.strategy(named: strategy) else { return nil }
         let v = views(basis: basis, virtual: virtual)
         let transfers = s.plan(views: v, topology: topology)
-        return (transfers, planCost(transfers, views: v, topology: s.policyTopology(views: v, topology: topology)))
+        return (transfers, planCost(transfers, views: v, topology: s.policyTopology(views: v, topology: topology), model: costModel(of: s)))
     }
 
-    /// The objective of `transfers` under `strategy`'s bands: `planCost` against
+    /// The objective of `transfers` under `strategy`'s bands and cost model: `planCost` against
     /// `policyTopology`; for an unknown strategy, against the topology's fixed bands.
     public static func objective(
         of transfers: [Transfer], basis: [VenueID: VenueState], topology: Topology, strategy: String,
         virtual: [VenueID: (inbound: Amount, outbound: Amount)] = [:]
     ) -> Double {
         let v = views(basis: basis, virtual: virtual)
-        let bands = self.strategy(named: strategy)?.policyTopology(views: v, topology: topology) ?? topology
-        return planCost(transfers, views: v, topology: bands)
+        guard let s = self.strategy(named: strategy) else { return planCost(transfers, views: v, topology: topology) }
+        return planCost(transfers, views: v, topology: s.policyTopology(views: v, topology: topology), model: costModel(of: s))
     }
 }

@@ -94,7 +94,7 @@ public struct Coordinator: Sendable {
         }
         out += expireOutstanding(now: now)
         out += inFlight.flagOverdue(now: now).map { .overdue(id: $0.id, transfer: $0.transfer) }
-        out += inFlight.dropUnexecuted(now: now, grace: topology.timing.planTTLms * Nanos.perMillisecond, states: states)
+        out += inFlight.dropUnexecuted(now: now, grace: InFlightBook.unexecutedGrace(topology), states: states)
             .map { .unexecuted(id: $0.id, transfer: $0.transfer) }
         out += planIfNeeded(now: now)
         return out

@@ -57,6 +57,13 @@ public struct InFlightBook: Sendable, Equatable {
         }
     }
 
+    /// How long after its plan's expiry a transfer no venue has listed is taken as never executed:
+    /// executors refuse expired plans and submit at once, and watchers report within a heartbeat,
+    /// so two heartbeats cover the report's way back.
+    public static func unexecutedGrace(_ topology: Topology) -> Nanos {
+        2 * topology.timing.heartbeatMs * Nanos.perMillisecond
+    }
+
     /// Forgets transfers whose plan expired more than `grace` ago without the source venue ever
     /// listing them: executors refuse expired plans, so that capital never left. Returns them.
     public mutating func dropUnexecuted(now: Nanos, grace: Nanos, states: [VenueID: VenueState]) -> [Entry] {

@@ -138,11 +138,14 @@ extension Verifier {
             guard out <= config.withdrawalLimit else { return .reject(.limitExceeded, "withdrawal limit of \(venue)") }
         }
 
-        // 4. Policy: capital goes only where it is needed, and the plan reduces the total shortfall.
+        // 4. Policy: capital goes only where it is needed (by the plan's own strategy's bands), and
+        // the plan reduces the total shortfall.
+        let basisStates = basis.mapValues(\.state)
+        let policy = PolicyCheck.policyTopology(strategy: plan.strategy, basis: basisStates, topology: topology, virtual: c.virtual) ?? topology
         var before: Amount = 0
         var after: Amount = 0
         for venue in involved {
-            let config = topology.venue(venue)!
+            let config = policy.venue(venue) ?? topology.venue(venue)!
             let state = basis[venue]!.state
             let target = Bands(venue: config).target(state)
             // Capital this verifier already approved and not yet visible counts: a plan replayed
@@ -164,7 +167,6 @@ extension Verifier {
 
         // Recompute the plan deterministically from the same basis with the plan's own strategy:
         // the proposal must be about as good, and better than doing nothing.
-        let basisStates = basis.mapValues(\.state)
         guard let recomputed = PolicyCheck.recompute(strategy: plan.strategy, basis: basisStates, topology: topology, virtual: c.virtual) else {
             return .reject(.objectiveMismatch, "unknown strategy \(plan.strategy)")
         }

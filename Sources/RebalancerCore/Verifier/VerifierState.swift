@@ -57,7 +57,7 @@ extension Verifier {
         /// What this verifier approved that its own view does not show yet, per venue; forgets
         /// what both ends show settled and what expired unexecuted.
         mutating func virtualCapital(now: Nanos) -> [VenueID: (inbound: Amount, outbound: Amount)] {
-            _ = approvedInFlight.dropUnexecuted(now: now, grace: topology.timing.planTTLms * Nanos.perMillisecond, states: view)
+            _ = approvedInFlight.dropUnexecuted(now: now, grace: InFlightBook.unexecutedGrace(topology), states: view)
             var views = view.mapValues { VenueView(state: $0) }
             approvedInFlight.apply(to: &views)
             return views.compactMapValues { v in

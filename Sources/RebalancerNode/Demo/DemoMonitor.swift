@@ -35,7 +35,7 @@ public actor DemoMonitor: RoleHandler {
             senders[node.id] = node.signingKey
         }
         opener = EnvelopeOpener(senders: senders, types: [.marketTick, .approvedPlan, .heartbeat, .transferStatus])
-        if let market = topology.venuesNode { try runtime.connect(.sub, to: market, endpoint: "feed", subscribe: ["tick/"]) }
+        if let market = topology.venuesNode { try runtime.connect(.sub, to: market, endpoint: "feed", subscribe: ["tick/"], conflate: true) }
         if let coordinator = topology.coordinator {
             try runtime.connect(.sub, to: coordinator, endpoint: "plans", subscribe: [Topic.plan, Topic.heartbeat])
         }

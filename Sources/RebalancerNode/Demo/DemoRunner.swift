@@ -63,7 +63,7 @@ public struct DemoRunner: Sendable {
         let runtime = try NodeRuntime(topology: topology, node: monitorNode, signer: try keys.signer(), curvePublic: keys.curvePublic, curveSecret: keys.curveSecret, logger: monitorLogger)
         let monitor = try DemoMonitor(runtime: runtime)
         let inbound = runtime.start()
-        let consumer = Task { for await message in inbound { await monitor.handle(message) } }
+        let consumer = Task { for await entry in inbound { let message = runtime.loop.resolve(entry); if !message.frames.isEmpty { await monitor.handle(message) } } }
 
         for node in topology.nodes where node.role != .monitor {
             try supervisor.start(role: node.role, id: node.id, arguments: arguments(for: node))

@@ -24,6 +24,7 @@ public actor CoordinatorRole: RoleHandler {
     private let watcherVenue: [NodeID: VenueID]
     private var verifierSeen: [NodeID: Nanos] = [:]
     private var quorumWarning: String?
+    private var quorumEverReached = false
     private var lastLagWarning: Nanos = 0
 
     /// Sets up the sockets and continues the plan sequence after the journal's highest.
@@ -38,7 +39,11 @@ public actor CoordinatorRole: RoleHandler {
         let lastSeq = try journal.lastPlanSeq()
         let approvedSeq = try journal.lastApproved()
         lastApproved = approvedSeq
-        core = Coordinator(topology: topology, strategy: strategy, lastPlanSeq: lastSeq, digest: { WireDigest.plan($0) })
+        var machine = Coordinator(topology: topology, strategy: strategy, lastPlanSeq: lastSeq, digest: { WireDigest.plan($0) })
+        // Propose nothing until a quorum of verifiers has been heard from: a proposal sent to a
+        // verifier that has not (re)connected yet is lost, and its planSeq burnt.
+        machine.setHold("starting: waiting for a quorum of verifier heartbeats")
+        core = machine
         let watchers = topology.nodes(.watcher)
         watcherVenue = Dictionary(uniqueKeysWithValues: watchers.compactMap { w in w.venue.map { (w.id, $0) } })
         stateOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: watchers.map { ($0.id, $0.signingKey) }), types: [.venueState])
@@ -49,7 +54,7 @@ public actor CoordinatorRole: RoleHandler {
         proposals = try runtime.bind(.router, endpoint: "proposals", receive: true)
         plans = try runtime.bind(.pub, endpoint: "plans", receive: false)
         replay = try runtime.bind(.router, endpoint: "replay", receive: true)
-        for watcher in watchers { try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: ["state/"]) }
+        for watcher in watchers { try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: ["state/"], conflate: true) }
         for executor in executors { try runtime.connect(.sub, to: executor, endpoint: "status", subscribe: [Topic.status]) }
         runtime.logger.info("journal opened", metadata: ["last_plan_seq": "\(lastSeq)", "last_approved": "\(approvedSeq)", "strategy": "\(strategy.name)"])
     }
@@ -169,13 +174,18 @@ public actor CoordinatorRole: RoleHandler {
             let silent = runtime.topology.verifiers.map(\.id).filter { !alive.contains($0) }
             let warning = "quorum unreachable: \(alive.count) of \(runtime.topology.verifiers.count) verifiers alive, \(quorum) needed; silent: \(silent.joined(separator: ","))"
             if warning != quorumWarning {
-                runtime.logger.error("\(warning)")
+                if quorumEverReached {
+                    runtime.logger.error("\(warning)")
+                } else {
+                    runtime.logger.notice("waiting for verifiers", metadata: ["alive": "\(alive.count)", "needed": "\(quorum)"])
+                }
                 quorumWarning = warning
             }
             core.setHold(warning)
-        } else if quorumWarning != nil {
+        } else if !quorumEverReached || quorumWarning != nil {
+            runtime.logger.notice(quorumEverReached ? "quorum reachable again" : "quorum reached", metadata: ["alive": "\(alive.joined(separator: ","))"])
+            quorumEverReached = true
             core.setHold(nil)
-            runtime.logger.notice("quorum reachable again", metadata: ["alive": "\(alive.joined(separator: ","))"])
             quorumWarning = nil
         }
     }

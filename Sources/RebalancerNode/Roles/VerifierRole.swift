@@ -34,7 +34,7 @@ public actor VerifierRole: RoleHandler {
         proposalOpener = EnvelopeOpener(senders: [coordinatorNode.id: coordinatorNode.signingKey], types: [.proposal, .heartbeat])
         coordinatorSeen = runtime.clock.now()
         for watcher in watchers {
-            try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: ["state/"])
+            try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: ["state/"], conflate: true)
         }
         coordinator = try runtime.connect(.dealer, to: coordinatorNode, endpoint: "proposals", routingID: runtime.node.id)
         if let last = state.lastSigned { runtime.logger.info("restored ledger", metadata: ["last_signed": "\(last.seq)"]) }

@@ -26,7 +26,7 @@ public actor WatcherRole: RoleHandler {
         }
         self.runtime = runtime
         self.venue = venue
-        feed = try runtime.connect(.sub, to: market, endpoint: "feed", subscribe: [Topic.tick(venue)])
+        feed = try runtime.connect(.sub, to: market, endpoint: "feed", subscribe: [Topic.tick(venue)], conflate: true)
         publisher = try runtime.bind(.pub, endpoint: "feed", receive: false)
         opener = EnvelopeOpener(senders: [market.id: market.signingKey], types: [.marketTick])
         // Starting from the clock in microseconds keeps sequence numbers increasing across restarts.

@@ -75,7 +75,10 @@ public final class NodeRuntime: @unchecked Sendable {
 
     /// Connects a CURVE client socket to `peer`'s endpoint `name`, which must present the peer's key.
     @discardableResult
-    public func connect(_ type: SocketType, to peer: Topology.Node, endpoint name: String, subscribe: [String] = [], routingID: String? = nil) throws -> SocketLoop.Handle {
+    ///
+    /// `conflate: true` keeps only the newest message per topic while this process is busy (for
+    /// feeds of full state, never for feeds where every message counts).
+    public func connect(_ type: SocketType, to peer: Topology.Node, endpoint name: String, subscribe: [String] = [], routingID: String? = nil, conflate: Bool = false) throws -> SocketLoop.Handle {
         guard let endpoint = peer.endpoints[name] else { throw RuntimeError.missingEndpoint(node: peer.id, name: name) }
         let socket = try Socket(context, type)
         try configure(socket)
@@ -83,7 +86,7 @@ public final class NodeRuntime: @unchecked Sendable {
         try socket.makeCurveClient(serverPublicKey: peer.curveKey, publicKey: curve.publicKey, secretKey: curve.secretKey)
         try socket.connect(endpoint)
         for prefix in subscribe { try socket.subscribe(prefix) }
-        let handle = loop.register(socket, receive: type != .pub && type != .push)
+        let handle = loop.register(socket, receive: type != .pub && type != .push, conflateByTopic: conflate)
         names[handle] = "\(peer.id).\(name)"
         return handle
     }

@@ -46,8 +46,10 @@ public struct RoleService<Handler: RoleHandler>: Service {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     // A finished stream still yields what it buffered; on shutdown, leave the backlog.
-                    for await message in inbound {
+                    for await entry in inbound {
                         if Task.isCancelled { break }
+                        let message = runtime.loop.resolve(entry)
+                        if message.frames.isEmpty { continue }
                         await handler.handle(message)
                     }
                 }
@@ -57,6 +59,8 @@ public struct RoleService<Handler: RoleHandler>: Service {
                         if Task.isCancelled { break }
                         // Messages the socket loop discarded because this handler fell behind.
                         runtime.counters.set("loop.dropped_inbound", Int64(runtime.loop.droppedInbound))
+                        // Older states replaced by a newer one of the same venue before they were processed.
+                        runtime.counters.set("loop.conflated", Int64(runtime.loop.conflatedInbound))
                         await handler.tick()
                     }
                 }
