@@ -150,12 +150,7 @@ public actor CoordinatorRole: RoleHandler {
         checkQuorum(now: now)
         apply(core.on(.tick, now: now))
         heartbeatSeq += 1
-        var hb = WireHeartbeat()
-        hb.seq = heartbeatSeq
-        hb.atNs = now
-        hb.lastPlanSeq = lastApproved
-        hb.counters = runtime.counters.snapshot
-        guard let envelope = runtime.seal(hb, type: .heartbeat) else { return }
+        guard let envelope = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: lastApproved) else { return }
         runtime.send(envelope, topic: Topic.heartbeat, on: plans)
         if heartbeatSeq % 5 == 0 {
             for rotation in rotations { runtime.send(rotation, topic: Topic.rotation, on: plans) }

@@ -212,11 +212,6 @@ public actor ExecutorRole: RoleHandler {
 
     public func tick() async {
         heartbeatSeq += 1
-        var hb = WireHeartbeat()
-        hb.seq = heartbeatSeq
-        hb.atNs = runtime.clock.now()
-        hb.lastPlanSeq = core.highestSeen
-        hb.counters = runtime.counters.snapshot
-        if let envelope = runtime.seal(hb, type: .heartbeat) { runtime.send(envelope, topic: Topic.heartbeat, on: status) }
+        if let envelope = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: core.highestSeen) { runtime.send(envelope, topic: Topic.heartbeat, on: status) }
     }
 }

@@ -121,11 +121,6 @@ public actor VerifierRole: RoleHandler {
             runtime.logger.error("coordinator silent", metadata: ["for_ms": "\((now - coordinatorSeen) / Nanos.perMillisecond)"])
         }
         heartbeatSeq += 1
-        var hb = WireHeartbeat()
-        hb.seq = heartbeatSeq
-        hb.atNs = runtime.clock.now()
-        hb.lastPlanSeq = state.lastSigned?.seq ?? 0
-        hb.counters = runtime.counters.snapshot
-        if let envelope = runtime.seal(hb, type: .heartbeat) { runtime.send(envelope, on: coordinator) }
+        if let envelope = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: state.lastSigned?.seq ?? 0) { runtime.send(envelope, on: coordinator) }
     }
 }

@@ -58,11 +58,7 @@ public actor WatcherRole: RoleHandler {
             publish(last)
         }
         heartbeatSeq += 1
-        var hb = WireHeartbeat()
-        hb.seq = heartbeatSeq
-        hb.atNs = now
-        hb.counters = runtime.counters.snapshot
-        if let envelope = runtime.seal(hb, type: .heartbeat) {
+        if let envelope = runtime.heartbeat(seq: heartbeatSeq) {
             runtime.send(envelope, topic: Topic.heartbeat, on: publisher)
         }
     }

@@ -111,6 +111,16 @@ public final class NodeRuntime: @unchecked Sendable {
         try? Envelope.seal(message, type: type, sender: node.id, key: signer)
     }
 
+    /// A signed heartbeat carrying this node's counters.
+    public func heartbeat(seq: UInt64, lastPlanSeq: UInt64 = 0) -> Envelope? {
+        var hb = WireHeartbeat()
+        hb.seq = seq
+        hb.atNs = clock.now()
+        hb.lastPlanSeq = lastPlanSeq
+        hb.counters = counters.snapshot
+        return seal(hb, type: .heartbeat)
+    }
+
     /// Sends an envelope, with a topic frame first when publishing.
     public func send(_ envelope: Envelope, topic: String? = nil, to identity: [UInt8]? = nil, on handle: SocketLoop.Handle) {
         var frames: [[UInt8]] = []
