@@ -28,13 +28,22 @@ final class Cluster: @unchecked Sendable {
 
     /// A base port whose next 32 ports are free, below the kernel's ephemeral range (so no
     /// outgoing connection of a concurrent test can hold one of them).
+    /// Clusters of one test process take consecutive windows, so concurrent tests never collide.
     static func freeBasePort() -> Int {
-        for _ in 0..<50 {
-            let base = Int.random(in: 10_000...31_000)
+        for _ in 0..<200 {
+            let base = portLock.withLock { () -> Int in
+                let base = nextPort
+                nextPort = nextPort + 40 > 31_000 ? 10_000 : nextPort + 40
+                return base
+            }
             if (base..<(base + 32)).allSatisfy(isFree) { return base }
         }
         return Int.random(in: 10_000...31_000)
     }
+
+    private static let portLock = NSLock()
+    // Guarded by portLock; starts at a random window so separate test processes rarely meet.
+    nonisolated(unsafe) private static var nextPort = 10_000 + 40 * Int.random(in: 0..<500)
 
     private static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -43,12 +43,16 @@ import ZeroMQ
         }
     }
 
+    /// The newest heartbeat counters waiting on `sub`, checked against the coordinator's key.
     func heartbeatCounters(_ sub: Socket, from coordinator: Topology.Node) -> [String: Int64]? {
-        guard let frames = try? sub.receive(dontWait: true), frames.count == 2,
-              let envelope = try? Envelope(serializedBytes: frames[1]), envelope.isSigned(by: coordinator.signingKey),
-              let hb = try? WireHeartbeat(serializedBytes: envelope.payload)
-        else { return nil }
-        return hb.counters
+        var latest: [String: Int64]?
+        while let frames = try? sub.receive(dontWait: true) {
+            guard frames.count == 2, let envelope = try? Envelope(serializedBytes: frames[1]),
+                  envelope.isSigned(by: coordinator.signingKey),
+                  let hb = try? WireHeartbeat(serializedBytes: envelope.payload) else { continue }
+            latest = hb.counters
+        }
+        return latest
     }
 
     @Test func everyProcessSurvivesAndCountsGarbage() async throws {
@@ -83,23 +87,34 @@ import ZeroMQ
         let orders = try attacker.socket(.dealer, to: market, endpoint: "orders", routingID: "intruder-2")
         let heartbeats = try attacker.socket(.sub, to: coordinator, endpoint: "plans")
         try heartbeats.subscribe("hb")
-        try await Task.sleep(for: .milliseconds(800))
-
-        for frames in attacker.badFrames(type: .vote, claimedSender: "verifier-1") { try proposals.send(frames, dontWait: false) }
-        for frames in attacker.badFrames(type: .replayRequest, claimedSender: "executor-1") { try replay.send(frames, dontWait: false) }
-        for frames in attacker.badFrames(type: .transferOrder, claimedSender: "executor-1") { try orders.send(frames, dontWait: false) }
-        for _ in 0..<10 {
+        // Attack only once the coordinator is visibly up (its first heartbeat), and repeat: a PUB
+        // drops what it sends before a subscriber is connected, and a busy machine is slow to connect.
+        var counters: [String: Int64] = [:]
+        let up = await eventually(30) {
+            if let c = heartbeatCounters(heartbeats, from: coordinator) { counters = c }
+            return !counters.isEmpty
+        }
+        try #require(up, "the coordinator publishes heartbeats")
+        func attack() throws {
+            for frames in attacker.badFrames(type: .vote, claimedSender: "verifier-1") { try proposals.send(frames, dontWait: false) }
+            for frames in attacker.badFrames(type: .replayRequest, claimedSender: "executor-1") { try replay.send(frames, dontWait: false) }
+            for frames in attacker.badFrames(type: .transferOrder, claimedSender: "executor-1") { try orders.send(frames, dontWait: false) }
+        }
+        func lieAsWatcher() throws {
             for frames: [[UInt8]] in [[Array("state/v1".utf8), [9, 9, 9]], [Array("state/v2".utf8), lie], [Array("state/v1".utf8)]] {
                 try fakeWatcher.send(frames, dontWait: false)
             }
-            try await Task.sleep(for: .milliseconds(100))
         }
+        try attack()
         // A 10 MiB frame: refused by ZMQ_MAXMSGSIZE before it is ever buffered whole.
         let big = try attacker.socket(.dealer, to: coordinator, endpoint: "proposals", routingID: "verifier-2")
         try big.send([[UInt8](repeating: 0xAB, count: 10 << 20)], dontWait: false)
 
-        var counters: [String: Int64] = [:]
-        let counted = await eventually(15) {
+        var rounds = 0
+        let counted = await eventually(30) {
+            rounds += 1
+            try? lieAsWatcher()
+            if rounds % 20 == 0 { try? attack() }
             if let c = heartbeatCounters(heartbeats, from: coordinator) { counters = c }
             return (counters["dropped"] ?? 0) >= 30 && (counters["dropped.unknown_sender"] ?? 0) >= 10
         }

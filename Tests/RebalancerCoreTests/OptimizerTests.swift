@@ -225,6 +225,8 @@ import Testing
             let optimal = TransferOptimizer().solve(views: views, topology: t)
             let greedy = planCost(GreedyThresholdStrategy().plan(views: views, topology: t), views: views, topology: t)
             #expect(optimal.objective <= greedy, "seed \(seed): \(optimal.objective) > \(greedy)")
+            let violations = Certificate.check(optimal)
+            #expect(violations.isEmpty, "seed \(seed): certificate \(violations)")
             if optimal.baselineChosen { fallbacks += 1 }
             if optimal.lpPlanCost > greedy { lpAbove += 1 }
             #expect(optimal.lpPlanCost <= greedy * (1 + 1e-4), "seed \(seed): LP plan \(optimal.lpPlanCost) vs greedy \(greedy)")
