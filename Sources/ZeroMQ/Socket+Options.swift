@@ -60,6 +60,12 @@ extension Socket {
         try setOption(ZMQ_ROUTER_MANDATORY, Int32(on ? 1 : 0), name: "ZMQ_ROUTER_MANDATORY")
     }
 
+    /// ZMQ_ROUTER_HANDOVER: a new connection presenting a routing id already in use takes it over
+    /// (a restarted peer is reachable at once instead of after the dead connection times out).
+    public func setRouterHandover(_ on: Bool) throws {
+        try setOption(ZMQ_ROUTER_HANDOVER, Int32(on ? 1 : 0), name: "ZMQ_ROUTER_HANDOVER")
+    }
+
     /// ZMQ_RCVTIMEO: a blocking receive gives up (returns nil) after `ms` (-1 waits forever).
     public func setReceiveTimeout(_ ms: Int32) throws {
         try setOption(ZMQ_RCVTIMEO, ms, name: "ZMQ_RCVTIMEO")

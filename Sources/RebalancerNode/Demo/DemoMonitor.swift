@@ -24,6 +24,7 @@ public actor DemoMonitor: RoleHandler {
     private(set) var latencies: [Int64] = []
     private(set) var lastLatency: Int64?
     private(set) var settledSeen: Int64 = 0
+    private(set) var received: Set<UInt64> = []
     private(set) var events: [String] = []
 
     /// Subscribes to every feed the display needs.
@@ -63,6 +64,7 @@ public actor DemoMonitor: RoleHandler {
             note("plan \(approved.plan.planSeq) approved by \(approved.approvals.map(\.verifier).joined(separator: ",")): \(transfers)")
         case .transferStatus:
             guard sender?.role == .executor, let status = opened.decode(WireTransferStatus.self) else { return }
+            if status.state == .received { received.insert(status.planSeq) }
             if status.state == .received, status.triggerObservedAtNs > 0 {
                 let latency = status.atNs - status.triggerObservedAtNs
                 latencies.append(latency)

@@ -113,7 +113,7 @@ public struct DemoRunner: Sendable {
             plans_proposed: await monitor.counter("plans.proposed"),
             plans_approved: await monitor.counter("plans.approved"),
             plans_rejected: await monitor.counter("plans.rejected") + (await monitor.counter("plans.unreachable")),
-            plans_executed: await monitor.executorCounter("plans.executed"),
+            plans_executed: max(await monitor.executorCounter("plans.executed"), Int64(await monitor.received.count)),
             transfers_settled: Int64(market.transfersSettled),
             liquidations: Int64(market.liquidations),
             fees_paid: market.feesPaid,

@@ -97,7 +97,12 @@ public final class NodeRuntime: @unchecked Sendable {
         try socket.setReceiveHighWaterMark(Self.highWaterMark)
         try socket.setLinger(500)
         try socket.setHeartbeat(interval: 1000, ttl: 3000, timeout: 3000)
-        if socket.type == .router { try socket.setRouterMandatory(true) }
+        if socket.type == .router {
+            try socket.setRouterMandatory(true)
+            // A restarted peer takes its routing id back at once; every message is still
+            // signature-checked against the id it claims, so a taken-over id forges nothing.
+            try socket.setRouterHandover(true)
+        }
     }
 
     /// Starts the socket loop; inbound messages arrive on the stream.
