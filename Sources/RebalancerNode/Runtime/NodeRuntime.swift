@@ -67,7 +67,11 @@ public final class NodeRuntime: @unchecked Sendable {
         let socket = try Socket(context, type)
         try configure(socket)
         try socket.makeCurveServer(secretKey: curve.secretKey, domain: topology.id)
-        try socket.bind(endpoint)
+        do {
+            try socket.bind(endpoint)
+        } catch {
+            throw RuntimeError.cannotBind(node: node.id, name: name, endpoint: endpoint, reason: "\(error)")
+        }
         let handle = loop.register(socket, receive: receive)
         names[handle] = "\(name)@\(endpoint)"
         return handle
@@ -167,11 +171,15 @@ public final class NodeRuntime: @unchecked Sendable {
     public enum RuntimeError: Error, CustomStringConvertible {
         /// The topology gives the node no such endpoint.
         case missingEndpoint(node: String, name: String)
+        /// The endpoint could not be bound (for example, another process holds the port).
+        case cannotBind(node: String, name: String, endpoint: String, reason: String)
 
         /// A readable description.
         public var description: String {
             switch self {
             case let .missingEndpoint(node, name): "node \(node) has no endpoint '\(name)' in the topology"
+            case let .cannotBind(node, name, endpoint, reason):
+                "node \(node) cannot bind its '\(name)' endpoint \(endpoint): \(reason); is another process (an earlier run?) still using it?"
             }
         }
     }
