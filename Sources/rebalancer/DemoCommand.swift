@@ -40,7 +40,10 @@ struct DemoCommand: AsyncParsableCommand {
         guard StrategyName(rawValue: strategy) != nil else {
             throw ValidationError("--strategy must be one of \(StrategyName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if let prices, !FileManager.default.fileExists(atPath: prices) { throw ValidationError("--prices: no file at \(prices)") }
+        if let prices {
+            guard let text = try? String(contentsOfFile: prices, encoding: .utf8) else { throw ValidationError("--prices: cannot read \(prices)") }
+            do { _ = try PricePath.parseCSV(text) } catch { throw ValidationError("--prices \(prices): \(error)") }
+        }
         guard FileManager.default.fileExists(atPath: topology) else { throw ValidationError("--topology: no file at \(topology)") }
     }
 
