@@ -18,6 +18,8 @@ public enum DropReason: String, Error, Sendable, CaseIterable {
     case badFraming = "bad_framing"
     /// The message is well formed and signed but refers to another topology or is out of date.
     case stale = "stale"
+    /// Validly signed by one node but received over a connection authenticated as another.
+    case transportMismatch = "transport_mismatch"
 }
 
 /// An envelope whose signature has been checked against the topology's key for its sender.

@@ -27,15 +27,30 @@ extension Socket {
         return true
     }
 
+    /// A multipart message and the authenticated identity of the connection it came in on.
+    public struct Received: Sendable {
+        /// The frames.
+        public let frames: [[UInt8]]
+        /// The `User-Id` the ZAP handler assigned to the peer's connection (the Z85 of its CURVE
+        /// public key here), nil when the connection carries none.
+        public let userID: String?
+    }
+
     /// Multipart receive; nil when nothing is ready (dontWait) or the receive timeout expired.
     ///
     /// Bytes are copied out of each heap-allocated `zmq_msg_t` before it is closed, so frames of
     /// any size arrive whole.
     public func receive(dontWait: Bool = true) throws -> [[UInt8]]? {
+        try receiveMessage(dontWait: dontWait)?.frames
+    }
+
+    /// Multipart receive with the connection's authenticated `User-Id`.
+    public func receiveMessage(dontWait: Bool = true) throws -> Received? {
         let handle = try liveHandle("zmq_msg_recv")
         let message = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: 1)
         defer { message.deallocate() }
         var frames: [[UInt8]] = []
+        var userID: String?
         repeat {
             zmq_msg_init(message)
             defer { zmq_msg_close(message) }
@@ -47,6 +62,11 @@ extension Socket {
                 if error.code == EAGAIN && frames.isEmpty { return nil }
                 throw error
             }
+            // A ROUTER's routing-id frame is made locally and carries no metadata; the wire frames do.
+            if userID == nil, let property = zmq_msg_gets(message, "User-Id") {
+                let value = String(cString: property)
+                if !value.isEmpty { userID = value }
+            }
             let size = zmq_msg_size(message)
             if size == 0 {
                 frames.append([])
@@ -56,6 +76,6 @@ extension Socket {
             }
             if zmq_msg_more(message) == 0 { break }
         } while true
-        return frames
+        return Received(frames: frames, userID: userID)
     }
 }

@@ -21,11 +21,14 @@ public final class SocketLoop: @unchecked Sendable {
         public let frames: [[UInt8]]
         /// For a conflating socket: the key whose newest message `SocketLoop.resolve` returns.
         public let conflationKey: [UInt8]?
+        /// The authenticated `User-Id` of the connection it arrived on (see `Socket.Received`).
+        public let peerUserID: String?
 
-        init(handle: Handle, frames: [[UInt8]], conflationKey: [UInt8]? = nil) {
+        init(handle: Handle, frames: [[UInt8]], conflationKey: [UInt8]? = nil, peerUserID: String? = nil) {
             self.handle = handle
             self.frames = frames
             self.conflationKey = conflationKey
+            self.peerUserID = peerUserID
         }
     }
 
@@ -206,8 +209,9 @@ public final class SocketLoop: @unchecked Sendable {
                 }
                 let entry = entries[target.handle!.rawValue]
                 // Drain fully: zmq_poll reports edge-like readiness for ZeroMQ sockets.
-                while let frames = try? entry.socket.receive(dontWait: true) {
-                    var inbound = Inbound(handle: target.handle!, frames: frames)
+                while let received = try? entry.socket.receiveMessage(dontWait: true) {
+                    let frames = received.frames
+                    var inbound = Inbound(handle: target.handle!, frames: frames, peerUserID: received.userID)
                     if entry.conflate, let topic = frames.first {
                         let key = withUnsafeBytes(of: Int64(target.handle!.rawValue).bigEndian, Array.init) + topic
                         let alreadyQueued = lock.withLock { () -> Bool in
@@ -244,7 +248,7 @@ public final class SocketLoop: @unchecked Sendable {
     public func resolve(_ inbound: Inbound) -> Inbound {
         guard let key = inbound.conflationKey else { return inbound }
         let frames = lock.withLock { newest.removeValue(forKey: key) } ?? []
-        return Inbound(handle: inbound.handle, frames: frames)
+        return Inbound(handle: inbound.handle, frames: frames, peerUserID: inbound.peerUserID)
     }
 
     /// Messages replaced by a newer one of the same topic before they were processed.

@@ -95,7 +95,21 @@ import ZeroMQ
             return !counters.isEmpty
         }
         try #require(up, "the coordinator publishes heartbeats")
+        // Validly signed with executor-1's signing key (stolen), sent over the monitor's CURVE
+        // connection: the transport identity does not match the signer, so nothing gets through.
+        let stolenKey = try cluster.keys("executor-1").signer()
+        var replayRequest = WireReplayRequest()
+        replayRequest.afterPlanSeq = 0
+        let stolenReplay = try Envelope.seal(replayRequest, type: .replayRequest, sender: "executor-1", key: stolenKey).bytes()
+        var order = WireTransferOrder()
+        order.transferID = "999/0"
+        order.transfer.from = "v1"
+        order.transfer.to = "v2"
+        order.transfer.amount = 100_00
+        let stolenOrder = try Envelope.seal(order, type: .transferOrder, sender: "executor-1", key: stolenKey).bytes()
         func attack() throws {
+            try replay.send([stolenReplay], dontWait: false)
+            try orders.send([stolenOrder], dontWait: false)
             for frames in attacker.badFrames(type: .vote, claimedSender: "verifier-1") { try proposals.send(frames, dontWait: false) }
             for frames in attacker.badFrames(type: .replayRequest, claimedSender: "executor-1") { try replay.send(frames, dontWait: false) }
             for frames in attacker.badFrames(type: .transferOrder, claimedSender: "executor-1") { try orders.send(frames, dontWait: false) }
@@ -117,9 +131,10 @@ import ZeroMQ
             if rounds % 20 == 0 { try? attack() }
             if let c = heartbeatCounters(heartbeats, from: coordinator) { counters = c }
             return (counters["dropped"] ?? 0) >= 30 && (counters["dropped.unknown_sender"] ?? 0) >= 10
+                && (counters["dropped.transport_mismatch"] ?? 0) >= 1
         }
         #expect(counted, "coordinator counters: \(counters)")
-        for reason in ["malformed_envelope", "bad_signature", "unknown_sender", "unexpected_type", "bad_framing"] {
+        for reason in ["malformed_envelope", "bad_signature", "unknown_sender", "unexpected_type", "bad_framing", "transport_mismatch"] {
             #expect((counters["dropped.\(reason)"] ?? 0) >= 1, "no drop counted for \(reason): \(counters)")
         }
         // No state changed: nothing was proposed, approved or replayed on the strength of garbage.
@@ -130,6 +145,7 @@ import ZeroMQ
         #expect(cluster.isRunning("executor"))
         let venuesDropped = await eventually(5) { cluster.log("venues").components(separatedBy: "dropped message").count - 1 >= 5 }
         #expect(venuesDropped, "venues log: \(cluster.log("venues"))")
+        #expect(cluster.log("venues").contains("transport_mismatch"), "a stolen signing key alone places no order")
         for socket in [proposals, replay, orders, heartbeats, big] { socket.close(linger: 0) }
         attacker.context.terminate()
         // Each role still shuts down cleanly on SIGTERM.

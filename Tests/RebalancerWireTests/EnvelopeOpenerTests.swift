@@ -114,6 +114,7 @@ struct EnvelopeOpenerTests {
     func reasonNames() {
         #expect(DropReason.allCases.map(\.rawValue) == [
             "malformed_envelope", "unknown_sender", "bad_signature", "unexpected_type", "malformed_payload", "bad_framing", "stale",
+            "transport_mismatch",
         ])
     }
 }

@@ -109,7 +109,7 @@ public actor CoordinatorRole: RoleHandler {
 
     private func onVerifierMessage(_ inbound: SocketLoop.Inbound) {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
-        guard let opened = runtime.open(inbound.frames[1], with: voteOpener, from: inbound.handle) else { return }
+        guard let opened = runtime.open(inbound.frames[1], with: voteOpener, from: inbound.handle, peer: inbound.peerUserID) else { return }
         // The ROUTER identity is the verifier's claimed id; the signature proves it.
         guard String(decoding: inbound.frames[0], as: UTF8.self) == opened.sender else {
             return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender)
@@ -131,7 +131,7 @@ public actor CoordinatorRole: RoleHandler {
 
     private func onReplayRequest(_ inbound: SocketLoop.Inbound) {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
-        guard let opened = runtime.open(inbound.frames[1], with: replayOpener, from: inbound.handle),
+        guard let opened = runtime.open(inbound.frames[1], with: replayOpener, from: inbound.handle, peer: inbound.peerUserID),
               let request = opened.decode(WireReplayRequest.self)
         else { return }
         let identity = inbound.frames[0]

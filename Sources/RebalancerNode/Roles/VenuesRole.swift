@@ -51,7 +51,7 @@ public actor VenuesRole: RoleHandler {
     public func handle(_ inbound: SocketLoop.Inbound) async {
         guard inbound.handle == orders, inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
         let identity = inbound.frames[0]
-        guard let opened = runtime.open(inbound.frames[1], with: orderOpener, from: inbound.handle) else { return }
+        guard let opened = runtime.open(inbound.frames[1], with: orderOpener, from: inbound.handle, peer: inbound.peerUserID) else { return }
         guard let order = opened.decode(WireTransferOrder.self), order.hasTransfer else {
             return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender)
         }

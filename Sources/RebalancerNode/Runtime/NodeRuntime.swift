@@ -140,9 +140,17 @@ public final class NodeRuntime: @unchecked Sendable {
     }
 
     /// Opens an envelope frame; a drop is counted by reason and logged by sender, never more.
-    public func open(_ bytes: [UInt8], with opener: EnvelopeOpener, from handle: SocketLoop.Handle) -> OpenedEnvelope? {
+    ///
+    /// With `peer` (the connection's authenticated CURVE identity, on sockets this node binds), the
+    /// signer must also be the node whose CURVE key authenticated the connection: a node holding
+    /// another's signing key but not its transport key gets nothing through.
+    public func open(_ bytes: [UInt8], with opener: EnvelopeOpener, from handle: SocketLoop.Handle, peer: String? = nil) -> OpenedEnvelope? {
         switch opener.open(bytes) {
         case let .success(opened):
+            if let peer, topology.node(opened.sender).map({ Z85.encode($0.curveKey) }) != peer {
+                drop(.transportMismatch, from: handle, sender: opened.sender)
+                return nil
+            }
             counters.increment("rx.\(opened.type)")
             return opened
         case let .failure(reason):
