@@ -63,8 +63,36 @@ public struct DemoRunner: Sendable {
         let runtime = try NodeRuntime(topology: topology, node: monitorNode, signer: try keys.signer(), curvePublic: keys.curvePublic, curveSecret: keys.curveSecret, logger: monitorLogger)
         let monitor = try DemoMonitor(runtime: runtime)
         let inbound = runtime.start()
-        let consumer = Task { for await entry in inbound { let message = runtime.loop.resolve(entry); if !message.frames.isEmpty { await monitor.handle(message) } } }
+        let outcome: Result<(DemoSummary, [(ProcessSupervisor.Child, Int32)]), any Error> = await withTaskGroup(of: Void.self) { group in
+            // The monitor's inbound messages, until the run is over.
+            group.addTask {
+                for await entry in inbound {
+                    let message = runtime.loop.resolve(entry)
+                    if !message.frames.isEmpty { await monitor.handle(message) }
+                }
+            }
+            let result: Result<(DemoSummary, [(ProcessSupervisor.Child, Int32)]), any Error>
+            do {
+                result = .success(try await drive(topology: topology, supervisor: supervisor, monitor: monitor))
+            } catch {
+                result = .failure(error)
+            }
+            // Whatever happened, no child outlives the demo.
+            await supervisor.stopAll()
+            runtime.shutdown()
+            group.cancelAll()
+            return result
+        }
+        let (summary, exitedEarly) = try outcome.get()
+        if let (child, status) = exitedEarly.first {
+            let tail = ((try? String(contentsOfFile: child.logPath, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5).joined(separator: "\n")
+            throw DemoError("\(child.id) (\(child.role.rawValue)) exited with status \(status); see \(child.logPath):\n\(tail)")
+        }
+        return summary
+    }
 
+    /// Starts every role, shows progress until the time is up or a child exits, and summarises.
+    private func drive(topology: Topology, supervisor: ProcessSupervisor, monitor: DemoMonitor) async throws -> (DemoSummary, [(ProcessSupervisor.Child, Int32)]) {
         for node in topology.nodes where node.role != .monitor {
             try supervisor.start(role: node.role, id: node.id, arguments: arguments(for: node))
         }
@@ -79,14 +107,7 @@ public struct DemoRunner: Sendable {
             if !exitedEarly.isEmpty { break }
         }
         let summary = await summarize(monitor: monitor, supervisor: supervisor, elapsed: (ContinuousClock.now - started).seconds)
-        await supervisor.stopAll()
-        runtime.shutdown()
-        consumer.cancel()
-        if let (child, status) = exitedEarly.first {
-            let tail = ((try? String(contentsOfFile: child.logPath, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5).joined(separator: "\n")
-            throw DemoError("\(child.id) (\(child.role.rawValue)) exited with status \(status); see \(child.logPath):\n\(tail)")
-        }
-        return summary
+        return (summary, exitedEarly)
     }
 
     private func arguments(for node: Topology.Node) -> [String] {
