@@ -16,7 +16,7 @@ public struct VerifierSet: Sendable, Equatable {
 
     /// The topology's own set.
     public init(topology: Topology) {
-        self.init(epoch: topology.epoch, members: Dictionary(uniqueKeysWithValues: topology.verifiers.map { ($0.id, $0.signingKey) }), quorum: topology.quorum)
+        self.init(epoch: topology.epoch, members: topology.signingKeys(of: .verifier), quorum: topology.quorum)
     }
 
     /// True when `quorum` lies in (n/2, n].

@@ -210,3 +210,15 @@ extension Topology {
         }
     }
 }
+
+extension Topology {
+    /// Ed25519 public keys of every node of `role`, by node id: the senders a socket accepts.
+    public func signingKeys(of role: Role) -> [NodeID: [UInt8]] {
+        Dictionary(nodes(role).map { ($0.id, $0.signingKey) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The venue each watcher reports, by watcher id: a watcher is trusted for that venue only.
+    public var watcherVenues: [NodeID: VenueID] {
+        Dictionary(nodes(.watcher).compactMap { w in w.venue.map { (w.id, $0) } }, uniquingKeysWith: { first, _ in first })
+    }
+}

@@ -108,7 +108,7 @@ public struct ChaosAudit: Sendable {
         let digest = WireDigest.plan(plan)
         guard plan.planSeq == approved.planSeq, digest == approved.digest,
               plan.topologyID == topology.id, plan.epoch == topology.epoch else { return nil }
-        let keys = Dictionary(uniqueKeysWithValues: topology.verifiers.map { ($0.id, $0.signingKey) })
+        let keys = topology.signingKeys(of: .verifier)
         var signers = Set<NodeID>()
         for approval in wire.approvals {
             guard let key = keys[approval.verifier], !signers.contains(approval.verifier),

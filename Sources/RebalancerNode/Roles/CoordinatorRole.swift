@@ -17,15 +17,13 @@ public actor CoordinatorRole: RoleHandler {
     private let proposals: SocketLoop.Handle
     private let plans: SocketLoop.Handle
     private let replay: SocketLoop.Handle
-    private let stateOpener: EnvelopeOpener
+    private let watcherStates: WatcherStates
     private let voteOpener: EnvelopeOpener
     private let replayOpener: EnvelopeOpener
     private let statusOpener: EnvelopeOpener
-    private let watcherVenue: [NodeID: VenueID]
     private var verifierSeen: [NodeID: Nanos] = [:]
     private var quorumWarning: String?
     private var quorumEverReached = false
-    private var lastLagWarning: Nanos = 0
 
     /// Sets up the sockets and continues the plan sequence after the journal's highest.
     private let rotations: [Envelope]
@@ -45,12 +43,11 @@ public actor CoordinatorRole: RoleHandler {
         machine.setHold("starting: waiting for a quorum of verifier heartbeats")
         core = machine
         let watchers = topology.nodes(.watcher)
-        watcherVenue = Dictionary(uniqueKeysWithValues: watchers.compactMap { w in w.venue.map { (w.id, $0) } })
-        stateOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: watchers.map { ($0.id, $0.signingKey) }), types: [.venueState])
-        voteOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: topology.verifiers.map { ($0.id, $0.signingKey) }), types: [.vote, .heartbeat])
+        watcherStates = WatcherStates(topology: topology)
+        voteOpener = EnvelopeOpener(senders: topology.signingKeys(of: .verifier), types: [.vote, .heartbeat])
         let executors = topology.nodes(.executor)
-        replayOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: executors.map { ($0.id, $0.signingKey) }), types: [.replayRequest])
-        statusOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: executors.map { ($0.id, $0.signingKey) }), types: [.transferStatus, .heartbeat])
+        replayOpener = EnvelopeOpener(senders: topology.signingKeys(of: .executor), types: [.replayRequest])
+        statusOpener = EnvelopeOpener(senders: topology.signingKeys(of: .executor), types: [.transferStatus, .heartbeat])
         proposals = try runtime.bind(.router, endpoint: "proposals", receive: true)
         plans = try runtime.bind(.pub, endpoint: "plans", receive: false)
         replay = try runtime.bind(.router, endpoint: "replay", receive: true)
@@ -71,28 +68,8 @@ public actor CoordinatorRole: RoleHandler {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
         let topic = String(decoding: inbound.frames[0], as: UTF8.self)
         if topic.hasPrefix("state/") {
-            guard let opened = runtime.open(inbound.frames[1], with: stateOpener, from: inbound.handle) else { return }
-            guard let wire = opened.decode(WireVenueState.self) else {
-                return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender)
-            }
-            guard watcherVenue[opened.sender] == wire.venue, wire.topologyID == runtime.topology.id else {
-                return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender)
-            }
-            let state = VenueState(wire: wire)
+            guard let (opened, state) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
             if let current = core.states[state.venue], current.seq == state.seq { return }  // heartbeat re-publish
-            let now = runtime.clock.now()
-            let lag = now - state.observedAt
-            if lag > runtime.topology.timing.staleAfterMs * Nanos.perMillisecond {
-                // Suicidal-snail rule: never plan on data this old; say so loudly, wait for fresh state.
-                runtime.counters.increment("states.lagging")
-                if now - lastLagWarning > Nanos.perSecond {
-                    lastLagWarning = now
-                    runtime.logger.error("falling behind: dropping states older than the staleness bound", metadata: [
-                        "venue": "\(state.venue)", "lag_ms": "\(lag / Nanos.perMillisecond)",
-                    ])
-                }
-                return
-            }
             latestEnvelope[state.venue] = opened.envelope
             apply(core.on(.state(state, digest: opened.digest), now: runtime.clock.now()))
         } else if topic == Topic.status {

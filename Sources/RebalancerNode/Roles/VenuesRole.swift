@@ -41,8 +41,7 @@ public actor VenuesRole: RoleHandler {
         self.market = market
         feed = try runtime.bind(.pub, endpoint: "feed", receive: false)
         orders = try runtime.bind(.router, endpoint: "orders", receive: true)
-        let executors = topology.nodes(.executor)
-        orderOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: executors.map { ($0.id, $0.signingKey) }), types: [.transferOrder])
+        orderOpener = EnvelopeOpener(senders: topology.signingKeys(of: .executor), types: [.transferOrder])
         runtime.logger.info("market open", metadata: [
             "venues": "\(market.venues.count)", "price": "\(market.price)", "capital": "\(market.initialCapital)",
         ])

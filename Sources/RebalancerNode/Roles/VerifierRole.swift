@@ -12,13 +12,11 @@ public actor VerifierRole: RoleHandler {
     private let ledger: VerifierLedger
     private var state: Verifier.State
     private let coordinator: SocketLoop.Handle
-    private let stateOpener: EnvelopeOpener
+    private let watcherStates: WatcherStates
     private let proposalOpener: EnvelopeOpener
-    private let watcherVenue: [NodeID: VenueID]
     private var heartbeatSeq: UInt64 = 0
     private var coordinatorSeen: Nanos
     private var coordinatorSilent = false
-    private var lastLagWarning: Nanos = 0
 
     /// Sets up the sockets and restores what this verifier signed before.
     public init(runtime: NodeRuntime, ledger: VerifierLedger) throws {
@@ -29,8 +27,7 @@ public actor VerifierRole: RoleHandler {
         let window = runtime.clock.now() - topology.limits.windowSeconds * Nanos.perSecond
         state = Verifier.State(topology: topology, lastSigned: try ledger.lastSigned(), signedOutflows: try ledger.outflows(since: window))
         let watchers = topology.nodes(.watcher)
-        watcherVenue = Dictionary(uniqueKeysWithValues: watchers.compactMap { w in w.venue.map { (w.id, $0) } })
-        stateOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: watchers.map { ($0.id, $0.signingKey) }), types: [.venueState])
+        watcherStates = WatcherStates(topology: topology)
         proposalOpener = EnvelopeOpener(senders: [coordinatorNode.id: coordinatorNode.signingKey], types: [.proposal, .heartbeat])
         coordinatorSeen = runtime.clock.now()
         for watcher in watchers {
@@ -46,24 +43,8 @@ public actor VerifierRole: RoleHandler {
             onProposal(inbound.frames[0], from: inbound.handle)
         } else {
             guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
-            guard let opened = runtime.open(inbound.frames[1], with: stateOpener, from: inbound.handle) else { return }
-            guard let wire = opened.decode(WireVenueState.self) else {
-                return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender)
-            }
-            guard watcherVenue[opened.sender] == wire.venue, wire.topologyID == runtime.topology.id else {
-                return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender)
-            }
-            let now = runtime.clock.now()
-            let lag = now - wire.observedAtNs
-            if lag > runtime.topology.timing.staleAfterMs * Nanos.perMillisecond {
-                runtime.counters.increment("states.lagging")
-                if now - lastLagWarning > Nanos.perSecond {
-                    lastLagWarning = now
-                    runtime.logger.error("falling behind: ignoring a state older than the staleness bound", metadata: ["venue": "\(wire.venue)", "lag_ms": "\(lag / Nanos.perMillisecond)"])
-                }
-                return
-            }
-            state.observe(VenueState(wire: wire), now: now)
+            guard let (_, venueState) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
+            state.observe(venueState, now: runtime.clock.now())
         }
     }
 
@@ -83,10 +64,8 @@ public actor VerifierRole: RoleHandler {
         var basis: [VenueID: Verifier.BasisState] = [:]
         for envelope in proposal.basisStates {
             guard let wire = try? WireVenueState(serializedBytes: envelope.payload) else { continue }
-            let signed = envelope.type == .venueState
-                && watcherVenue[envelope.sender] == wire.venue
-                && stateOpener.senders[envelope.sender].map { envelope.isSigned(by: $0) } == true
-                && wire.topologyID == runtime.topology.id
+            // Kept even when unsigned, so the rule can reject the plan as `basis_invalid`.
+            let signed = watcherStates.verified(envelope) != nil
             basis[wire.venue] = Verifier.BasisState(state: VenueState(wire: wire), digest: envelope.digest, signedByWatcher: signed)
         }
         let now = runtime.clock.now()

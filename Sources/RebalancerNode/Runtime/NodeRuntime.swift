@@ -34,6 +34,9 @@ public final class NodeRuntime: @unchecked Sendable {
     private let zap: ZAPHandler
     // Written only while sockets are set up, before start(); read-only afterwards.
     private var names: [SocketLoop.Handle: String] = [:]
+    private let lagLock = NSLock()
+    // Guarded by lagLock.
+    private var lastLagWarning: Nanos = 0
 
     /// Sets up the context and the ZAP allow-list for `node`, with keys loaded by the caller.
     public init(topology: Topology, node: Topology.Node, signer: SigningKey, curvePublic: [UInt8], curveSecret: [UInt8], logger: Logger, clock: any NodeClock = WallClock()) throws {
@@ -157,6 +160,27 @@ public final class NodeRuntime: @unchecked Sendable {
             drop(reason, from: handle, sender: (try? Envelope(serializedBytes: bytes))?.sender)
             return nil
         }
+    }
+
+    /// True, counted and said loudly (at most once a second), when a state observed at
+    /// `observedAt` is older than the staleness bound: this subscriber has fallen behind and must
+    /// not decide on it (the Suicidal Snail rule); the next fresh state resynchronises it.
+    public func fellBehind(observedAt: Nanos, venue: VenueID) -> Bool {
+        let now = clock.now()
+        let lag = now - observedAt
+        guard lag > topology.timing.staleAfterMs * Nanos.perMillisecond else { return false }
+        counters.increment("states.lagging")
+        let warn = lagLock.withLock { () -> Bool in
+            guard now - lastLagWarning > Nanos.perSecond else { return false }
+            lastLagWarning = now
+            return true
+        }
+        if warn {
+            logger.error("falling behind: ignoring a state older than the staleness bound", metadata: [
+                "venue": "\(venue)", "lag_ms": "\(lag / Nanos.perMillisecond)",
+            ])
+        }
+        return true
     }
 
     /// Counts and logs a dropped message.
