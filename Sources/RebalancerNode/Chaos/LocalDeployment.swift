@@ -36,7 +36,7 @@ final class LocalDeployment: @unchecked Sendable {
         monitor = try ChaosMonitor(runtime: runtime, marketFeed: marketFeed)
         let inbound = runtime.start()
         let monitor = monitor
-        consumer = Task { for await entry in inbound { let message = runtime.loop.resolve(entry); if !message.frames.isEmpty { await monitor.handle(message) } } }
+        consumer = Task { await runtime.deliver(inbound, to: monitor) }
     }
 
     /// A node's data directory.

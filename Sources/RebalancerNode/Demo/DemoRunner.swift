@@ -65,12 +65,7 @@ public struct DemoRunner: Sendable {
         let inbound = runtime.start()
         let outcome: Result<(DemoSummary, [(ProcessSupervisor.Child, Int32)]), any Error> = await withTaskGroup(of: Void.self) { group in
             // The monitor's inbound messages, until the run is over.
-            group.addTask {
-                for await entry in inbound {
-                    let message = runtime.loop.resolve(entry)
-                    if !message.frames.isEmpty { await monitor.handle(message) }
-                }
-            }
+            group.addTask { await runtime.deliver(inbound, to: monitor) }
             let result: Result<(DemoSummary, [(ProcessSupervisor.Child, Int32)]), any Error>
             do {
                 result = .success(try await drive(topology: topology, supervisor: supervisor, monitor: monitor))

@@ -69,7 +69,6 @@ public actor CoordinatorRole: RoleHandler {
         let topic = String(decoding: inbound.frames[0], as: UTF8.self)
         if topic.hasPrefix("state/") {
             guard let (opened, state) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
-            if let current = core.states[state.venue], current.seq == state.seq { return }  // heartbeat re-publish
             latestEnvelope[state.venue] = opened.envelope
             apply(core.on(.state(state, digest: opened.digest), now: runtime.clock.now()))
         } else if topic == Topic.status {

@@ -2,6 +2,20 @@ import Logging
 import ServiceLifecycle
 import ZeroMQ
 
+extension NodeRuntime {
+    /// Hands each inbound message to `handler`, one at a time, with conflated topics resolved to
+    /// their newest message. A finished stream still yields what it buffered; once cancelled
+    /// (shutdown), the backlog is left.
+    public func deliver(_ inbound: AsyncStream<SocketLoop.Inbound>, to handler: some RoleHandler) async {
+        for await entry in inbound {
+            if Task.isCancelled { break }
+            let message = loop.resolve(entry)
+            if message.frames.isEmpty { continue }
+            await handler.handle(message)
+        }
+    }
+}
+
 /// The logic of one role inside its process: it handles inbound messages and periodic ticks,
 /// one at a time (an actor), and learns when the process is about to stop.
 public protocol RoleHandler: Actor {
@@ -44,15 +58,7 @@ public struct RoleService<Handler: RoleHandler>: Service {
         runtime.logger.info("started", metadata: ["role": "\(runtime.node.role.rawValue)", "node": "\(runtime.node.id)"])
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    // A finished stream still yields what it buffered; on shutdown, leave the backlog.
-                    for await entry in inbound {
-                        if Task.isCancelled { break }
-                        let message = runtime.loop.resolve(entry)
-                        if message.frames.isEmpty { continue }
-                        await handler.handle(message)
-                    }
-                }
+                group.addTask { await runtime.deliver(inbound, to: handler) }
                 group.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: interval)
