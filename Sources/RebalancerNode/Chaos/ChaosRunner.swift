@@ -43,7 +43,7 @@ public struct ChaosRunner: Sendable {
 
     /// Runs the faults and the checks; the report says whether every check held.
     public func run(logger: Logger = Logger(label: "chaos")) async throws -> ChaosReport {
-        let deployment = try LocalDeployment(topologyPath: options.topologyPath, dataDirectory: options.dataDirectory,
+        let deployment = try LocalDeployment<ChaosMonitor>(topologyPath: options.topologyPath, dataDirectory: options.dataDirectory,
                                              executable: executable, logger: logger, marketFeed: true)
         do {
             return try await run(deployment, logger: logger)
@@ -53,7 +53,7 @@ public struct ChaosRunner: Sendable {
         }
     }
 
-    private func run(_ deployment: LocalDeployment, logger: Logger) async throws -> ChaosReport {
+    private func run(_ deployment: LocalDeployment<ChaosMonitor>, logger: Logger) async throws -> ChaosReport {
         let topology = deployment.topology
         let supervisor = deployment.supervisor
         let monitor = deployment.monitor

@@ -91,7 +91,7 @@ public struct LoadBench: Sendable {
 
     /// Runs the load and returns what it measured.
     public func run(logger: Logger = Logger(label: "bench")) async throws -> Report {
-        let deployment = try LocalDeployment(topologyPath: options.topologyPath, dataDirectory: options.dataDirectory,
+        let deployment = try LocalDeployment<ChaosMonitor>(topologyPath: options.topologyPath, dataDirectory: options.dataDirectory,
                                              executable: executable, logger: logger, marketFeed: false)
         do {
             let report = try await run(deployment)
@@ -103,7 +103,7 @@ public struct LoadBench: Sendable {
         }
     }
 
-    private func run(_ deployment: LocalDeployment) async throws -> Report {
+    private func run(_ deployment: LocalDeployment<ChaosMonitor>) async throws -> Report {
         let topology = deployment.topology
         let supervisor = deployment.supervisor
         let monitor = deployment.monitor
@@ -118,7 +118,7 @@ public struct LoadBench: Sendable {
 
         let measured = [coordinator.id] + topology.verifiers.map(\.id)
         func rss() -> [String: Int] {
-            Dictionary(uniqueKeysWithValues: measured.compactMap { id in supervisor.child(id).flatMap { LocalDeployment.residentKB(pid: $0.pid) }.map { (id, $0) } })
+            Dictionary(uniqueKeysWithValues: measured.compactMap { id in supervisor.child(id).flatMap { ProcessSupervisor.residentKB(pid: $0.pid) }.map { (id, $0) } })
         }
         let watchers = topology.nodes(.watcher).map(\.id)
         func watcherStates() async -> Int64 {

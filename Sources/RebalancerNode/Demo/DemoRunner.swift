@@ -46,38 +46,20 @@ public struct DemoRunner: Sendable {
 
     /// Runs the demo and returns its summary.
     public func run(logger: Logger) async throws -> DemoSummary {
-        let generated = try KeyStore.ensure(topologyPath: options.topologyPath)
-        if !generated.isEmpty { print("generated keys for \(generated.count) nodes (mode 0600, never committed)") }
-        let topology = try TopologyFile.load(path: options.topologyPath)
-        guard let monitorNode = topology.nodes(.monitor).first else {
-            throw DemoError("the topology has no monitor node for the live display")
+        let deployment = try LocalDeployment(
+            topologyPath: options.topologyPath, dataDirectory: options.dataDirectory, executable: executable, logger: logger
+        ) { try DemoMonitor(runtime: $0) }
+        if !deployment.generatedKeys.isEmpty {
+            print("generated keys for \(deployment.generatedKeys.count) nodes (mode 0600, never committed)")
         }
-        let fm = FileManager.default
-        try? fm.removeItem(atPath: options.dataDirectory)
-        try fm.createDirectory(atPath: options.dataDirectory + "/logs", withIntermediateDirectories: true)
-        let supervisor = ProcessSupervisor(executable: executable, logDirectory: options.dataDirectory + "/logs")
-
-        let keys = try KeyStore.load(node: monitorNode.id, dir: TopologyFile.keysDirectory(of: topology, baseDirectory: TopologyFile.directory(of: options.topologyPath)))
-        var monitorLogger = logger
-        monitorLogger.logLevel = .error
-        let runtime = try NodeRuntime(topology: topology, node: monitorNode, signer: try keys.signer(), curvePublic: keys.curvePublic, curveSecret: keys.curveSecret, logger: monitorLogger)
-        let monitor = try DemoMonitor(runtime: runtime)
-        let inbound = runtime.start()
-        let outcome: Result<(DemoSummary, [(ProcessSupervisor.Child, Int32)]), any Error> = await withTaskGroup(of: Void.self) { group in
-            // The monitor's inbound messages, until the run is over.
-            group.addTask { await runtime.deliver(inbound, to: monitor) }
-            let result: Result<(DemoSummary, [(ProcessSupervisor.Child, Int32)]), any Error>
-            do {
-                result = .success(try await drive(topology: topology, supervisor: supervisor, monitor: monitor))
-            } catch {
-                result = .failure(error)
-            }
-            // Whatever happened, no child outlives the demo.
-            await supervisor.stopAll()
-            runtime.shutdown()
-            group.cancelAll()
-            return result
+        let outcome: Result<(DemoSummary, [(ProcessSupervisor.Child, Int32)]), any Error>
+        do {
+            outcome = .success(try await drive(deployment))
+        } catch {
+            outcome = .failure(error)
         }
+        // Whatever happened, no child outlives the demo.
+        await deployment.shutdown()
         let (summary, exitedEarly) = try outcome.get()
         if let (child, status) = exitedEarly.first {
             let tail = ((try? String(contentsOfFile: child.logPath, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5).joined(separator: "\n")
@@ -87,12 +69,14 @@ public struct DemoRunner: Sendable {
     }
 
     /// Starts every role, shows progress until the time is up or a child exits, and summarises.
-    private func drive(topology: Topology, supervisor: ProcessSupervisor, monitor: DemoMonitor) async throws -> (DemoSummary, [(ProcessSupervisor.Child, Int32)]) {
-        for node in topology.nodes where node.role != .monitor {
-            try supervisor.start(role: node.role, id: node.id, arguments: arguments(for: node))
-        }
+    private func drive(_ deployment: LocalDeployment<DemoMonitor>) async throws -> (DemoSummary, [(ProcessSupervisor.Child, Int32)]) {
+        var venuesArguments: [String] = []
+        if let seed = options.seed { venuesArguments += ["--seed", "\(seed)"] }
+        if let prices = options.pricesPath { venuesArguments += ["--prices", prices] }
+        try deployment.start(venuesArguments: venuesArguments, coordinatorArguments: ["--strategy", options.strategy])
+        let monitor = deployment.monitor, supervisor = deployment.supervisor
         let started = ContinuousClock.now
-        let display = DemoDisplay(topology: topology, strategy: options.strategy, live: options.live)
+        let display = DemoDisplay(topology: deployment.topology, strategy: options.strategy, live: options.live)
         var exitedEarly: [(ProcessSupervisor.Child, Int32)] = []
         while ContinuousClock.now - started < .seconds(options.seconds) {
             try? await Task.sleep(for: .milliseconds(500))
@@ -103,21 +87,6 @@ public struct DemoRunner: Sendable {
         }
         let summary = await summarize(monitor: monitor, supervisor: supervisor, elapsed: (ContinuousClock.now - started).seconds)
         return (summary, exitedEarly)
-    }
-
-    private func arguments(for node: Topology.Node) -> [String] {
-        var args: [String] = [node.role.rawValue, "--topology", options.topologyPath, "--data-dir", "\(options.dataDirectory)/\(node.id)"]
-        switch node.role {
-        case .venues:
-            args += ["--id", node.id]
-            if let seed = options.seed { args += ["--seed", "\(seed)"] }
-            if let prices = options.pricesPath { args += ["--prices", prices] }
-        case .watcher: args += ["--venue", node.venue ?? ""]
-        case .coordinator: args += ["--id", node.id, "--strategy", options.strategy]
-        case .verifier, .executor: args += ["--id", node.id]
-        case .monitor: break
-        }
-        return args
     }
 
     private func summarize(monitor: DemoMonitor, supervisor: ProcessSupervisor, elapsed: Double) async -> DemoSummary {

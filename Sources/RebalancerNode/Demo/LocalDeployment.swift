@@ -2,23 +2,25 @@ import Foundation
 import Logging
 import RebalancerCore
 
-/// A whole topology on one machine for the chaos run and the load bench: each role a child
-/// process of `executable` with its data under `<dataDirectory>/<node>`, and this process as the
-/// topology's `monitor` node, watching the feeds through a `ChaosMonitor`.
-final class LocalDeployment: @unchecked Sendable {
+/// A whole topology on one machine for the demo, the chaos run and the load bench: each role a
+/// child process of `executable` with its data under `<dataDirectory>/<node>`, and this process
+/// as the topology's `monitor` node, watching the feeds through `Monitor`.
+final class LocalDeployment<Monitor: RoleHandler>: @unchecked Sendable {
     // Used by the runner's own task, one call at a time.
     let topology: Topology
     let topologyPath: String
     let dataDirectory: String
     let supervisor: ProcessSupervisor
-    let monitor: ChaosMonitor
+    let monitor: Monitor
+    /// Nodes whose keys were generated because they had none (first run of a keyless topology).
+    let generatedKeys: [NodeID]
     private let runtime: NodeRuntime
     private var consumer: Task<Void, Never>?
 
-    /// Generates missing keys, wipes `dataDirectory`, and starts the monitor (no children yet).
-    init(topologyPath: String, dataDirectory: String, executable: URL, logger: Logger, marketFeed: Bool) throws {
-        let generated = try KeyStore.ensure(topologyPath: topologyPath)
-        if !generated.isEmpty { logger.info("generated keys", metadata: ["nodes": "\(generated.count)"]) }
+    /// Generates missing keys, wipes `dataDirectory`, and starts the monitor `makeMonitor` builds
+    /// on this process's runtime (no children yet).
+    init(topologyPath: String, dataDirectory: String, executable: URL, logger: Logger, monitor makeMonitor: (NodeRuntime) throws -> Monitor) throws {
+        generatedKeys = try KeyStore.ensure(topologyPath: topologyPath)
         topology = try TopologyFile.load(path: topologyPath)
         self.topologyPath = topologyPath
         self.dataDirectory = dataDirectory
@@ -33,7 +35,7 @@ final class LocalDeployment: @unchecked Sendable {
         var monitorLogger = logger
         monitorLogger.logLevel = .error
         runtime = try NodeRuntime(topology: topology, node: monitorNode, signer: try keys.signer(), curvePublic: keys.curvePublic, curveSecret: keys.curveSecret, logger: monitorLogger)
-        monitor = try ChaosMonitor(runtime: runtime, marketFeed: marketFeed)
+        monitor = try makeMonitor(runtime)
         let inbound = runtime.start()
         let monitor = monitor
         consumer = Task { await runtime.deliver(inbound, to: monitor) }
@@ -55,19 +57,21 @@ final class LocalDeployment: @unchecked Sendable {
         )
     }
 
-    /// Starts the role processes of `roles` (every role but the monitor by default).
-    func start(roles: Set<Topology.Role> = Set(Topology.Role.allCases).subtracting([.monitor]), venuesArguments: [String] = []) throws {
+    /// Starts the role processes of `roles` (every role but the monitor by default), with extra
+    /// arguments for the venues and the coordinator.
+    func start(roles: Set<Topology.Role> = Set(Topology.Role.allCases).subtracting([.monitor]), venuesArguments: [String] = [], coordinatorArguments: [String] = []) throws {
         for node in topology.nodes where roles.contains(node.role) {
-            try supervisor.start(role: node.role, id: node.id, arguments: arguments(for: node, venuesArguments: venuesArguments))
+            try supervisor.start(role: node.role, id: node.id, arguments: arguments(for: node, venuesArguments: venuesArguments, coordinatorArguments: coordinatorArguments))
         }
     }
 
-    private func arguments(for node: Topology.Node, venuesArguments: [String]) -> [String] {
+    private func arguments(for node: Topology.Node, venuesArguments: [String], coordinatorArguments: [String]) -> [String] {
         var args: [String] = [node.role.rawValue, "--topology", topologyPath, "--data-dir", directory(of: node.id)]
         switch node.role {
         case .venues: args += ["--id", node.id, "--report", venuesReportPath] + venuesArguments
         case .watcher: args += ["--venue", node.venue ?? ""]
-        case .coordinator, .verifier, .executor: args += ["--id", node.id]
+        case .coordinator: args += ["--id", node.id] + coordinatorArguments
+        case .verifier, .executor: args += ["--id", node.id]
         case .monitor: break
         }
         return args
@@ -90,13 +94,14 @@ final class LocalDeployment: @unchecked Sendable {
         consumer?.cancel()
         consumer = nil
     }
+}
 
-    /// Resident set size of a process in kB, from /proc/PID/status.
-    static func residentKB(pid: Int32) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            return Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "")
+extension LocalDeployment where Monitor == ChaosMonitor {
+    /// A deployment watched by a `ChaosMonitor` (chaos run, load bench).
+    convenience init(topologyPath: String, dataDirectory: String, executable: URL, logger: Logger, marketFeed: Bool) throws {
+        try self.init(topologyPath: topologyPath, dataDirectory: dataDirectory, executable: executable, logger: logger) {
+            try ChaosMonitor(runtime: $0, marketFeed: marketFeed)
         }
-        return nil
+        if !generatedKeys.isEmpty { logger.info("generated keys", metadata: ["nodes": "\(generatedKeys.count)"]) }
     }
 }
