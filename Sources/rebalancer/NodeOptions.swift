@@ -39,11 +39,7 @@ struct NodeOptions: ParsableArguments {
         guard node.role == role else {
             throw ValidationError("node '\(nodeID)' is a \(node.role.rawValue), not a \(role.rawValue)")
         }
-        let keys = try KeyStore.load(node: nodeID, dir: TopologyFile.keysDirectory(of: topology, baseDirectory: TopologyFile.directory(of: self.topology)))
-        return try NodeRuntime(
-            topology: topology, node: node, signer: try keys.signer(),
-            curvePublic: keys.curvePublic, curveSecret: keys.curveSecret, logger: logger
-        )
+        return try NodeRuntime(topology: topology, topologyPath: self.topology, node: node, logger: logger)
     }
 
     /// This node's data directory.

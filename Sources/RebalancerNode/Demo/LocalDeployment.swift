@@ -31,10 +31,9 @@ final class LocalDeployment<Monitor: RoleHandler>: @unchecked Sendable {
         try? fm.removeItem(atPath: dataDirectory)
         try fm.createDirectory(atPath: dataDirectory + "/logs", withIntermediateDirectories: true)
         supervisor = ProcessSupervisor(executable: executable, logDirectory: dataDirectory + "/logs")
-        let keys = try KeyStore.load(node: monitorNode.id, dir: TopologyFile.keysDirectory(of: topology, baseDirectory: TopologyFile.directory(of: topologyPath)))
         var monitorLogger = logger
         monitorLogger.logLevel = .error
-        runtime = try NodeRuntime(topology: topology, node: monitorNode, signer: try keys.signer(), curvePublic: keys.curvePublic, curveSecret: keys.curveSecret, logger: monitorLogger)
+        runtime = try NodeRuntime(topology: topology, topologyPath: topologyPath, node: monitorNode, logger: monitorLogger)
         monitor = try makeMonitor(runtime)
         let inbound = runtime.start()
         let monitor = monitor

@@ -1,0 +1,11 @@
+import Logging
+import RebalancerCore
+
+extension NodeRuntime {
+    /// The runtime of `node`, with its keys read from the keys directory of the topology at
+    /// `topologyPath` (secret files must be 0600).
+    public convenience init(topology: Topology, topologyPath: String, node: Topology.Node, logger: Logger) throws {
+        let keys = try KeyStore.load(node: node.id, dir: TopologyFile.keysDirectory(of: topology, baseDirectory: TopologyFile.directory(of: topologyPath)))
+        try self.init(topology: topology, node: node, signer: try keys.signer(), curvePublic: keys.curvePublic, curveSecret: keys.curveSecret, logger: logger)
+    }
+}
