@@ -20,9 +20,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
+        // No pkgConfig: libzmq.pc on Debian adds -isystem flags SwiftPM refuses with a warning;
+        // zmq.h is in the default include path and the module map links libzmq.
         .systemLibrary(
             name: "CZeroMQ",
-            pkgConfig: "libzmq",
             providers: [.apt(["libzmq3-dev"])]
         ),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),

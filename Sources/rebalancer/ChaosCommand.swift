@@ -20,7 +20,7 @@ struct ChaosCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The topology file.")
     var topology: String = "topology/local.yaml"
 
-    @Option(name: .long, help: "How long the run lasts before the checks, in seconds (default 60, or 25 with --short).")
+    @Option(name: .long, parsing: .unconditional, help: "How long the run lasts before the checks, in seconds (default 60, or 25 with --short).")
     var seconds: Double?
 
     @Flag(name: .long, help: "The short form (about 25 s, one round of faults), as run by `make test`.")
@@ -33,7 +33,7 @@ struct ChaosCommand: AsyncParsableCommand {
     var dataDir: String = "run/chaos"
 
     func validate() throws {
-        if let seconds { guard seconds >= 20, seconds <= 86_400 else { throw ValidationError("--seconds must be between 20 and 86400") } }
+        if let seconds { guard seconds >= 20, seconds <= 86_400 else { throw ValidationError("--seconds must be between 20 and 86400, got \(seconds.cliText)") } }
         guard FileManager.default.fileExists(atPath: topology) else { throw ValidationError("--topology: no file at \(topology)") }
     }
 

@@ -14,7 +14,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The topology file.")
     var topology: String = "topology/local.yaml"
 
-    @Option(name: .long, help: "How long the market runs, in seconds.")
+    @Option(name: .long, parsing: .unconditional, help: "How long the market runs, in seconds (more than 0, at most 86400).")
     var seconds: Double = 30
 
     @Option(name: .long, help: "Write the summary as JSON to this file.")
@@ -26,7 +26,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seed of the simulated price path (default: the topology's).")
     var seed: UInt64?
 
-    @Option(name: .long, help: "Replay a recorded price path from a CSV with columns time,close.")
+    @Option(name: .long, help: "Replay a recorded price path from a CSV with columns time,close, one row per tick (times must increase; their spacing is not used).")
     var prices: String?
 
     @Option(name: .long, help: "Where journals and logs go (wiped at start).")
@@ -36,7 +36,7 @@ struct DemoCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard seconds > 0, seconds <= 86_400 else { throw ValidationError("--seconds must be between 0 and 86400") }
+        guard seconds > 0, seconds <= 86_400 else { throw ValidationError("--seconds must be more than 0 and at most 86400, got \(seconds.cliText)") }
         guard StrategyName(rawValue: strategy) != nil else {
             throw ValidationError("--strategy must be one of \(StrategyName.allCases.map(\.rawValue).joined(separator: ", "))")
         }

@@ -15,7 +15,7 @@ struct LoadBenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The topology file.")
     var topology: String = "topology/local.yaml"
 
-    @Option(name: .long, help: "The measured window, in seconds.")
+    @Option(name: .long, parsing: .unconditional, help: "The measured window, in seconds (1 to 3600).")
     var seconds: Double = 10
 
     @Option(name: .long, help: "Seconds of load before the window opens.")
@@ -28,7 +28,7 @@ struct LoadBenchCommand: AsyncParsableCommand {
     var dataDir: String = "run/bench-load"
 
     func validate() throws {
-        guard seconds >= 1, seconds <= 3600 else { throw ValidationError("--seconds must be between 1 and 3600") }
+        guard seconds >= 1, seconds <= 3600 else { throw ValidationError("--seconds must be between 1 and 3600, got \(seconds.cliText)") }
         guard warmup >= 0, warmup <= 600 else { throw ValidationError("--warmup must be between 0 and 600") }
         guard FileManager.default.fileExists(atPath: topology) else { throw ValidationError("--topology: no file at \(topology)") }
     }

@@ -34,12 +34,25 @@ struct NodeOptions: ParsableArguments {
         var topology = try TopologyFile.load(path: self.topology)
         adjust(&topology)
         guard let node = topology.node(nodeID) else {
-            throw ValidationError("node '\(nodeID)' is not in \(self.topology)")
+            throw ValidationError("node '\(nodeID)' is not in \(self.topology); \(Self.roster(of: role, in: topology))")
         }
         guard node.role == role else {
-            throw ValidationError("node '\(nodeID)' is a \(node.role.rawValue), not a \(role.rawValue)")
+            throw ValidationError(
+                "node '\(nodeID)' is \(Self.article(node.role.rawValue)) \(node.role.rawValue), not \(Self.article(role.rawValue)) \(role.rawValue); \(Self.roster(of: role, in: topology))"
+            )
         }
         return try NodeRuntime(topology: topology, topologyPath: self.topology, node: node, logger: logger)
+    }
+
+    /// The nodes of `role` in `topology`, for an error message: `its executors: executor-1`.
+    static func roster(of role: Topology.Role, in topology: Topology) -> String {
+        let ids = topology.nodes.filter { $0.role == role }.map(\.id)
+        return ids.isEmpty ? "it has no \(role.rawValue) node" : "its \(role.rawValue) nodes: \(ids.joined(separator: ", "))"
+    }
+
+    /// "an" before a vowel, "a" otherwise.
+    static func article(_ word: String) -> String {
+        word.first.map { "aeiou".contains($0) } == true ? "an" : "a"
     }
 
     /// This node's data directory.

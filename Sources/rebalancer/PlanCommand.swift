@@ -16,8 +16,8 @@ struct PlanCommand: ParsableCommand {
     var input: String
 
     /// The strategy.
-    @Option(help: "static, threshold, optimal or predictive.")
-    var strategy: String = StrategyName.predictive.rawValue
+    @Option(help: "\(StrategyName.allCases.map(\.rawValue).joined(separator: ", ")) (default optimal, as everywhere).")
+    var strategy: String = StrategyName.optimal.rawValue
 
     func validate() throws {
         guard StrategyName(rawValue: strategy) != nil else {
@@ -26,12 +26,15 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: input))
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: input)) } catch {
+            throw ValidationError("--input: cannot read \(input)")
+        }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let parsed: PlanInput
-        do { parsed = try decoder.decode(PlanInput.self, from: data) } catch {
-            throw ValidationError("\(input): \(error)")
+        do { parsed = try decoder.decode(PlanInput.self, from: data) } catch let error as DecodingError {
+            throw ValidationError("\(input): \(error.userMessage(in: data))")
         }
         var base: Topology?
         if let path = parsed.topology {

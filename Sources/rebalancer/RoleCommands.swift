@@ -12,7 +12,7 @@ struct VenuesCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Node id of the venues process.")
     var id: String = "venues"
 
-    @Option(name: .long, help: "Replay a recorded price path: a CSV file with columns time,close.")
+    @Option(name: .long, help: "Replay a recorded price path: a CSV file with columns time,close, one row per tick (times must increase; their spacing is not used).")
     var prices: String?
 
     @Option(name: .long, help: "Seed of the price path (overrides the topology's).")
@@ -51,7 +51,8 @@ struct WatcherCommand: AsyncParsableCommand {
     func run() async throws {
         let topology = try TopologyFile.load(path: options.topology)
         guard let node = topology.watcher(of: venue) else {
-            throw ValidationError("no watcher for venue '\(venue)' in \(options.topology)")
+            let venues = topology.nodes.filter { $0.role == .watcher }.compactMap(\.venue)
+            throw ValidationError("no watcher for venue '\(venue)' in \(options.topology); its watched venues: \(venues.joined(separator: ", "))")
         }
         let runtime = try options.bootstrap(nodeID: node.id, role: .watcher)
         let role = try WatcherRole(runtime: runtime)

@@ -17,11 +17,11 @@ struct SimCommand: ParsableCommand {
     )
 
     /// Which strategy, or all.
-    @Option(help: "static, threshold, optimal, predictive or all.")
+    @Option(help: "\(StrategyName.allCases.map(\.rawValue).joined(separator: ", ")) or all (every one of them).")
     var strategy: String = "all"
 
     /// Simulated hours.
-    @Option(help: "Simulated hours.")
+    @Option(parsing: .unconditional, help: "Simulated hours (more than 0, at most 87600).")
     var hours: Double = 720
 
     /// Price seed.
@@ -29,7 +29,7 @@ struct SimCommand: ParsableCommand {
     var seed: UInt64 = 1
 
     /// Recorded closes to replay.
-    @Option(help: "CSV with header time,close: one close per one-minute tick, replayed instead of the seeded path.")
+    @Option(help: "CSV with header time,close: one close per one-minute tick, replayed instead of the seeded path (the time column only orders the rows: it must increase; its spacing is not used).")
     var prices: String?
 
     /// Where to write the JSON.
@@ -40,7 +40,7 @@ struct SimCommand: ParsableCommand {
         guard strategy == "all" || StrategyName(rawValue: strategy) != nil else {
             throw ValidationError("--strategy must be one of \(StrategyName.allCases.map(\.rawValue).joined(separator: ", ")) or all")
         }
-        guard hours > 0, hours.isFinite else { throw ValidationError("--hours must be positive") }
+        guard hours > 0, hours <= 87_600 else { throw ValidationError("--hours must be more than 0 and at most 87600, got \(hours.cliText)") }
     }
 
     func run() throws {
@@ -53,7 +53,7 @@ struct SimCommand: ParsableCommand {
         }
         let scenario = SimulationScenario.deltaNeutralMonth(seed: seed, initialPrice: closes?.first ?? 60_000)
         let names: [StrategyName] = strategy == "all"
-            ? [.static, .threshold, .predictive] : [StrategyName(rawValue: strategy)!]
+            ? StrategyName.allCases : [StrategyName(rawValue: strategy)!]
         let report = Simulation(scenario: scenario, closes: closes).run(strategies: names.map { $0.make() }, hours: hours)
         print(Self.table(report, order: names.map(\.rawValue)))
         if let json {

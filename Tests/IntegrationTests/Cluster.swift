@@ -88,7 +88,7 @@ final class Cluster: @unchecked Sendable {
     /// Starts one role process in the background; its log goes to `<dir>/<name>.log`.
     func start(_ name: String, _ arguments: [String]) throws {
         let log = directory + "/\(name).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Cluster.binary)
         process.arguments = arguments + ["--topology", topologyPath, "--data-dir", directory + "/data/\(name)"]

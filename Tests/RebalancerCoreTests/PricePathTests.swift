@@ -86,9 +86,10 @@ struct PricePathTests {
         #expect(path.regime == .calm)
     }
 
-    @Test func parsesCSVWithAnyTimeColumn() throws {
-        let text = "\u{FEFF}time,close\r\n2024-01-01T00:00:00Z,100.5\r\n\r\n1700000000, 101\n3,99.75\n"
+    @Test func parsesCSVInTimeOrder() throws {
+        let text = "\u{FEFF}time,close\r\n2024-01-01T00:00:00Z,100.5\r\n\r\n2024-01-02T00:00:00Z, 101\n2024-01-03,99.75\n"
         #expect(try PricePath.parseCSV(text) == [100.5, 101, 99.75])
+        #expect(try PricePath.parseCSV("time,close\n9,1\n10,2\n1e3,3") == [1, 2, 3])
         #expect(try PricePath.parseCSV(" Time , Close \n1,2") == [2])
     }
 
@@ -102,6 +103,8 @@ struct PricePathTests {
         ("time,close\n1,nan", "line 2: close 'nan' is not a finite positive number"),
         ("time,close\n1,100,7", "line 2: expected 2 fields (time,close), found 3"),
         ("time,close\n100", "line 2: expected 2 fields (time,close), found 1"),
+        ("time,close\n10,1\n9,2", "line 3: time '9' does not come after the previous row's '10' (rows must be in time order; each row is one tick and the spacing of the times is not used)"),
+        ("time,close\n2024-01-02,1\n2024-01-02,2", "line 3: time '2024-01-02' does not come after the previous row's '2024-01-02' (rows must be in time order; each row is one tick and the spacing of the times is not used)"),
     ])
     func csvErrorsNameTheLineAndTheProblem(text: String, message: String) {
         #expect(throws: PricePath.CSVError.self) { try PricePath.parseCSV(text) }

@@ -18,13 +18,15 @@ extension PricePath {
 
     /// Parses closes from CSV text with header `time,close`; one row per tick, in order.
     ///
-    /// The time column may hold anything and is ignored; the close must be a finite positive
-    /// number. Blank lines and a leading byte-order mark are skipped, `\r\n` line ends and spaces around fields are accepted.
+    /// Each row is one tick: the spacing of the times is not used, only their order. The times
+    /// must increase (compared as numbers when both are numbers, otherwise as text, which orders
+    /// ISO-8601 timestamps of one format); the close must be a finite positive number. Blank lines and a leading byte-order mark are skipped, `\r\n` line ends and spaces around fields are accepted.
     /// Throws `CSVError` naming the line of the first problem; at least one row is required.
     public static func parseCSV(_ text: String) throws -> [Double] {
         var closes: [Double] = []
         var sawHeader = false
         var lineNumber = 0
+        var previousTime: String?
         let body = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : text[...]
         for rawLine in body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
@@ -41,6 +43,13 @@ extension PricePath {
             guard fields.count == 2 else {
                 throw CSVError(line: lineNumber, problem: "expected 2 fields (time,close), found \(fields.count)")
             }
+            if let previous = previousTime, !isLater(fields[0], than: previous) {
+                throw CSVError(
+                    line: lineNumber,
+                    problem: "time '\(fields[0])' does not come after the previous row's '\(previous)' (rows must be in time order; each row is one tick and the spacing of the times is not used)"
+                )
+            }
+            previousTime = fields[0]
             let field = fields[1]
             guard let close = Double(field) else {
                 throw CSVError(line: lineNumber, problem: "close '\(field)' is not a number")
@@ -58,6 +67,12 @@ extension PricePath {
         }
         return closes
     }
+}
+
+/// Whether `time` comes after `previous`: as numbers when both are numbers, otherwise as text.
+private func isLater(_ time: String, than previous: String) -> Bool {
+    if let a = Double(time), let b = Double(previous) { return a > b }
+    return time > previous
 }
 
 extension StringProtocol {

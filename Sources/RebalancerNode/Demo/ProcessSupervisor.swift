@@ -128,7 +128,7 @@ public final class ProcessSupervisor: @unchecked Sendable {
 
     private func launch(arguments: [String], logPath: String) throws -> Process {
         let fm = FileManager.default
-        if !fm.fileExists(atPath: logPath) { fm.createFile(atPath: logPath, contents: nil) }
+        if !fm.fileExists(atPath: logPath) { _ = fm.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         let process = Process()

@@ -6,7 +6,12 @@ extension TopologyCheck {
         if topology.venues.isEmpty { errors.append(TopologyError(path: "venues", message: "no venue")) }
         for (index, venue) in topology.venues.enumerated() {
             let path = "venues[\(index)]"
-            if venue.id.isEmpty { errors.append(TopologyError(path: "\(path).id", message: "must not be empty")) }
+            if venue.id.isEmpty {
+                errors.append(TopologyError(path: "\(path).id", message: "must not be empty"))
+            } else if !isValidNodeID(venue.id) {
+                // Venue ids are sorted by their bytes in the plan digest: ASCII keeps every implementation's order the same.
+                errors.append(TopologyError(path: "\(path).id", message: "must be ASCII letters, digits, '.', '_' or '-' (not starting with '.'), got \"\(venue.id)\""))
+            }
             if venue.asset.isEmpty { errors.append(TopologyError(path: "\(path).asset", message: "must not be empty")) }
             if venue.floorBuffer < 0 { errors.append(TopologyError(path: "\(path).floor_buffer", message: "must not be negative")) }
             if venue.withdrawalLimit <= 0 { errors.append(TopologyError(path: "\(path).withdrawal_limit", message: "must be positive")) }

@@ -36,8 +36,14 @@ extension TopologyFile {
         switch yamlError {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
-            let detail = context.map { "\($0.text) \(problem)" } ?? problem
-            return TopologyError(path: "", line: mark.line, message: "not valid YAML: \(detail)")
+            // libyaml notices a problem where the next token starts, often the line after the
+            // mistake (a key without its ':' is reported on the following line); the context
+            // mark is where the construct it was reading began, which is the line to fix.
+            guard let context else {
+                return TopologyError(path: "", line: mark.line, message: "not valid YAML: \(problem)")
+            }
+            let noticed = context.mark.line == mark.line ? "" : " (noticed on line \(mark.line))"
+            return TopologyError(path: "", line: context.mark.line, message: "not valid YAML: \(problem) \(context.text)\(noticed)")
         default:
             return TopologyError(path: "", message: "not valid YAML: \(yamlError)")
         }
