@@ -51,26 +51,28 @@ import ZeroMQ
         var seq: UInt64 = 0
         func beat() throws {
             seq += 1
-            var hb = WireHeartbeat()
-            hb.seq = seq
-            hb.atNs = WallClock().now()
-            let envelope = try Envelope.seal(hb, type: .heartbeat, sender: executor.id, key: signer)
-            try status.send([Array(Topic.heartbeat.utf8), envelope.bytes()], dontWait: true)
+            var update = WireTransferStatus()
+            update.planSeq = 0
+            update.transferID = "0/\(seq)"
+            update.state = .submitted
+            update.atNs = WallClock().now()
+            let envelope = try Envelope.seal(update, type: .transferStatus, sender: executor.id, key: signer)
+            try status.send([Array(Topic.status.utf8), envelope.bytes()], dontWait: true)
         }
 
         var latest: [String: Int64] = [:]
         func heard() -> Int64 {
             if let c = counters(watch, from: coordinator) { latest = c }
-            return latest["rx.heartbeat"] ?? 0
+            return latest.first { $0.key.hasPrefix("rx.") && $0.key.lowercased().contains("status") }?.value ?? 0
         }
         let hearing = await eventually(30) {
             try? beat()
             return heard() > 0
         }
-        try #require(hearing, "the coordinator hears executor-1's heartbeats: \(latest)")
+        try #require(hearing, "the coordinator hears executor-1's status feed: \(latest)")
 
-        // One 10 MiB frame on the heartbeat topic: the coordinator's SUB refuses it and libzmq drops the connection.
-        try status.send([Array(Topic.heartbeat.utf8), [UInt8](repeating: 0xAB, count: 10 << 20)], dontWait: false)
+        // One 10 MiB frame on the status topic: the coordinator's SUB refuses it and libzmq drops the connection.
+        try status.send([Array(Topic.status.utf8), [UInt8](repeating: 0xAB, count: 10 << 20)], dontWait: false)
         try await Task.sleep(for: .seconds(1))
         let before = heard()
         let back = await eventually(30) {
