@@ -38,6 +38,8 @@ public final class SocketLoop: @unchecked Sendable {
         let socket: Socket
         let receive: Bool
         let conflate: Bool
+        /// For a connecting socket registered with `reconnect:`: its endpoint and monitor.
+        var link: (endpoint: String, monitor: Socket)?
     }
 
     /// How long one zmq_poll waits, so the loop notices `stop` promptly even without a wake.
@@ -57,6 +59,7 @@ public final class SocketLoop: @unchecked Sendable {
     private var dropped = 0
     private var failed = 0
     private var conflated = 0
+    private var linkObserver: (@Sendable (LinkEvent) -> Void)?
     /// Newest message per (socket, first frame) of conflating sockets, not yet taken by `resolve`.
     private var newest: [[UInt8]: [[UInt8]]] = [:]
 
@@ -74,10 +77,32 @@ public final class SocketLoop: @unchecked Sendable {
     /// topic with news, and `resolve` hands over the newest frames at the moment they are processed.
     @discardableResult
     public func register(_ socket: Socket, receive: Bool, conflateByTopic: Bool = false) -> Handle {
+        register(socket, receive: receive, conflateByTopic: conflateByTopic, link: nil)
+    }
+
+    /// Hands a connecting socket to the loop, like `register(_:receive:conflateByTopic:)`, and has
+    /// the loop watch its monitor events and connect it to `endpoint` again when a connection
+    /// drops for good (see `LinkEvent`); only before start().
+    @discardableResult
+    public func register(_ socket: Socket, receive: Bool, conflateByTopic: Bool = false, reconnect endpoint: String) throws -> Handle {
+        let monitor = try socket.monitor(events: LinkWatch.events)
+        return register(socket, receive: receive, conflateByTopic: conflateByTopic, link: (endpoint, monitor))
+    }
+
+    private func register(_ socket: Socket, receive: Bool, conflateByTopic: Bool, link: (endpoint: String, monitor: Socket)?) -> Handle {
         lock.withLock {
             precondition(state == .idle, "SocketLoop.register after start()")
-            entries.append(Entry(socket: socket, receive: receive, conflate: conflateByTopic))
+            entries.append(Entry(socket: socket, receive: receive, conflate: conflateByTopic, link: link))
             return Handle(rawValue: entries.count - 1)
+        }
+    }
+
+    /// Calls `observer` (on the loop thread) for every link event of sockets registered with
+    /// `reconnect:`; only before start(). The observer must not block.
+    public func observeLinks(_ observer: @escaping @Sendable (LinkEvent) -> Void) {
+        lock.withLock {
+            precondition(state == .idle, "SocketLoop.observeLinks after start()")
+            linkObserver = observer
         }
     }
 
@@ -144,7 +169,10 @@ public final class SocketLoop: @unchecked Sendable {
         switch previous {
         case .idle:
             // Never started: nothing to send from, just close the sockets.
-            for entry in lock.withLock({ entries }) { entry.socket.close(linger: linger) }
+            for entry in lock.withLock({ entries }) {
+                entry.socket.close(linger: linger)
+                entry.link?.monitor.close(linger: 0)
+            }
             lock.withLock {
                 entries = []
                 state = .stopped
@@ -183,18 +211,27 @@ public final class SocketLoop: @unchecked Sendable {
     }
 
     private func run(_ box: LoopThreadState) {
-        let entries = lock.withLock { self.entries }
+        let (entries, observer) = lock.withLock { (self.entries, linkObserver) }
         var poller = Poller()
         var polled: [(index: Int, handle: Handle?)] = []
         for (offset, entry) in entries.enumerated() where entry.receive {
             polled.append((poller.add(entry.socket), Handle(rawValue: offset)))
         }
         if let wakeReceiver = box.wakeReceiver { polled.append((poller.add(wakeReceiver), nil)) }
+        // Monitors of reconnecting sockets, by poller index.
+        var monitors: [Int: Int] = [:]
+        var links: [Int: LinkWatch] = [:]
+        for (offset, entry) in entries.enumerated() {
+            guard let link = entry.link else { continue }
+            monitors[poller.add(link.monitor)] = offset
+            links[offset] = LinkWatch(endpoint: link.endpoint)
+        }
 
         while true {
             let stopping = lock.withLock { state == .stopping }
             flushOutbox(entries)
             if stopping { break }
+            checkLinks(&links, entries: entries, observer: observer)
             let ready: [Int]
             do {
                 ready = try poller.poll(timeoutMs: Self.pollIntervalMs)
@@ -202,6 +239,10 @@ public final class SocketLoop: @unchecked Sendable {
                 break  // ETERM: the context is going away.
             }
             for index in ready {
+                if let offset = monitors[index] {
+                    readMonitor(of: offset, entries: entries, links: &links, observer: observer)
+                    continue
+                }
                 let target = polled[index]
                 if target.handle == nil {
                     while (try? box.wakeReceiver?.receive(dontWait: true)) ?? nil != nil {}
@@ -238,9 +279,42 @@ public final class SocketLoop: @unchecked Sendable {
             return self.linger
         }
         box.wakeReceiver?.close(linger: 0)
-        for entry in entries { entry.socket.close(linger: linger) }
+        for entry in entries {
+            entry.socket.close(linger: linger)
+            entry.link?.monitor.close(linger: 0)
+        }
         box.continuation.finish()
         finished.signal()
+    }
+
+    /// Drains one reconnecting socket's monitor and reports what changed.
+    private func readMonitor(of offset: Int, entries: [Entry], links: inout [Int: LinkWatch], observer: (@Sendable (LinkEvent) -> Void)?) {
+        guard let monitor = entries[offset].link?.monitor, var watch = links[offset] else { return }
+        while let frames = try? monitor.receive(dontWait: true) {
+            guard let event = MonitorEvent.decode(frames),
+                  let kind = watch.on(event, now: DispatchTime.now().uptimeNanoseconds) else { continue }
+            observer?(LinkEvent(handle: Handle(rawValue: offset), endpoint: watch.endpoint, kind: kind))
+        }
+        links[offset] = watch
+    }
+
+    /// Reconnects every dropped link whose time has come: disconnect (whatever is left of the
+    /// dead session) and connect again; subscriptions and routing id are the socket's and carry over.
+    private func checkLinks(_ links: inout [Int: LinkWatch], entries: [Entry], observer: (@Sendable (LinkEvent) -> Void)?) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        for offset in links.keys.sorted() {
+            guard var watch = links[offset], watch.reconnectDue(now: now) else { continue }
+            let socket = entries[offset].socket
+            try? socket.disconnect(watch.endpoint)
+            if (try? socket.connect(watch.endpoint)) == nil {
+                // Could not even start connecting: try again after the (doubled) backoff.
+                _ = watch.on(MonitorEvent(event: MonitorEvent.Kind.disconnected.rawValue, value: 0, address: watch.endpoint), now: now)
+            }
+            links[offset] = watch
+            let handle = Handle(rawValue: offset)
+            if watch.attempts == 1 { observer?(LinkEvent(handle: handle, endpoint: watch.endpoint, kind: .dropped(reason: watch.reason))) }
+            observer?(LinkEvent(handle: handle, endpoint: watch.endpoint, kind: .reconnecting(attempt: watch.attempts)))
+        }
     }
 
     /// The message to process for an inbound entry: for a conflating socket, the newest frames of

@@ -56,13 +56,15 @@ public actor ChaosMonitor: RoleHandler {
         let role = runtime.topology.node(opened.sender)?.role
         switch opened.type {
         case .marketTick:
-            guard role == .venues, let tick = opened.decode(WireMarketTick.self) else { return }
+            guard role == .venues else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender) }
+            guard let tick = runtime.decode(opened, as: WireMarketTick.self, from: inbound.handle) else { return }
             market = tick
         case .heartbeat:
-            guard let hb = opened.decode(WireHeartbeat.self) else { return }
+            guard let hb = runtime.decode(opened, as: WireHeartbeat.self, from: inbound.handle) else { return }
             beats[opened.sender] = Beat(atNs: hb.atNs, lastPlanSeq: hb.lastPlanSeq, counters: hb.counters)
         case .approvedPlan:
-            guard role == .coordinator, let approved = opened.decode(WireApprovedPlan.self), approved.hasPlan else { return }
+            guard role == .coordinator else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender) }
+            guard let approved = runtime.decode(opened, as: WireApprovedPlan.self, from: inbound.handle), approved.hasPlan else { return }
             let plan = Plan(wire: approved.plan)
             liveDigests[plan.planSeq, default: []].insert(WireDigest.plan(plan))
         default:

@@ -51,19 +51,21 @@ public actor DemoMonitor: RoleHandler {
         let sender = runtime.topology.node(opened.sender)
         switch opened.type {
         case .marketTick:
-            guard sender?.role == .venues, let tick = opened.decode(WireMarketTick.self) else { return }
+            guard sender?.role == .venues else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender) }
+            guard let tick = runtime.decode(opened, as: WireMarketTick.self, from: inbound.handle) else { return }
             market = tick
             venues[tick.state.venue] = VenueLine(state: VenueState(wire: tick.state))
         case .heartbeat:
-            guard let hb = opened.decode(WireHeartbeat.self) else { return }
+            guard let hb = runtime.decode(opened, as: WireHeartbeat.self, from: inbound.handle) else { return }
             if sender?.role == .coordinator { coordinatorCounters = hb.counters }
             if sender?.role == .executor { executorCounters[opened.sender] = hb.counters }
         case .approvedPlan:
-            guard let approved = opened.decode(WireApprovedPlan.self) else { return }
+            guard let approved = runtime.decode(opened, as: WireApprovedPlan.self, from: inbound.handle) else { return }
             let transfers = approved.plan.transfers.map { "\($0.from)→\($0.to) $\($0.amount / 100)" }.joined(separator: ", ")
             note("plan \(approved.plan.planSeq) approved by \(approved.approvals.map(\.verifier).joined(separator: ",")): \(transfers)")
         case .transferStatus:
-            guard sender?.role == .executor, let status = opened.decode(WireTransferStatus.self) else { return }
+            guard sender?.role == .executor else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender) }
+            guard let status = runtime.decode(opened, as: WireTransferStatus.self, from: inbound.handle) else { return }
             if status.state == .received { received.insert(status.planSeq) }
             if status.state == .received, status.triggerObservedAtNs > 0 {
                 let latency = status.atNs - status.triggerObservedAtNs

@@ -73,9 +73,15 @@ public actor CoordinatorRole: RoleHandler {
             apply(core.on(.state(state, digest: opened.digest), now: runtime.clock.now()))
         } else if topic == Topic.status {
             guard let opened = runtime.open(inbound.frames[1], with: statusOpener, from: inbound.handle) else { return }
-            guard opened.type == .transferStatus, let status = opened.decode(WireTransferStatus.self) else { return }
+            guard opened.type == .transferStatus else {
+                _ = runtime.decode(opened, as: WireHeartbeat.self, from: inbound.handle)
+                return
+            }
+            guard let status = runtime.decode(opened, as: WireTransferStatus.self, from: inbound.handle) else { return }
             if status.state == .failed {
-                runtime.logger.warning("transfer failed", metadata: ["id": "\(status.transferID)", "detail": "\(status.detail)"])
+                runtime.logger.warning("transfer failed", metadata: [
+                    "executor": "\(opened.sender)", "id": "\(LogText.quoted(status.transferID))", "detail": "\(LogText.quoted(status.detail, limit: 200))",
+                ])
                 apply(core.on(.transferFailed(id: status.transferID), now: runtime.clock.now()))
             }
         } else {
@@ -84,17 +90,22 @@ public actor CoordinatorRole: RoleHandler {
     }
 
     private func onVerifierMessage(_ inbound: SocketLoop.Inbound) {
-        guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
+        guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle, peer: inbound.peerUserID) }
         guard let opened = runtime.open(inbound.frames[1], with: voteOpener, from: inbound.handle, peer: inbound.peerUserID) else { return }
         // The ROUTER identity is the verifier's claimed id; the signature proves it.
         guard String(decoding: inbound.frames[0], as: UTF8.self) == opened.sender else {
-            return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender)
+            return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender, peer: inbound.peerUserID)
+        }
+        guard opened.type == .vote else {
+            guard runtime.decode(opened, as: WireHeartbeat.self, from: inbound.handle, peer: inbound.peerUserID) != nil else { return }
+            verifierSeen[opened.sender] = runtime.clock.now()
+            return
         }
         let now = runtime.clock.now()
+        guard let wire = runtime.decode(opened, as: WireVote.self, from: inbound.handle, peer: inbound.peerUserID) else { return }
         verifierSeen[opened.sender] = now
-        guard opened.type == .vote else { return }
-        guard let wire = opened.decode(WireVote.self), let decision = VoteDecision(wire: wire.decision) else {
-            return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender)
+        guard let decision = VoteDecision(wire: wire.decision) else {
+            return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, peer: inbound.peerUserID)
         }
         let vote = Vote(verifier: opened.sender, planSeq: wire.planSeq, planDigest: Array(wire.planDigest), decision: decision, reason: wire.reason, signature: Array(wire.approval))
         var valid = false
@@ -106,16 +117,19 @@ public actor CoordinatorRole: RoleHandler {
     }
 
     private func onReplayRequest(_ inbound: SocketLoop.Inbound) {
-        guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
-        guard let opened = runtime.open(inbound.frames[1], with: replayOpener, from: inbound.handle, peer: inbound.peerUserID),
-              let request = opened.decode(WireReplayRequest.self)
+        guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle, peer: inbound.peerUserID) }
+        guard let (opened, request) = runtime.open(inbound.frames[1], with: replayOpener, from: inbound.handle, peer: inbound.peerUserID, as: WireReplayRequest.self)
         else { return }
         let identity = inbound.frames[0]
         do {
             let entries = try journal.approved(after: request.afterPlanSeq)
             for entry in entries { runtime.loop.send([identity, entry.envelope], on: replay) }
             runtime.counters.increment("replay.served", by: Int64(entries.count))
-            runtime.logger.info("replay", metadata: ["executor": "\(opened.sender)", "after": "\(request.afterPlanSeq)", "plans": "\(entries.count)"])
+            // The end of the batch: a signed heartbeat whose last_plan_seq is the highest approved
+            // planSeq this coordinator holds. The executor knows it has everything up to there.
+            heartbeatSeq += 1
+            if let end = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: lastApproved) { runtime.send(end, to: identity, on: replay) }
+            runtime.logger.info("replay", metadata: ["executor": "\(opened.sender)", "after": "\(request.afterPlanSeq)", "plans": "\(entries.count)", "up_to": "\(lastApproved)"])
         } catch {
             runtime.logger.error("replay failed", metadata: ["error": "\(error)"])
         }

@@ -20,6 +20,13 @@ public actor ExecutorRole: RoleHandler {
     private var triggerAt: [UInt64: Nanos] = [:]
     private var heartbeatSeq: UInt64 = 0
     private var lastCoordinatorHeartbeat: UInt64 = 0
+    private var coordinatorWatch: UpstreamWatch
+    /// The highest approved planSeq the last replay batch ended at, while this executor is still below it.
+    private var replayBehind: UInt64?
+    private var replayRetryAt: Nanos = 0
+    private var replayRetryInterval: Nanos = Nanos.perSecond
+    /// The longest wait before asking again for plans a replay batch did not bring up to date.
+    static let maxReplayRetryInterval: Nanos = 30 * Nanos.perSecond
 
     /// Sets up the sockets and restores what this executor has executed.
     public init(runtime: NodeRuntime, record: ExecutorRecord) throws {
@@ -42,6 +49,7 @@ public actor ExecutorRole: RoleHandler {
         core = machine
         planOpener = EnvelopeOpener(senders: [coordinator.id: coordinator.signingKey], types: [.approvedPlan, .heartbeat, .rotation])
         receiptOpener = EnvelopeOpener(senders: [market.id: market.signingKey], types: [.orderReceipt])
+        coordinatorWatch = UpstreamWatch(upstream: "\(coordinator.id).plans", endpoint: coordinator.endpoints["plans"] ?? "?", staleAfterMs: topology.timing.staleAfterMs, now: runtime.clock.now())
         status = try runtime.bind(.pub, endpoint: "status", receive: false)
         plans = try runtime.connect(.sub, to: coordinator, endpoint: "plans", subscribe: [Topic.plan, Topic.heartbeat, Topic.rotation])
         replay = try runtime.connect(.dealer, to: coordinator, endpoint: "replay", routingID: runtime.node.id)
@@ -71,8 +79,11 @@ public actor ExecutorRole: RoleHandler {
 
     private func onPlanEnvelope(_ bytes: [UInt8], from handle: SocketLoop.Handle) {
         guard let opened = runtime.open(bytes, with: planOpener, from: handle) else { return }
+        if handle == plans { runtime.report(coordinatorWatch.heard(now: runtime.clock.now()), of: coordinatorWatch) }
         if opened.type == .heartbeat {
-            if let hb = opened.decode(WireHeartbeat.self), hb.lastPlanSeq > core.highestSeen, hb.lastPlanSeq > lastCoordinatorHeartbeat {
+            guard let hb = runtime.decode(opened, as: WireHeartbeat.self, from: handle) else { return }
+            if handle == replay { return onReplayEnd(upTo: hb.lastPlanSeq) }
+            if hb.lastPlanSeq > core.highestSeen, hb.lastPlanSeq > lastCoordinatorHeartbeat {
                 // The coordinator approved something this executor never saw: a gap.
                 lastCoordinatorHeartbeat = hb.lastPlanSeq
                 requestReplay(after: core.highestSeen)
@@ -80,7 +91,8 @@ public actor ExecutorRole: RoleHandler {
             return
         }
         if opened.type == .rotation { return onRotation(opened, from: handle) }
-        guard let approved = opened.decode(WireApprovedPlan.self), approved.hasPlan else {
+        guard let approved = runtime.decode(opened, as: WireApprovedPlan.self, from: handle) else { return }
+        guard approved.hasPlan else {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
         }
         let plan = Plan(wire: approved.plan)
@@ -139,7 +151,8 @@ public actor ExecutorRole: RoleHandler {
     /// A verifier-set rotation, relayed by the (untrusted) coordinator: it counts only with a
     /// quorum of the current set's signatures, and is recorded durably before it is applied.
     private func onRotation(_ opened: OpenedEnvelope, from handle: SocketLoop.Handle) {
-        guard let wire = opened.decode(WireSignedRotation.self), let rotation = wire.decoded else {
+        guard let wire = runtime.decode(opened, as: WireSignedRotation.self, from: handle) else { return }
+        guard let rotation = wire.decoded else {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
         }
         if rotation.next.epoch <= core.sets.current.epoch { return }  // re-published, already applied
@@ -164,10 +177,7 @@ public actor ExecutorRole: RoleHandler {
     }
 
     private func onReceipt(_ bytes: [UInt8], from handle: SocketLoop.Handle) {
-        guard let opened = runtime.open(bytes, with: receiptOpener, from: handle) else { return }
-        guard let receipt = opened.decode(WireOrderReceipt.self) else {
-            return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
-        }
+        guard let (opened, receipt) = runtime.open(bytes, with: receiptOpener, from: handle, as: WireOrderReceipt.self) else { return }
         let parts = receipt.transferID.split(separator: "/")
         guard parts.count == 2, let planSeq = UInt64(parts[0]), let index = Int32(parts[1]) else {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
@@ -183,7 +193,7 @@ public actor ExecutorRole: RoleHandler {
         runtime.counters.increment("transfers.\(name)")
         publish(planSeq: planSeq, index: index, id: receipt.transferID, state: receipt.state, detail: receipt.detail, trigger: triggerAt[planSeq] ?? 0)
         if receipt.state == .failed {
-            runtime.logger.warning("transfer failed", metadata: ["id": "\(receipt.transferID)", "detail": "\(receipt.detail)"])
+            runtime.logger.warning("transfer failed", metadata: ["id": "\(LogText.quoted(receipt.transferID))", "detail": "\(LogText.quoted(receipt.detail, limit: 200))"])
         }
     }
 
@@ -210,7 +220,34 @@ public actor ExecutorRole: RoleHandler {
         runtime.counters.increment("replay.requested")
     }
 
+    /// The coordinator's signed heartbeat on the replay socket ends one replay batch: it holds
+    /// approved plans up to `upTo`. Still below that (a plan of the batch was lost or refused),
+    /// this executor asks again later, with a doubling interval.
+    private func onReplayEnd(upTo: UInt64) {
+        runtime.counters.increment("replay.completed")
+        let now = runtime.clock.now()
+        if core.highestSeen >= upTo {
+            replayBehind = nil
+            replayRetryInterval = Nanos.perSecond
+            runtime.logger.info("replay complete", metadata: ["up_to": "\(upTo)", "highest_seen": "\(core.highestSeen)"])
+        } else {
+            replayBehind = upTo
+            replayRetryAt = now + replayRetryInterval
+            runtime.counters.increment("replay.incomplete")
+            runtime.logger.warning("replay ended behind the coordinator; asking again later", metadata: [
+                "up_to": "\(upTo)", "highest_seen": "\(core.highestSeen)", "retry_in_ms": "\(replayRetryInterval / Nanos.perMillisecond)",
+            ])
+            replayRetryInterval = min(replayRetryInterval * 2, Self.maxReplayRetryInterval)
+        }
+    }
+
     public func tick() async {
+        let now = runtime.clock.now()
+        runtime.report(coordinatorWatch.check(now: now), of: coordinatorWatch)
+        if let behind = replayBehind, now >= replayRetryAt {
+            replayBehind = nil
+            if core.highestSeen < behind { requestReplay(after: core.highestSeen) }
+        }
         heartbeatSeq += 1
         if let envelope = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: core.highestSeen) { runtime.send(envelope, topic: Topic.heartbeat, on: status) }
     }

@@ -48,11 +48,11 @@ public actor VenuesRole: RoleHandler {
     }
 
     public func handle(_ inbound: SocketLoop.Inbound) async {
-        guard inbound.handle == orders, inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
+        guard inbound.handle == orders, inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle, peer: inbound.peerUserID) }
         let identity = inbound.frames[0]
-        guard let opened = runtime.open(inbound.frames[1], with: orderOpener, from: inbound.handle, peer: inbound.peerUserID) else { return }
-        guard let order = opened.decode(WireTransferOrder.self), order.hasTransfer else {
-            return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender)
+        guard let (opened, order) = runtime.open(inbound.frames[1], with: orderOpener, from: inbound.handle, peer: inbound.peerUserID, as: WireTransferOrder.self) else { return }
+        guard order.hasTransfer else {
+            return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, peer: inbound.peerUserID)
         }
         let now = runtime.clock.now()
         let result = market.submit(transferID: order.transferID, from: order.transfer.from, to: order.transfer.to, amount: order.transfer.amount, now: now)
@@ -73,7 +73,7 @@ public actor VenuesRole: RoleHandler {
             refused[rejection.code, default: 0] += 1
             if refusedTransfers[order.transferID] == nil { refusedTransfers[order.transferID] = rejection.code }
             runtime.counters.increment("transfers.refused.\(rejection.code)")
-            runtime.logger.warning("transfer refused", metadata: ["id": "\(order.transferID)", "reason": "\(rejection)"])
+            runtime.logger.warning("transfer refused", metadata: ["executor": "\(opened.sender)", "id": "\(LogText.quoted(order.transferID))", "reason": "\(LogText.quoted("\(rejection)", limit: 200))"])
         }
         reply(receipt, to: identity)
     }

@@ -50,13 +50,15 @@ public actor VerifierRole: RoleHandler {
 
     private func onProposal(_ bytes: [UInt8], from handle: SocketLoop.Handle) {
         guard let opened = runtime.open(bytes, with: proposalOpener, from: handle) else { return }
+        if opened.type == .heartbeat, runtime.decode(opened, as: WireHeartbeat.self, from: handle) == nil { return }
         coordinatorSeen = runtime.clock.now()
         if coordinatorSilent {
             coordinatorSilent = false
             runtime.logger.notice("coordinator is back")
         }
         if opened.type == .heartbeat { return }
-        guard let proposal = opened.decode(WireProposal.self), proposal.hasPlan else {
+        guard let proposal = runtime.decode(opened, as: WireProposal.self, from: handle) else { return }
+        guard proposal.hasPlan else {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
         }
         let plan = Plan(wire: proposal.plan)

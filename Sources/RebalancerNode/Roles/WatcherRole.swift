@@ -18,6 +18,7 @@ public actor WatcherRole: RoleHandler {
     private var lastPublishedAt: Nanos = 0
     private var heartbeatSeq: UInt64 = 0
     private var trend = UtilisationTrend()
+    private var venuesWatch: UpstreamWatch
 
     /// Sets up the sockets of the watcher of `venue`.
     public init(runtime: NodeRuntime) throws {
@@ -26,6 +27,7 @@ public actor WatcherRole: RoleHandler {
         }
         self.runtime = runtime
         self.venue = venue
+        venuesWatch = UpstreamWatch(upstream: "\(market.id).feed", endpoint: market.endpoints["feed"] ?? "?", staleAfterMs: runtime.topology.timing.staleAfterMs, now: runtime.clock.now())
         feed = try runtime.connect(.sub, to: market, endpoint: "feed", subscribe: [Topic.tick(venue)], conflate: true)
         publisher = try runtime.bind(.pub, endpoint: "feed", receive: false)
         opener = EnvelopeOpener(senders: [market.id: market.signingKey], types: [.marketTick])
@@ -35,10 +37,8 @@ public actor WatcherRole: RoleHandler {
 
     public func handle(_ inbound: SocketLoop.Inbound) async {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
-        guard let opened = runtime.open(inbound.frames[1], with: opener, from: inbound.handle) else { return }
-        guard let tick = opened.decode(WireMarketTick.self) else {
-            return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender)
-        }
+        guard let (opened, tick) = runtime.open(inbound.frames[1], with: opener, from: inbound.handle, as: WireMarketTick.self) else { return }
+        runtime.report(venuesWatch.heard(now: runtime.clock.now()), of: venuesWatch)
         guard tick.state.venue == venue else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender) }
         seq += 1
         var state = tick.state
@@ -53,6 +53,7 @@ public actor WatcherRole: RoleHandler {
 
     public func tick() async {
         let now = runtime.clock.now()
+        runtime.report(venuesWatch.check(now: now), of: venuesWatch)
         if let last, now - lastPublishedAt >= runtime.topology.timing.heartbeatMs * Nanos.perMillisecond {
             // Same signed bytes again: a late subscriber converges, a duplicate is recognised by seq.
             publish(last)

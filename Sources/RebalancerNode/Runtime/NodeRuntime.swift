@@ -61,6 +61,24 @@ public final class NodeRuntime: @unchecked Sendable {
             }
         }
         loop = SocketLoop(context: context, name: node.id)
+        loop.observeLinks { [weak self] event in self?.linkChanged(event) }
+    }
+
+    /// Counts and logs a connecting socket's link event, naming the peer and its endpoint:
+    /// `links.dropped`, `links.reconnects`, `links.restored`.
+    private func linkChanged(_ event: SocketLoop.LinkEvent) {
+        let metadata: Logger.Metadata = ["socket": "\(name(of: event.handle))", "endpoint": "\(event.endpoint)"]
+        switch event.kind {
+        case let .dropped(reason):
+            counters.increment("links.dropped")
+            logger.warning("connection dropped and not reconnecting by itself; reconnecting", metadata: metadata.merging(["event": "\(reason)"]) { $1 })
+        case let .reconnecting(attempt):
+            counters.increment("links.reconnects")
+            logger.notice("reconnecting", metadata: metadata.merging(["attempt": "\(attempt)"]) { $1 })
+        case .restored:
+            counters.increment("links.restored")
+            logger.notice("connection restored", metadata: metadata)
+        }
     }
 
     /// Binds a CURVE server socket on this node's endpoint `name`.
@@ -93,7 +111,9 @@ public final class NodeRuntime: @unchecked Sendable {
         try socket.makeCurveClient(serverPublicKey: peer.curveKey, publicKey: curve.publicKey, secretKey: curve.secretKey)
         try socket.connect(endpoint)
         for prefix in subscribe { try socket.subscribe(prefix) }
-        let handle = loop.register(socket, receive: type != .pub && type != .push, conflateByTopic: conflate)
+        // Watched for a connection that drops for good (an oversized frame ends a session and
+        // libzmq never reconnects it): the loop reconnects, and `linkChanged` counts and logs it.
+        let handle = try loop.register(socket, receive: type != .pub && type != .push, conflateByTopic: conflate, reconnect: endpoint)
         names[handle] = "\(peer.id).\(name)"
         return handle
     }
@@ -142,7 +162,8 @@ public final class NodeRuntime: @unchecked Sendable {
         loop.send(frames, on: handle)
     }
 
-    /// Opens an envelope frame; a drop is counted by reason and logged by sender, never more.
+    /// Opens an envelope frame; a drop is counted by reason and logged with the connection's
+    /// authenticated identity and the claimed sender escaped, never more.
     ///
     /// With `peer` (the connection's authenticated CURVE identity, on sockets this node binds), the
     /// signer must also be the node whose CURVE key authenticated the connection: a node holding
@@ -151,15 +172,34 @@ public final class NodeRuntime: @unchecked Sendable {
         switch opener.open(bytes) {
         case let .success(opened):
             if let peer, topology.node(opened.sender).map({ Z85.encode($0.curveKey) }) != peer {
-                drop(.transportMismatch, from: handle, sender: opened.sender)
+                drop(.transportMismatch, from: handle, sender: opened.sender, peer: peer)
                 return nil
             }
             counters.increment("rx.\(opened.type)")
             return opened
         case let .failure(reason):
-            drop(reason, from: handle, sender: (try? Envelope(serializedBytes: bytes))?.sender)
+            drop(reason, from: handle, sender: (try? Envelope(serializedBytes: bytes))?.sender, peer: peer)
             return nil
         }
+    }
+
+    /// Opens an envelope frame and decodes its payload as `M`; a payload that does not decode is
+    /// dropped as `malformed_payload` (counted and logged), like any other drop.
+    public func open<M: SwiftProtobuf.Message>(_ bytes: [UInt8], with opener: EnvelopeOpener, from handle: SocketLoop.Handle, peer: String? = nil, as _: M.Type) -> (OpenedEnvelope, M)? {
+        guard let opened = open(bytes, with: opener, from: handle, peer: peer),
+              let message = decode(opened, as: M.self, from: handle, peer: peer)
+        else { return nil }
+        return (opened, message)
+    }
+
+    /// Decodes an opened envelope's payload as `M`; a payload that does not decode is dropped as
+    /// `malformed_payload` (counted and logged).
+    public func decode<M: SwiftProtobuf.Message>(_ opened: OpenedEnvelope, as _: M.Type, from handle: SocketLoop.Handle, peer: String? = nil) -> M? {
+        guard let message = opened.decode(M.self) else {
+            drop(.malformedPayload, from: handle, sender: opened.sender, peer: peer)
+            return nil
+        }
+        return message
     }
 
     /// True, counted and said loudly (at most once a second), when a state observed at
@@ -184,12 +224,25 @@ public final class NodeRuntime: @unchecked Sendable {
     }
 
     /// Counts and logs a dropped message.
-    public func drop(_ reason: DropReason, from handle: SocketLoop.Handle, sender: String? = nil) {
+    ///
+    /// The log names the connection by what authenticated it: `peer` (the CURVE `User-Id` of a
+    /// connection to a socket this node binds) as the topology node holding that key, otherwise
+    /// the socket, whose server key CURVE checked when this node connected. `sender`, which
+    /// nobody may have authenticated yet, is only ever logged escaped and cut (`LogText`).
+    public func drop(_ reason: DropReason, from handle: SocketLoop.Handle, sender: String? = nil, peer: String? = nil) {
         counters.increment("dropped")
         counters.increment("dropped.\(reason.rawValue)")
         logger.warning("dropped message", metadata: [
-            "reason": "\(reason.rawValue)", "socket": "\(name(of: handle))", "sender": "\(sender ?? "?")",
+            "reason": "\(reason.rawValue)", "socket": "\(name(of: handle))",
+            "peer": "\(transportIdentity(peer))", "claimed_sender": "\(LogText.quoted(sender))",
         ])
+    }
+
+    /// The topology node whose CURVE key is `peer` (a Z85 `User-Id`), for logs.
+    private func transportIdentity(_ peer: String?) -> String {
+        guard let peer else { return "-" }
+        if let node = topology.nodes.first(where: { Z85.encode($0.curveKey) == peer }) { return node.id }
+        return "key:\(LogText.untrusted(peer))"
     }
 
     /// Sends what is queued, closes every socket with a linger, stops the ZAP handler and the context.

@@ -1,0 +1,89 @@
+import Foundation
+
+extension SocketLoop {
+    /// What happened to the link of a connecting socket registered with `reconnect:`.
+    public struct LinkEvent: Sendable, CustomStringConvertible {
+        /// The kinds of link event.
+        public enum Kind: Sendable, Equatable {
+            /// The connection was dropped and libzmq did not start reconnecting on its own (for
+            /// example after a frame above `ZMQ_MAXMSGSIZE`, a protocol error that ends the session
+            /// for good); `reason` is the monitor event's name.
+            case dropped(reason: String)
+            /// The loop disconnected and connected the endpoint again (attempt number, from 1).
+            case reconnecting(attempt: Int)
+            /// A handshake succeeded again after a drop.
+            case restored
+        }
+
+        /// The socket.
+        public let handle: Handle
+        /// The endpoint it connects to.
+        public let endpoint: String
+        /// What happened.
+        public let kind: Kind
+
+        /// A readable description.
+        public var description: String { "\(kind) \(endpoint)" }
+    }
+
+    /// The link of one connecting socket, driven by its monitor's events: when a connection drops
+    /// and libzmq does not announce a reconnect of its own within the grace period, the loop
+    /// reconnects it, with a doubling backoff, until a handshake succeeds. Touched only by the loop thread.
+    struct LinkWatch {
+        /// How long libzmq gets to announce its own reconnect (CONNECT_DELAYED/RETRIED) after a drop.
+        static let grace: UInt64 = 500_000_000
+        /// The longest wait between two reconnect attempts.
+        static let maxBackoff: UInt64 = 30_000_000_000
+        /// The events the monitor reports.
+        static let events: MonitorEvent.Kind = [
+            .disconnected, .handshakeFailedNoDetail, .handshakeFailedProtocol, .handshakeFailedAuth,
+            .connectDelayed, .connectRetried, .handshakeSucceeded,
+        ]
+
+        let endpoint: String
+        private(set) var down = false
+        private(set) var attemptAt: UInt64?
+        private(set) var attempts = 0
+        /// The monitor event that took the link down.
+        private(set) var reason = ""
+        private var backoff = grace
+
+        init(endpoint: String) { self.endpoint = endpoint }
+
+        /// Takes one monitor event at `now` (uptime ns); returns `.restored` when a link the loop
+        /// had to reconnect is up again. A drop is reported only once it is clear that libzmq will
+        /// not reconnect by itself (`reconnectDue`).
+        mutating func on(_ event: MonitorEvent, now: UInt64) -> LinkEvent.Kind? {
+            switch event.kind {
+            case .disconnected, .handshakeFailedNoDetail, .handshakeFailedProtocol, .handshakeFailedAuth:
+                attemptAt = now + backoff
+                if !down { reason = event.name }
+                down = true
+                return nil
+            case .connectDelayed, .connectRetried:
+                // libzmq is connecting by itself: leave it be (a failed handshake re-arms the timer).
+                attemptAt = nil
+                return nil
+            case .handshakeSucceeded:
+                defer {
+                    down = false
+                    attemptAt = nil
+                    attempts = 0
+                    backoff = Self.grace
+                }
+                return down && attempts > 0 ? .restored : nil
+            default:
+                return nil
+            }
+        }
+
+        /// True when the loop must reconnect now; it then counts the attempt and doubles the backoff.
+        mutating func reconnectDue(now: UInt64) -> Bool {
+            guard let at = attemptAt, now >= at else { return false }
+            attemptAt = nil
+            attempts += 1
+            backoff = min(backoff * 2, Self.maxBackoff)
+            return true
+        }
+    }
+}
