@@ -26,8 +26,8 @@ struct TopologyKeysCommandTests {
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let outFile = directory + "/.out-\(UUID().uuidString)", errFile = directory + "/.err-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: outFile, contents: nil)
-        FileManager.default.createFile(atPath: errFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: outFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: outFile); try? FileManager.default.removeItem(atPath: errFile) }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outFile))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errFile))
