@@ -73,17 +73,16 @@ struct KeygenCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let dir = TopologyFile.keysDirectory(of: loaded, baseDirectory: TopologyFile.directory(of: topologyPath))
-        if created.isEmpty {
-            print("no key was missing: every node of \(topologyPath) has its public keys")
-        } else {
+        if !created.isEmpty {
             print("created the keys of \(created.count) node(s) in \(dir) (secret .key files mode 0600): \(created.joined(separator: ", "))")
         }
         let missing = KeyStore.missingSecrets(of: loaded, topologyPath: topologyPath)
         guard missing.isEmpty else {
-            writeError("\(topologyPath): no secret key in \(dir) for \(missing.count) node(s) whose public keys the topology already lists: \(missing.joined(separator: ", "))")
-            writeError("  " + KeyStore.missingSecretRemedy(dir: dir, topologyPath: topologyPath))
+            writeError("\(topologyPath): no secret key in \(dir) for \(missing.count) node(s) whose public keys are already known (never replaced): \(missing.joined(separator: ", "))")
+            writeError("  " + KeyStore.missingSecretRemedy(nodes: missing, dir: dir, topologyPath: topologyPath))
             throw ExitCode(1)
         }
+        if created.isEmpty { print("no key was missing: every node of \(topologyPath) has its keys in \(dir)") }
     }
 }
 

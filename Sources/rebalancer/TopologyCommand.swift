@@ -114,7 +114,7 @@ struct TopologyCommand: ParsableCommand {
                 let dir = TopologyFile.keysDirectory(of: topology, baseDirectory: TopologyFile.directory(of: file))
                 let folder = FileManager.default.fileExists(atPath: dir) ? "" : " (the folder does not exist)"
                 printError("\(file): no secret key in \(dir)\(folder) for \(missing.count) node(s): \(missing.joined(separator: ", "))")
-                printError("  " + KeyStore.missingSecretRemedy(dir: dir, topologyPath: file))
+                printError("  " + KeyStore.missingSecretRemedy(nodes: missing, dir: dir, topologyPath: file))
                 throw ExitCode(1)
             }
         }

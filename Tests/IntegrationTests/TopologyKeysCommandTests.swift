@@ -154,6 +154,7 @@ struct TopologyKeysCommandTests {
         let topology = try TopologyFile.load(path: directory + "/rb/topology.yaml")
         #expect(none.err.contains("for \(topology.nodes.count) node(s): " + topology.nodes.map(\.id).joined(separator: ", ")), "\(none.err)")
         #expect(none.err.contains("rebalancer keygen --topology rb/topology.yaml"))
+        #expect(none.err.contains("remove the signing_key and curve_key lines of venues, "), "\(none.err)")
         let publicOnly = try Self.run(["topology", "check", "rb/topology.yaml", "--public-only"], in: directory)
         #expect(publicOnly.status == 0, "\(publicOnly.err)")
         #expect(publicOnly.out.hasPrefix("ok: "))
@@ -201,7 +202,16 @@ struct TopologyKeysCommandTests {
         let noSecret = try Self.run(["verifier", "--id", "verifier-3", "--topology", "topology/local.yaml", "--data-dir", "data"], in: repo)
         #expect(noSecret.status != 0)
         #expect(noSecret.err.contains("node verifier-3 has no secret key: topology/local.keys/verifier-3.key does not exist"), "\(noSecret.err)")
-        #expect(noSecret.err.contains("rebalancer keygen --topology topology/local.yaml"), "\(noSecret.err)")
+        #expect(noSecret.err.contains("`rm topology/local.keys/verifier-3.pub` and run `rebalancer keygen --topology topology/local.yaml`"), "\(noSecret.err)")
         #expect(!FileManager.default.fileExists(atPath: repo + "/data"))
+
+        // keygen --topology never replaces the known public key: it says what to do and fails.
+        let keygen = try Self.run(["keygen", "--topology", "topology/local.yaml"], in: repo)
+        #expect(keygen.status != 0)
+        #expect(keygen.err.contains("for 1 node(s) whose public keys are already known (never replaced): verifier-3"), "\(keygen.err)")
+        #expect(!FileManager.default.fileExists(atPath: repo + "/topology/local.keys/verifier-3.key"))
+        try FileManager.default.removeItem(atPath: repo + "/topology/local.keys/verifier-3.pub")
+        #expect(try Self.run(["keygen", "--topology", "topology/local.yaml"], in: repo).status == 0)
+        #expect(try Self.run(["topology", "check", "topology/local.yaml"], in: repo).status == 0)
     }
 }

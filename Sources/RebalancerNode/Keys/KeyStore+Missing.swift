@@ -25,12 +25,24 @@ extension KeyStore {
         }
     }
 
-    /// What to do about nodes whose public keys the topology knows (inline or from `.pub` files) but
-    /// whose secret key files are not in `dir`: new keys cannot be made to match those public keys.
-    public static func missingSecretRemedy(dir: String, topologyPath: String) -> String {
-        "copy each missing <node>.key (mode 0600) into \(dir) from where its keys were generated; "
-            + "or, to give a node new keys, delete \(dir)/<node>.pub and the node's signing_key and curve_key lines "
-            + "in \(topologyPath), then run `\(keygenCommand(topologyPath: topologyPath))`"
+    /// What to do about `nodes` whose public keys the topology at `topologyPath` knows (inline or
+    /// from `.pub` files) but whose secret key files are not in `dir`: new keys cannot be made to
+    /// match known public keys, so either the `.key` files come back, or the public keys go (the
+    /// `.pub` files deleted, the inline key lines removed) and `keygen --topology` makes new ones.
+    public static func missingSecretRemedy(nodes: [NodeID], dir: String, topologyPath: String) -> String {
+        let inline = inlineKeyNodes(topologyPath: topologyPath)
+        let fromFiles = nodes.filter { !inline.contains($0) }, listed = nodes.filter(inline.contains)
+        var steps: [String] = []
+        if !fromFiles.isEmpty { steps.append("`rm " + fromFiles.map { shellWord(publicPath(node: $0, dir: dir)) }.joined(separator: " ") + "`") }
+        if !listed.isEmpty { steps.append("remove the signing_key and curve_key lines of \(listed.joined(separator: ", ")) from \(topologyPath)") }
+        return "copy each missing <node>.key (mode 0600) into \(dir) from where its keys were generated; or, for new keys, "
+            + steps.joined(separator: " and ") + " and run `\(keygenCommand(topologyPath: topologyPath))`"
+    }
+
+    /// The nodes whose public keys the topology file lists itself (rather than in `.pub` files).
+    private static func inlineKeyNodes(topologyPath: String) -> Set<NodeID> {
+        guard let text = try? TopologyFile.read(path: topologyPath), let topology = TopologyFile.decode(yaml: text).topology else { return [] }
+        return Set(topology.nodes.filter { !$0.signingKey.isEmpty || !$0.curveKey.isEmpty }.map(\.id))
     }
 
     /// A word for a POSIX shell: unchanged when it holds only safe characters, single-quoted otherwise.
@@ -63,6 +75,6 @@ public struct MissingSecretKey: Error, Sendable, Equatable, CustomStringConverti
 
     /// Which file is missing and how to get it.
     public var description: String {
-        "node \(node) has no secret key: \(path) does not exist; " + KeyStore.missingSecretRemedy(dir: dir, topologyPath: topologyPath)
+        "node \(node) has no secret key: \(path) does not exist; " + KeyStore.missingSecretRemedy(nodes: [node], dir: dir, topologyPath: topologyPath)
     }
 }
