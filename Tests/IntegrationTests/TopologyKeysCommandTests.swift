@@ -142,6 +142,7 @@ struct TopologyKeysCommandTests {
         let one = try Self.run(["topology", "check", "rb/topology.yaml"], in: directory)
         #expect(one.status != 0)
         #expect(one.err.contains("for 1 node(s): verifier-1"), "\(one.err)")
+        #expect(one.err.contains("`rm rb/keys/verifier-1.pub` and remove the signing_key and curve_key lines of verifier-1 from rb/topology.yaml"), "\(one.err)")
         #expect(!one.out.contains("ok"))
         #expect(try Self.run(["topology", "check", "rb/topology.yaml", "--nodes", "coordinator,executor-1"], in: directory).status == 0)
         #expect(try Self.run(["topology", "check", "rb/topology.yaml", "--nodes", "verifier-1"], in: directory).status != 0)

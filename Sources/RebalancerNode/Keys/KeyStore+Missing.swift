@@ -31,7 +31,8 @@ extension KeyStore {
     /// `.pub` files deleted, the inline key lines removed) and `keygen --topology` makes new ones.
     public static func missingSecretRemedy(nodes: [NodeID], dir: String, topologyPath: String) -> String {
         let inline = inlineKeyNodes(topologyPath: topologyPath)
-        let fromFiles = nodes.filter { !inline.contains($0) }, listed = nodes.filter(inline.contains)
+        let fromFiles = nodes.filter { !inline.contains($0) || access(publicPath(node: $0, dir: dir), F_OK) == 0 }
+        let listed = nodes.filter(inline.contains)
         var steps: [String] = []
         if !fromFiles.isEmpty { steps.append("`rm " + fromFiles.map { shellWord(publicPath(node: $0, dir: dir)) }.joined(separator: " ") + "`") }
         if !listed.isEmpty { steps.append("remove the signing_key and curve_key lines of \(listed.joined(separator: ", ")) from \(topologyPath)") }
