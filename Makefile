@@ -4,7 +4,7 @@ DEPS    := libzmq3-dev libsodium-dev pkg-config libsqlite3-dev
 RELEASE := .build/release/rebalancer
 SECONDS ?= 30
 
-.PHONY: deps build release demo demo-static test proto vectors clean
+.PHONY: deps test-tools build release demo demo-static test proto vectors clean
 
 ## Installs the Debian packages the build needs (as root), or says exactly what to run.
 deps:
@@ -15,6 +15,20 @@ deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
 	    echo "missing packages:$$missing"; echo "run: sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+## Optional for the tests: a Compose tool, so ComposeFileVersionTests runs `config -q` on
+## docker/compose.yaml (without one, the file's structure is still checked). Installed when run as
+## root and missing; a failed install only prints a note.
+test-tools:
+	@if ! command -v docker-compose >/dev/null 2>&1 && ! docker compose version >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: docker-compose"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; } \
+	      || echo "note: docker-compose not installed; the compose file's structure is still checked"; \
+	  else \
+	    echo "optional: sudo apt-get install -y docker-compose (lets the tests run docker-compose config)"; \
 	  fi; \
 	fi
 
@@ -33,7 +47,7 @@ demo-static: release
 	$(RELEASE) demo --seconds $(SECONDS) --strategy static
 
 ## Every test: unit, wire vectors, real sockets, and multi-process runs of the real binary.
-test: deps
+test: deps test-tools
 	$(SWIFT) build --build-tests
 	REBALANCER_BIN=$$($(SWIFT) build --show-bin-path)/rebalancer $(SWIFT) test --skip-build --parallel --num-workers 2
 

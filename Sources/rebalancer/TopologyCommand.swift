@@ -62,24 +62,65 @@ struct TopologyCommand: ParsableCommand {
         }
     }
 
-    /// `rebalancer topology check FILE`: load and validate a topology, naming the line of each error.
+    /// `rebalancer topology check FILE`: load and validate a topology, naming the line of each error,
+    /// and check that the secret keys of its nodes are in its `keys_dir`.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
-            abstract: "Validate a topology file; print each problem with its field and line."
+            abstract: "Validate a topology file; print each problem with its field and line.",
+            discussion: """
+                Also checks that every node's secret key file (<keys_dir>/<node>.key) is on this host, and \
+                names the missing ones and how to create them. On a host that runs only some of the nodes, \
+                name them with --nodes; --public-only skips the secret keys.
+                """
         )
 
         @Argument(help: "The topology file.")
         var file: String
 
+        @Option(help: "Only these nodes' secret keys must be here (comma-separated ids): the nodes this host runs.")
+        var nodes: String?
+
+        @Flag(help: "Check the topology and the public keys only, not the secret key files.")
+        var publicOnly = false
+
+        func validate() throws {
+            if nodes != nil, publicOnly { throw ValidationError("--nodes and --public-only exclude each other") }
+            if let nodes, Self.nodeList(nodes).isEmpty { throw ValidationError("--nodes must name at least one node") }
+        }
+
         func run() throws {
+            let topology: Topology
             do {
-                let topology = try TopologyFile.load(path: file)
-                print("ok: \(summary(topology))")
+                topology = try TopologyFile.load(path: file)
             } catch let failure as TopologyErrors {
                 for error in failure.errors { printError("\(file): \(error)") }
                 throw ExitCode(1)
             }
+            if !publicOnly { try checkSecrets(topology) }
+            print("ok: \(summary(topology))")
+        }
+
+        /// Fails naming every node (of --nodes, or all) whose secret key file is not in keys_dir.
+        private func checkSecrets(_ topology: Topology) throws {
+            let wanted = nodes.map(Self.nodeList)
+            let unknown = (wanted ?? []).filter { topology.node($0) == nil }
+            guard unknown.isEmpty else {
+                printError("\(file): --nodes names nodes that are not in the topology: \(unknown.joined(separator: ", "))")
+                throw ExitCode(1)
+            }
+            let missing = KeyStore.missingSecrets(of: topology, topologyPath: file, nodes: wanted)
+            guard missing.isEmpty else {
+                let dir = TopologyFile.keysDirectory(of: topology, baseDirectory: TopologyFile.directory(of: file))
+                let folder = FileManager.default.fileExists(atPath: dir) ? "" : " (the folder does not exist)"
+                printError("\(file): no secret key in \(dir)\(folder) for \(missing.count) node(s): \(missing.joined(separator: ", "))")
+                printError("  " + KeyStore.missingSecretRemedy(nodes: missing, dir: dir, topologyPath: file))
+                throw ExitCode(1)
+            }
+        }
+
+        private static func nodeList(_ text: String) -> [String] {
+            text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
     }
 }

@@ -5,7 +5,13 @@ extension NodeRuntime {
     /// The runtime of `node`, with its keys read from the keys directory of the topology at
     /// `topologyPath` (secret files must be 0600).
     public convenience init(topology: Topology, topologyPath: String, node: Topology.Node, logger: Logger) throws {
-        let keys = try KeyStore.load(node: node.id, dir: TopologyFile.keysDirectory(of: topology, baseDirectory: TopologyFile.directory(of: topologyPath)))
+        let dir = TopologyFile.keysDirectory(of: topology, baseDirectory: TopologyFile.directory(of: topologyPath))
+        let keys: NodeKeys
+        do {
+            keys = try KeyStore.load(node: node.id, dir: dir)
+        } catch KeyStoreError.missing(let path) {
+            throw MissingSecretKey(node: node.id, path: path, dir: dir, topologyPath: topologyPath)
+        }
         try self.init(topology: topology, node: node, signer: try keys.signer(), curvePublic: keys.curvePublic, curveSecret: keys.curveSecret, logger: logger)
     }
 }

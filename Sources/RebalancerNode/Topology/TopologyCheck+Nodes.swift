@@ -48,12 +48,15 @@ extension TopologyCheck {
         return errors
     }
 
-    static func checkKeys(_ topology: Topology) -> [TopologyError] {
+    /// Keys of every node; a node without any names its `.pub` file and the command that creates
+    /// every missing key (`topologyPath`: the file the topology was read from, when known).
+    static func checkKeys(_ topology: Topology, topologyPath: String? = nil) -> [TopologyError] {
         var errors: [TopologyError] = []
         var seen: [[UInt8]: String] = [:]
+        let dir = topologyPath.map { TopologyFile.keysDirectory(of: topology, baseDirectory: TopologyFile.directory(of: $0)) } ?? topology.keysDir
+        let hint = "create every missing key with `\(KeyStore.keygenCommand(topologyPath: topologyPath))`"
         for (index, node) in topology.nodes.enumerated() {
-            let file = "\(topology.keysDir)/\(node.id).pub"
-            let hint = "generate them with `rebalancer keygen --node \(node.id) --dir \(topology.keysDir)`"
+            let file = KeyStore.publicPath(node: node.id, dir: dir)
             if node.signingKey.isEmpty && node.curveKey.isEmpty {
                 errors.append(TopologyError(path: "nodes[\(index)]", message: "no keys: no signing_key or curve_key and no \(file); \(hint)"))
                 continue

@@ -14,13 +14,15 @@ public enum TopologyCheck {
     ]
 
     /// Every problem found, with field paths such as `nodes[3].curve_key` (no lines: the loader adds them).
-    public static func validate(_ topology: Topology) -> [TopologyError] {
+    /// `topologyPath`, the file the topology was read from when known, goes into the command a
+    /// "no keys" error prints.
+    public static func validate(_ topology: Topology, topologyPath: String? = nil) -> [TopologyError] {
         var errors: [TopologyError] = []
         if topology.id.isEmpty { errors.append(TopologyError(path: "id", message: "must not be empty")) }
         if topology.keysDir.isEmpty { errors.append(TopologyError(path: "keys_dir", message: "must not be empty")) }
         errors += checkQuorum(topology)
         errors += checkNodes(topology)
-        errors += checkKeys(topology)
+        errors += checkKeys(topology, topologyPath: topologyPath)
         errors += checkEndpoints(topology)
         errors += checkVenues(topology)
         errors += checkRoutes(topology)

@@ -13,16 +13,17 @@ public enum TopologyFile {
     /// Loads, resolves keys and validates the topology at `path`; throws `TopologyErrors` naming
     /// every problem with its field path and line.
     public static func load(path: String) throws -> Topology {
-        try parse(yaml: read(path: path), baseDirectory: directory(of: path))
+        try parse(yaml: read(path: path), baseDirectory: directory(of: path), topologyPath: path)
     }
 
     /// Parses YAML text, reading missing keys from `keys_dir` under `baseDirectory`, and validates
-    /// it; throws `TopologyErrors`.
-    public static func parse(yaml: String, baseDirectory: String) throws -> Topology {
+    /// it; throws `TopologyErrors`. `topologyPath`, the file the text came from when known, goes into
+    /// the command a "no keys" error prints.
+    public static func parse(yaml: String, baseDirectory: String, topologyPath: String? = nil) throws -> Topology {
         let decoded = decode(yaml: yaml)
         guard var topology = decoded.topology else { throw TopologyErrors(ordered(decoded.errors)) }
         var errors = resolveKeys(&topology, baseDirectory: baseDirectory)
-        errors += TopologyCheck.validate(topology)
+        errors += TopologyCheck.validate(topology, topologyPath: topologyPath)
         guard errors.isEmpty else {
             throw TopologyErrors(ordered(errors.map { withLine($0, decoded.lines) }))
         }
