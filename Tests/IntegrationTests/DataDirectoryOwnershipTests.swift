@@ -31,7 +31,7 @@ import Testing
 
         try first.start("verifier-1", ["verifier", "--id", "verifier-1"])
         let up = await eventually(30) { first.log("verifier-1").contains("started") }
-        try #require(up, first.log("verifier-1"))
+        try #require(up, "\(first.log("verifier-1"))")
         first.stop("verifier-1")
         let record = try String(contentsOfFile: dir + "/node.json", encoding: .utf8)
         #expect(record.contains(firstID))

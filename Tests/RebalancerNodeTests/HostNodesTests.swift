@@ -17,8 +17,10 @@ struct HostNodesTests {
     @Test("on a topology spread over hosts only nodes bound here run; endpoint-less nodes are left out and named")
     func spread() throws {
         var topology = try topology()
-        for index in topology.nodes.indices where topology.nodes[index].role == .watcher {
-            topology.nodes[index].endpoints = topology.nodes[index].endpoints.mapValues { $0.replacingOccurrences(of: "127.0.0.1", with: "192.0.2.7") }
+        // Watchers on 192.0.2.7, every other bound node on 192.0.2.1.
+        for index in topology.nodes.indices {
+            let host = topology.nodes[index].role == .watcher ? "192.0.2.7" : "192.0.2.1"
+            topology.nodes[index].endpoints = topology.nodes[index].endpoints.mapValues { $0.replacingOccurrences(of: "127.0.0.1", with: host) }
         }
         let here = LocalHost(names: ["192.0.2.1"])
         let selection = try HostNodes.select(topology, requested: nil) { here.isLocal(endpoint: $0) }

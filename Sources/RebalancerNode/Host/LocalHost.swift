@@ -17,7 +17,7 @@ public struct LocalHost: Sendable {
     public init() {
         var names: Set<String> = ["localhost", "*", "0.0.0.0", "::", "::1"]
         var buffer = [CChar](repeating: 0, count: 256)
-        if gethostname(&buffer, buffer.count) == 0 { names.insert(String(cString: buffer)) }
+        if gethostname(&buffer, buffer.count) == 0 { names.insert(Self.text(buffer)) }
         var list: UnsafeMutablePointer<ifaddrs>?
         if getifaddrs(&list) == 0 {
             var cursor = list
@@ -62,6 +62,11 @@ public struct LocalHost: Sendable {
         return addresses
     }
 
+    /// The text of a NUL-terminated C string buffer.
+    private static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// The numeric text of an IPv4 or IPv6 socket address, without an IPv6 zone.
     private static func numeric(_ address: UnsafeMutablePointer<sockaddr>) -> String? {
         let family = Int32(address.pointee.sa_family)
@@ -69,6 +74,6 @@ public struct LocalHost: Sendable {
         let length = socklen_t(family == AF_INET ? MemoryLayout<sockaddr_in>.size : MemoryLayout<sockaddr_in6>.size)
         var text = [CChar](repeating: 0, count: Int(NI_MAXHOST))
         guard getnameinfo(address, length, &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST) == 0 else { return nil }
-        return String(String(cString: text).prefix { $0 != "%" })
+        return String(Self.text(text).prefix { $0 != "%" })
     }
 }
