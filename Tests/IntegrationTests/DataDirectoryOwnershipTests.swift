@@ -20,6 +20,17 @@ import Testing
         #expect(second.output.contains("data directory \(dir) is in use by process \(holder)"), "\(second.output)")
         #expect(!second.output.contains("started"))
         #expect(cluster.isRunning("verifier-1"), "the holder is untouched")
+
+        // Two coordinators on one journal: the second is refused before it binds a socket.
+        let journal = cluster.directory + "/data/coordinator"
+        try cluster.start("coordinator", ["coordinator"])
+        let coordinatorUp = await eventually(30) { cluster.log("coordinator").contains("started") }
+        try #require(coordinatorUp, "\(cluster.log("coordinator"))")
+        let coordinatorHolder = try String(contentsOfFile: journal + "/lock", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let twin = try await runToExit(["coordinator", "--topology", cluster.topologyPath, "--data-dir", journal])
+        #expect(twin.status == 1, "\(twin.output)")
+        #expect(twin.output.contains("data directory \(journal) is in use by process \(coordinatorHolder)"), "\(twin.output)")
+        #expect(cluster.isRunning("coordinator"))
     }
 
     @Test func anotherDeploymentsDataDirectoryIsRefusedAndTheSameDeploymentRestarts() async throws {
