@@ -60,10 +60,12 @@ struct NodeOptions: ParsableArguments {
     }
 }
 
-/// Runs one role until SIGTERM or SIGINT.
+/// Runs one role until SIGTERM or SIGINT (or, under `rebalancer up`, until its supervisor is gone).
 func runRole(_ service: some Service, logger: Logger) async throws {
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: service)]
+    if let watch = SupervisorWatch() { services.append(.init(service: watch, successTerminationBehavior: .gracefullyShutdownGroup)) }
     let group = ServiceGroup(
-        configuration: .init(services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     )
     try await group.run()
 }

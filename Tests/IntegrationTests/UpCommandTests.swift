@@ -67,6 +67,34 @@ import Testing
         }
     }
 
+    @Test func nodesStopByThemselvesWhenUpIsKilledWithoutWarning() async throws {
+        let cluster = try Cluster(venues: 2, verifiers: 1, quorum: 1)
+        let logs = cluster.directory + "/logs"
+        let up = Process()
+        up.executableURL = URL(fileURLWithPath: Cluster.binary)
+        up.arguments = ["up", "--topology", cluster.topologyPath, "--nodes", "venues,verifier-1", "--data-dir", cluster.directory + "/data", "--log-dir", logs]
+        up.standardOutput = FileHandle.nullDevice
+        up.standardError = FileHandle.nullDevice
+        try up.run()
+        var seen: Set<Int32> = []
+        defer {
+            if up.isRunning { up.terminate(); up.waitUntilExit() }
+            for pid in seen { kill(pid, SIGKILL) }
+        }
+        func nodeLog(_ id: String) -> String { (try? String(contentsOfFile: "\(logs)/\(id).log", encoding: .utf8)) ?? "" }
+        let running = await eventually(60) {
+            seen.formUnion(ProcessTable.children(of: up.processIdentifier).map(\.pid))
+            return seen.count == 2 && ["venues", "verifier-1"].allSatisfy { nodeLog($0).contains("started") }
+        }
+        try #require(running, "both nodes start")
+
+        kill(up.processIdentifier, SIGKILL)
+        up.waitUntilExit()
+        let gone = await eventually(30) { ProcessTable.running(withArgument: cluster.topologyPath).isEmpty }
+        #expect(gone, "the orphans stop: \(ProcessTable.running(withArgument: cluster.topologyPath).map(\.arguments))")
+        for id in ["venues", "verifier-1"] { #expect(nodeLog(id).contains("stopped"), "\(id) shut down cleanly") }
+    }
+
     @Test func upRefusesAnUnknownNodeAndStartsNothing() async throws {
         let cluster = try Cluster(venues: 2, verifiers: 1, quorum: 1)
         let logs = cluster.directory + "/logs"

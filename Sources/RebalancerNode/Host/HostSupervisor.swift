@@ -6,6 +6,8 @@ import ServiceLifecycle
 /// `rebalancer up`: runs a host's nodes as child processes of `executable`, each logging to
 /// `<logDirectory>/<node>.log`; restarts a child that exits with `RestartBackoff`, and on
 /// graceful shutdown (SIGTERM, SIGINT) stops every child (SIGTERM, then SIGKILL after the grace).
+/// Each child runs a `SupervisorWatch`, so it stops by itself if this process dies without
+/// stopping it (SIGKILL).
 public final class HostSupervisor: Service, @unchecked Sendable {
     /// What to run and where.
     public struct Options: Sendable {
@@ -55,7 +57,10 @@ public final class HostSupervisor: Service, @unchecked Sendable {
     public init(options: Options, logger: Logger) {
         self.options = options
         self.logger = logger
-        supervisor = ProcessSupervisor(executable: options.executable, logDirectory: options.logDirectory)
+        supervisor = ProcessSupervisor(
+            executable: options.executable, logDirectory: options.logDirectory,
+            environment: [SupervisorWatch.environmentKey: "\(getpid())"]
+        )
     }
 
     /// Starts every node, keeps them running until graceful shutdown, then stops them all.
