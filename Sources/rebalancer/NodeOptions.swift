@@ -59,12 +59,26 @@ struct NodeOptions: ParsableArguments {
     func dataDirectory(topologyID: String, nodeID: String) -> String {
         dataDir ?? ".rebalancer/\(topologyID)/\(nodeID)"
     }
+
+    /// Opens this node's data directory for this process alone, refusing one that another process
+    /// holds or that is recorded for another deployment, node or key; returns its path. The lock is
+    /// held until the process exits.
+    func openDataDirectory(_ runtime: NodeRuntime) throws -> String {
+        let identity = DataDirectoryIdentity(topologyID: runtime.topology.id, node: runtime.node.id, signingKey: runtime.node.signingKey)
+        let directory = try DataDirectory.open(path: dataDirectory(topologyID: identity.topologyID, nodeID: identity.node), identity: identity)
+        if directory.adopted {
+            runtime.logger.warning("data directory had no owner record; recorded it as this node's", metadata: ["path": "\(directory.path)"])
+        }
+        return directory.path
+    }
 }
 
-/// Runs one role until SIGTERM or SIGINT.
+/// Runs one role until SIGTERM or SIGINT (or, under `rebalancer up`, until its supervisor is gone).
 func runRole(_ service: some Service, logger: Logger) async throws {
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: service)]
+    if let watch = SupervisorWatch() { services.append(.init(service: watch, successTerminationBehavior: .gracefullyShutdownGroup)) }
     let group = ServiceGroup(
-        configuration: .init(services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     )
     try await group.run()
 }

@@ -85,7 +85,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let topology = try TopologyFile.load(path: options.topology)
         guard let node = id.flatMap(topology.node) ?? topology.coordinator else { throw ValidationError("no coordinator in \(options.topology)") }
         let runtime = try options.bootstrap(nodeID: node.id, role: .coordinator)
-        let journal = try CoordinatorJournal(path: options.dataDirectory(topologyID: topology.id, nodeID: node.id) + "/journal.sqlite")
+        let journal = try CoordinatorJournal(path: options.openDataDirectory(runtime) + "/journal.sqlite")
         let rotations = try rotation.map { path in
             guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("--rotation: cannot read \(path)") }
             return [UInt8](data)
@@ -106,7 +106,7 @@ struct VerifierCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try options.bootstrap(nodeID: id, role: .verifier)
-        let ledger = try VerifierLedger(path: options.dataDirectory(topologyID: runtime.topology.id, nodeID: id) + "/ledger.sqlite")
+        let ledger = try VerifierLedger(path: options.openDataDirectory(runtime) + "/ledger.sqlite")
         let role = try VerifierRole(runtime: runtime, ledger: ledger)
         try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: .milliseconds(runtime.topology.timing.heartbeatMs)), logger: runtime.logger)
     }
@@ -123,7 +123,7 @@ struct ExecutorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try options.bootstrap(nodeID: id, role: .executor)
-        let record = try ExecutorRecord(path: options.dataDirectory(topologyID: runtime.topology.id, nodeID: id) + "/executed.sqlite")
+        let record = try ExecutorRecord(path: options.openDataDirectory(runtime) + "/executed.sqlite")
         let role = try ExecutorRole(runtime: runtime, record: record)
         try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: .milliseconds(runtime.topology.timing.heartbeatMs)), logger: runtime.logger)
     }

@@ -36,8 +36,8 @@ struct TopologyCommand: ParsableCommand {
         @Option(help: "First TCP port; every endpoint gets its own port from here on.")
         var basePort: Int = 7100
 
-        @Option(help: "The topology id, covered by every plan digest.")
-        var id: String = "local"
+        @Option(help: "The topology id, covered by every plan digest (default: local-<8 random hex digits>, unique per deployment).")
+        var id: String?
 
         @Flag(help: "Replace an existing topology and its keys.")
         var force = false
@@ -50,13 +50,13 @@ struct TopologyCommand: ParsableCommand {
                 throw ValidationError("--quorum \(quorum) is outside (n/2, n] for \(verifiers) verifiers")
             }
             guard (1...65535).contains(basePort) else { throw ValidationError("--base-port must be within 1-65535") }
-            guard !id.isEmpty else { throw ValidationError("--id must not be empty") }
+            guard id?.isEmpty != true else { throw ValidationError("--id must not be empty") }
         }
 
         func run() throws {
             let topology = try TopologyInit.make(
                 dir: dir, venues: venues, verifiers: verifiers, quorum: quorum, executors: executors,
-                basePort: basePort, id: id, force: force
+                basePort: basePort, id: id ?? TopologyInit.uniqueID(), force: force
             )
             print("wrote \(dir)/topology.yaml: \(summary(topology))")
         }

@@ -65,13 +65,11 @@ final class LocalDeployment<Monitor: RoleHandler>: @unchecked Sendable {
     }
 
     private func arguments(for node: Topology.Node, venuesArguments: [String], coordinatorArguments: [String]) -> [String] {
-        var args: [String] = [node.role.rawValue, "--topology", topologyPath, "--data-dir", directory(of: node.id)]
+        var args = RoleArguments.arguments(for: node, topologyPath: topologyPath, dataDirectory: directory(of: node.id))
         switch node.role {
-        case .venues: args += ["--id", node.id, "--report", venuesReportPath] + venuesArguments
-        case .watcher: args += ["--venue", node.venue ?? ""]
-        case .coordinator: args += ["--id", node.id] + coordinatorArguments
-        case .verifier, .executor: args += ["--id", node.id]
-        case .monitor: break
+        case .venues: args += ["--report", venuesReportPath] + venuesArguments
+        case .coordinator: args += coordinatorArguments
+        case .watcher, .verifier, .executor, .monitor: break
         }
         return args
     }

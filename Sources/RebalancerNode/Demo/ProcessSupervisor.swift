@@ -35,11 +35,14 @@ public final class ProcessSupervisor: @unchecked Sendable {
     private var entries: [Entry] = []
     private let executable: URL
     private let logDirectory: String
+    private let environment: [String: String]
 
-    /// A supervisor that runs `executable` (normally this very binary) and logs into `logDirectory`.
-    public init(executable: URL, logDirectory: String) {
+    /// A supervisor that runs `executable` (normally this very binary) and logs into `logDirectory`;
+    /// the children get this process's environment with `environment` added.
+    public init(executable: URL, logDirectory: String, environment: [String: String] = [:]) {
         self.executable = executable
         self.logDirectory = logDirectory
+        self.environment = environment
     }
 
     /// The children, each in its latest incarnation.
@@ -137,6 +140,7 @@ public final class ProcessSupervisor: @unchecked Sendable {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         try process.run()
         return process
     }

@@ -32,6 +32,12 @@ public enum TopologyInit {
         return topology
     }
 
+    /// A fresh topology id, `local-<8 random hex digits>`: two generated deployments never share
+    /// one, so they never share a default data directory (`.rebalancer/<topology id>/<node>`).
+    public static func uniqueID() -> String {
+        "local-" + KeyText.hex((0..<4).map { _ in UInt8.random(in: 0...255) })
+    }
+
     /// The topology `make` writes, without keys (nodes' keys empty), validated.
     public static func topology(
         id: String = "local", keysDir: String = TopologyFile.defaultKeysDir, venues venueCount: Int, verifiers: Int,
