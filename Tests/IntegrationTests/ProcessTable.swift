@@ -35,7 +35,7 @@ enum ProcessTable {
 /// running then is stopped and reported with a nil status.
 func runToExit(_ arguments: [String], within seconds: Double = 30) async throws -> (status: Int32?, output: String) {
     let log = NSTemporaryDirectory() + "rebalancer-run-\(UUID().uuidString.prefix(8)).log"
-    FileManager.default.createFile(atPath: log, contents: nil)
+    _ = FileManager.default.createFile(atPath: log, contents: nil)
     defer { try? FileManager.default.removeItem(atPath: log) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Cluster.binary)

@@ -12,7 +12,7 @@ import Testing
         let expected = topology.nodes.filter { $0.role != .monitor }.map(\.id)
         let logs = cluster.directory + "/logs"
         let upLog = cluster.directory + "/up.log"
-        FileManager.default.createFile(atPath: upLog, contents: nil)
+        _ = FileManager.default.createFile(atPath: upLog, contents: nil)
         let up = Process()
         up.executableURL = URL(fileURLWithPath: Cluster.binary)
         up.arguments = ["up", "--topology", cluster.topologyPath, "--data-dir", cluster.directory + "/data", "--log-dir", logs]

@@ -60,7 +60,7 @@ struct DataDirectoryTests {
     @Test("a directory with state but no record (made before records existed) is adopted once")
     func adoptsUnrecorded() throws {
         let dir = try TopologyFixture.temporaryDirectory()
-        FileManager.default.createFile(atPath: dir + "/journal.sqlite", contents: Data([1]))
+        _ = FileManager.default.createFile(atPath: dir + "/journal.sqlite", contents: Data([1]))
         let opened = try DataDirectory.open(path: dir, identity: mine)
         #expect(opened.adopted)
         opened.release()
