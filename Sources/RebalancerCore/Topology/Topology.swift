@@ -76,6 +76,9 @@ extension Topology {
         public var signingKey: [UInt8]
         /// CURVE public key (32 bytes) this node presents on every connection.
         public var curveKey: [UInt8]
+        /// Executors only: verify and record every approved plan, report what would be
+        /// transferred, and submit nothing.
+        public var monitorOnly: Bool = false
 
         /// Creates a node.
         public init(id: NodeID, role: Role, venue: VenueID? = nil, endpoints: [String: String], signingKey: [UInt8], curveKey: [UInt8]) {
@@ -104,9 +107,15 @@ extension Topology {
         public var upperBand: Double
         /// Most the venue may send out in one plan, in minor units.
         public var withdrawalLimit: Amount
+        /// How the venue is read and paid out of; nil means the simulated market.
+        public var adapter: VenueAdapter?
 
         /// Creates a venue.
-        public init(id: VenueID, asset: String, floorBuffer: Amount, targetRatio: Double, lowerBand: Double, upperBand: Double, withdrawalLimit: Amount) {
+        public init(
+            id: VenueID, asset: String, floorBuffer: Amount, targetRatio: Double, lowerBand: Double, upperBand: Double,
+            withdrawalLimit: Amount, adapter: VenueAdapter? = nil
+        ) {
+            self.adapter = adapter
             self.id = id
             self.asset = asset
             self.floorBuffer = floorBuffer

@@ -81,7 +81,7 @@ extension TopologyFile {
     }
 
     private static func decodeNode(_ node: Node, _ path: String, _ r: YAMLFieldReader) -> Topology.Node? {
-        let known = ["id", "role", "venue", "endpoints", "signing_key", "curve_key"]
+        let known = ["id", "role", "venue", "endpoints", "signing_key", "curve_key", "monitor_only"]
         guard let f = r.fields(node, at: path, known: known) else { return nil }
         let id = f.required("id", YAMLFieldReader.string)
         let role = f.required("role", YAMLFieldReader.string).flatMap { text -> Topology.Role? in
@@ -97,17 +97,20 @@ extension TopologyFile {
         let endpoints = endpointsField.map { r.stringMap($0.node, at: $0.path) } ?? [:]
         let signingKey = f.optional("signing_key", YAMLFieldReader.signingKey)
         let curveKey = f.optional("curve_key", YAMLFieldReader.curveKey)
+        let monitorOnly = f.optional("monitor_only", YAMLFieldReader.bool)
         let malformed = (f.has("signing_key") && signingKey == nil) || (f.has("curve_key") && curveKey == nil)
-            || (f.has("venue") && venue == nil)
+            || (f.has("venue") && venue == nil) || (f.has("monitor_only") && monitorOnly == nil)
         guard let id, let role, let endpoints, !malformed else { return nil }
-        return Topology.Node(
+        var decoded = Topology.Node(
             id: id, role: role, venue: venue, endpoints: endpoints,
             signingKey: signingKey ?? [], curveKey: curveKey ?? []
         )
+        decoded.monitorOnly = monitorOnly ?? false
+        return decoded
     }
 
     private static func decodeVenue(_ node: Node, _ path: String, _ r: YAMLFieldReader) -> Topology.Venue? {
-        let known = ["id", "asset", "floor_buffer", "target_ratio", "lower_band", "upper_band", "withdrawal_limit"]
+        let known = ["id", "asset", "floor_buffer", "target_ratio", "lower_band", "upper_band", "withdrawal_limit", "adapter"]
         guard let f = r.fields(node, at: path, known: known) else { return nil }
         let id = f.required("id", YAMLFieldReader.string)
         let asset = f.required("asset", YAMLFieldReader.string)
@@ -116,11 +119,25 @@ extension TopologyFile {
         let lower = f.required("lower_band", YAMLFieldReader.double)
         let upper = f.required("upper_band", YAMLFieldReader.double)
         let withdrawalLimit = f.required("withdrawal_limit", YAMLFieldReader.int64)
+        let adapterField = f.value("adapter", required: false)
+        let adapter = adapterField.map { decodeAdapter($0.node, $0.path, r) }
         guard let id, let asset, let floorBuffer, let target, let lower, let upper, let withdrawalLimit else { return nil }
+        if let adapter, adapter == nil { return nil }
         return Topology.Venue(
             id: id, asset: asset, floorBuffer: floorBuffer, targetRatio: target, lowerBand: lower,
-            upperBand: upper, withdrawalLimit: withdrawalLimit
+            upperBand: upper, withdrawalLimit: withdrawalLimit, adapter: adapter ?? nil
         )
+    }
+
+    /// `adapter: {kind: binance-usdm, api_key_env: ..., ...}`: a kind and text parameters. Which
+    /// parameters a kind takes is checked by `TopologyCheck` (it names the field).
+    private static func decodeAdapter(_ node: Node, _ path: String, _ r: YAMLFieldReader) -> VenueAdapter? {
+        guard var parameters = r.stringMap(node, at: path) else { return nil }
+        guard let kind = parameters.removeValue(forKey: "kind") else {
+            r.fail(YAMLFieldReader.join(path, "kind"), node, "missing required field")
+            return nil
+        }
+        return VenueAdapter(kind: kind, parameters: parameters)
     }
 
     private static func decodeRoute(_ node: Node, _ path: String, _ r: YAMLFieldReader) -> Topology.Route? {

@@ -19,7 +19,10 @@ extension TopologyFile {
                 "asset: \(text(venue.asset))", "floor_buffer: \(venue.floorBuffer)",
                 "target_ratio: \(venue.targetRatio)", "lower_band: \(venue.lowerBand)",
                 "upper_band: \(venue.upperBand)", "withdrawal_limit: \(venue.withdrawalLimit)",
-            ])
+            ] + (venue.adapter.map { adapter in
+                let pairs = [("kind", text(adapter.kind))] + adapter.parameters.sorted { $0.key < $1.key }.map { (text($0.key), quoted($0.value)) }
+                return ["adapter: " + flow(pairs)]
+            } ?? []))
         }
         out.append("routes:")
         for route in topology.routes {
@@ -51,6 +54,7 @@ extension TopologyFile {
         }
         if !node.signingKey.isEmpty { fields.append("signing_key: \(quoted(KeyText.hex(node.signingKey)))") }
         if !node.curveKey.isEmpty { fields.append("curve_key: \(quoted(KeyText.z85(node.curveKey)))") }
+        if node.monitorOnly { fields.append("monitor_only: true") }
         return ["  - id: \(text(node.id))"] + indented(fields)
     }
 

@@ -88,6 +88,19 @@ final class YAMLFieldReader {
         return scalar.string
     }
 
+    /// `true` or `false` (plain).
+    func bool(_ node: Node, at path: String) -> Bool? {
+        if case .scalar(let scalar) = node, scalar.style == .plain {
+            switch scalar.string {
+            case "true", "True", "TRUE": return true
+            case "false", "False", "FALSE": return false
+            default: break
+            }
+        }
+        fail(path, node, "expected true or false, found \(node.kindName)")
+        return nil
+    }
+
     /// A plain integer scalar (underscores allowed as separators).
     func int64(_ node: Node, at path: String) -> Int64? {
         number(node, at: path, kind: "an integer") { Int64($0) }
