@@ -26,7 +26,7 @@ public struct BinanceSigner: Sendable {
     public func sign(_ parameters: [(String, String)], timestampMs: Int64) throws(VenueError) -> (query: String, headers: [String: String]) {
         let key: String
         let secret: String
-        do {
+        do throws(CredentialReference.LoadError) {
             key = try apiKey.load(environment: environment())
             secret = try secretKey.load(environment: environment())
         } catch {

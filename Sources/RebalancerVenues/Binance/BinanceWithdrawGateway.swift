@@ -44,7 +44,7 @@ public struct BinanceWithdrawGateway: TransferGateway {
         if let network = request.network { parameters.append(("network", network)) }
         parameters += [("address", request.destination), ("amount", VenueJSON.amountText(cents: request.amount))]
         let response: VenueHTTPResponse
-        do {
+        do throws(VenueError) {
             response = try await signed("POST", "/sapi/v1/capital/withdraw/apply", parameters, retry: false)
         } catch {
             // The apply may or may not have reached Binance: look it up, never apply again here.

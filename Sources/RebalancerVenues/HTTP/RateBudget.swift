@@ -32,8 +32,7 @@ public struct RateBudget: Sendable, Equatable {
             available -= needed
             return 0
         }
-        let perMs = Double(weightPerMinute) / 60_000
-        return max(1, Int64(((needed - available) / perMs).rounded(.up)))
+        return max(1, Int64(((needed - available) * 60_000 / Double(weightPerMinute)).rounded(.up)))
     }
 
     /// The venue said to retry after `retryAfterMs` (HTTP 429 or 418 with `Retry-After`):

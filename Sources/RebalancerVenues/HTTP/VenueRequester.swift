@@ -32,7 +32,7 @@ public actor VenueRequester {
         while true {
             await waitForBudget(weight: weight)
             let request = try build()
-            do {
+            do throws(VenueError) {
                 let response = try await client.send(request)
                 observe(response)
                 return response
