@@ -48,12 +48,12 @@ struct FixtureFaultTests {
 
     @Test func slowAnswersTimeOutAndAreRetried() async throws {
         let fixture = try FixtureVenue("hyperliquid")
-        let reader = try HyperliquidReader(parameters: ["address": FixtureReadTests.hlAddress, "base_url": fixture.baseURL, "timeout_ms": "300", "max_attempts": "2", "backoff_ms": "20"])
-        try await fixture.inject(["fault": "slow", "delay_ms": 2_000])
+        let reader = try HyperliquidReader(parameters: ["address": FixtureReadTests.hlAddress, "base_url": fixture.baseURL, "timeout_ms": "1000", "max_attempts": "2", "backoff_ms": "20"])
+        try await fixture.inject(["fault": "slow", "delay_ms": 5_000])
         let snapshot = try await reader.snapshot()
         #expect(snapshot.equity == 1_310_948)
-        try await fixture.inject(["fault": "slow", "delay_ms": 2_000, "count": 2])
-        await #expect(throws: VenueError.timeout(afterMs: 300)) { try await reader.snapshot() }
+        try await fixture.inject(["fault": "slow", "delay_ms": 5_000, "count": 2])
+        await #expect(throws: VenueError.timeout(afterMs: 1_000)) { try await reader.snapshot() }
     }
 
     @Test func malformedJSONIsMalformedNeverZero() async throws {

@@ -54,10 +54,10 @@ struct FixtureWithdrawTests {
 
     @Test func anApplyWhoseAnswerIsLostIsLookedUpNotRepeated() async throws {
         let fixture = try FixtureVenue("binance")
-        let gateway = try BinanceWithdrawGateway(parameters: FixtureReadTests.binanceParameters(fixture, ["timeout_ms": "300"]), environment: FixtureReadTests.environment())
+        let gateway = try BinanceWithdrawGateway(parameters: FixtureReadTests.binanceParameters(fixture, ["timeout_ms": "1000"]), environment: FixtureReadTests.environment())
         let key = IdempotencyKey(topologyID: "desk", planSeq: 10, index: 0)
         // Binance applies the withdrawal but its answer arrives after our timeout.
-        try await fixture.inject(["fault": "slow", "delay_ms": 1_500, "path": "/sapi/v1/capital/withdraw/apply"])
+        try await fixture.inject(["fault": "slow", "delay_ms": 4_000, "path": "/sapi/v1/capital/withdraw/apply"])
         let status = try await gateway.submit(Self.request(key))
         #expect(status.key == key)
         #expect(try await fixture.withdrawals().count == 1)

@@ -13,6 +13,7 @@ answered HTTP 400 {"code":-1022,...}). Control endpoints, all JSON:
   POST /_fixture/inject    {"fault": "429"|"418"|"500"|"503"|"slow"|"malformed"|"missing",
                             "count": 1, "retry_after": 2, "delay_ms": 3000, "field": "a.b",
                             "path": "/fapi/v2/account"}   queue a fault for the next requests
+  POST /_fixture/clear     drop every queued fault
   POST /_fixture/state     {"set": {"dotted.field": "value"}}   change the account
   POST /_fixture/drift     {"by": "-10.5"}   every account read moves equity/withdrawable by this
   POST /_fixture/withdraw_script {"statuses": [4, 4, 5], "info": "..."}   (binance) the status
@@ -27,6 +28,7 @@ import hmac
 import json
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -298,6 +300,9 @@ class Handler(BaseHTTPRequestHandler):
                 fault.setdefault("count", 1)
                 venue.faults.append(fault)
                 return self.reply(200, {"queued": len(venue.faults)})
+            if path == "/_fixture/clear" and method == "POST":
+                venue.faults.clear()
+                return self.reply(200, {"ok": True})
             if path == "/_fixture/state" and method == "POST":
                 part = {"hyperliquid": "perp", "binance": "account", "dydx": "subaccount"}[venue.kind]
                 for field, value in request.get("set", {}).items():
@@ -327,6 +332,9 @@ def main():
     parser.add_argument("--api-key", default="fixture-api-key")
     parser.add_argument("--api-secret", default="fixture-api-secret")
     args = parser.parse_args()
+    # The test runner may start us with SIGTERM blocked or ignored; make it end us.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     server.venue = Venue(args.venue, args.api_key, args.api_secret)

@@ -56,15 +56,24 @@ final class FixtureVenue: @unchecked Sendable {
     }
 
     deinit {
+        guard process.isRunning else { return }
+        process.terminate()
+        for _ in 0..<50 where process.isRunning {
+            usleep(20_000)
+        }
         if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+            kill(process.processIdentifier, SIGKILL)
         }
     }
 
     /// Queues a fault (`429`, `418`, `500`, `503`, `slow`, `malformed`, `missing`).
     func inject(_ fault: [String: Any]) async throws {
         try await control("POST", "/_fixture/inject", fault)
+    }
+
+    /// Drops every queued fault (the outage ends).
+    func clearFaults() async throws {
+        try await control("POST", "/_fixture/clear", [:])
     }
 
     /// Sets account fields (dotted paths into the venue's answer).
