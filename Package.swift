@@ -38,9 +38,15 @@ let package = Package(
             ]
         ),
         .target(
+            name: "RebalancerVenues",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "RebalancerNode",
             dependencies: [
-                "RebalancerCore", "RebalancerWire", "ZeroMQ",
+                "RebalancerCore", "RebalancerWire", "ZeroMQ", "RebalancerVenues",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -64,6 +70,7 @@ let package = Package(
             resources: [.copy("Vectors")]
         ),
         .testTarget(name: "RebalancerNodeTests", dependencies: ["RebalancerNode"]),
+        .testTarget(name: "RebalancerVenuesTests", dependencies: ["RebalancerVenues"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RebalancerNode", "RebalancerWire", "RebalancerCore", "ZeroMQ"]),
     ]
 )
