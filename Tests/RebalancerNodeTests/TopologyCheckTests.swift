@@ -101,7 +101,21 @@ let topologyCases: [TopologyCase] = [
     TopologyCase("zero transfer cap", [("per_transfer_cap: 200000000", "per_transfer_cap: 0")], "limits.per_transfer_cap", "must be positive"),
     TopologyCase("negative window", [("window_seconds: 3600", "window_seconds: -1")], "limits.window_seconds", "must be positive"),
     TopologyCase("zero heartbeat", [("heartbeat_ms: 500", "heartbeat_ms: 0")], "timing.heartbeat_ms", "must be positive"),
+    // Venue adapters and executors.
+    TopologyCase("unknown adapter kind", [(limit0, limit0 + "    adapter: {kind: kraken}\n")], "venues[0].adapter.kind", "unknown adapter kind \"kraken\""),
+    TopologyCase("adapter without kind", [(limit0, limit0 + "    adapter: {address: \"0x1\"}\n")], "venues[0].adapter.kind", "missing required field"),
+    TopologyCase("adapter parameter not text", [(limit0, limit0 + "    adapter: {kind: hyperliquid, address: [1]}\n")], "venues[0].adapter.address", "expected a string"),
+    TopologyCase("bad hyperliquid address", [(limit0, limit0 + "    adapter: {kind: hyperliquid, address: \"0x12\"}\n")], "venues[0].adapter.address", "0x"),
+    TopologyCase("read-only venue with routes out", [(limit0, limit0 + "    adapter: {kind: hyperliquid, address: \"0x\(String(repeating: "ab", count: 20))\", deposit_address: \"0x1\"}\n")], "venues[0].adapter.kind", "read-only"),
+    TopologyCase("inline secret refused", [(limit0, limit0 + "    adapter: {kind: binance-usdm, api_key: abc, api_secret_env: S}\n")], "venues[0].adapter.api_key", "secrets are never written in the topology"),
+    TopologyCase("misspelt adapter parameter", [(limit0, limit0 + "    adapter: {kind: binance-usdm, api_key_env: K, api_secret_env: S, recv_windw_ms: 5}\n")], "venues[0].adapter.recv_windw_ms", "unknown parameter"),
+    TopologyCase("route from a real venue needs a deposit address", [(limit0, limit0 + "    adapter: {kind: binance-usdm, api_key_env: K, api_secret_env: S}\n")], "venues[1].adapter.deposit_address", "is required"),
+    TopologyCase("simulated adapter takes no parameters", [(limit0, limit0 + "    adapter: {kind: simulated, speed: fast}\n")], "venues[0].adapter.speed", "unknown parameter"),
+    TopologyCase("monitor_only not a boolean", [("    role: executor\n", "    role: executor\n    monitor_only: maybe\n")], "nodes[9].monitor_only", "expected true or false"),
+    TopologyCase("simulated adapter and monitor_only accepted", [(limit0, limit0 + "    adapter: {kind: simulated}\n"), ("    role: executor\n", "    role: executor\n    monitor_only: true\n")], nil),
 ]
+
+private let limit0 = "withdrawal_limit: 100000000\n"
 
 @Suite("TopologyCheck")
 struct TopologyCheckTests {

@@ -28,6 +28,7 @@ public enum TopologyCheck {
         errors += checkRoutes(topology)
         errors += checkMarket(topology)
         errors += checkLimits(topology)
+        errors += VenueAdapterFactory.check(topology).map { TopologyError(path: $0.path, message: $0.message) }
         return errors
     }
 
