@@ -36,12 +36,18 @@ struct VenueFreshnessTests {
             return
         }
         #expect(first.maintenanceMargin == 127_119)
-        let outageStart = clock.nowMs()
         try await fixture.inject(["fault": "503", "count": 1_000])
-        while clock.nowMs() - outageStart <= 1_200 {
+        // Read until the venue has been unreadable past staleAfterMs: at least one failed read,
+        // then stale (bounded, so a loaded machine only makes it slower, never wrong).
+        let outageStart = clock.nowMs()
+        var failedReads = 0
+        while clock.nowMs() - outageStart < 30_000 {
             await read()
+            if freshness.lastFailure != nil { failedReads += 1 }
+            if failedReads > 0, case .stale = freshness.status(nowMs: clock.nowMs()) { break }
             await clock.sleep(ms: 100)
         }
+        #expect(failedReads > 0)
         guard case .stale(let reason, let lastGood) = freshness.status(nowMs: clock.nowMs()) else {
             Issue.record("not stale after the outage")
             return
