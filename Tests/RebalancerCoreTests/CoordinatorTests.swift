@@ -48,6 +48,37 @@ import Testing
         #expect(c.inFlight.entries.count == 1)
     }
 
+    /// A real venue's watcher cannot list our transfer ids: the executor's reports keep a
+    /// submitted transfer in flight past its plan's expiry (so its deficit is not funded twice),
+    /// and a settled one leaves the book once the destination's state is newer than the report.
+    @Test func followsTransfersRealVenuesCannotListByTheExecutorsReports() throws {
+        var reported = coordinator()
+        var silent = coordinator()
+        for c in [0, 1] {
+            var machine = c == 0 ? reported : silent
+            let plan = try #require(proposed(feed(&machine, now: 1_000)))
+            for v in ["verifier-1", "verifier-2", "verifier-3"] { _ = vote(&machine, plan, v, now: 2_000) }
+            if c == 0 { reported = machine } else { silent = machine }
+        }
+        let id = try #require(reported.inFlight.entries.keys.first)
+        _ = reported.on(.transferSubmitted(id: id), now: 3_000)
+        let entry = try #require(reported.inFlight.entries[id])
+        let late = entry.expiresAt + InFlightBook.unexecutedGrace(topology) + 1_000
+        // Both see states long after the plan expired that do not list the transfer.
+        let dropped = feed(&silent, now: late)
+        #expect(dropped.contains(.unexecuted(id: id, transfer: entry.transfer)))
+        #expect(silent.inFlight.entries[id] == nil)
+        let kept = feed(&reported, now: late)
+        #expect(!kept.contains(.unexecuted(id: id, transfer: entry.transfer)))
+        #expect(proposed(kept) == nil)  // still in flight: the same deficit is not funded again
+        #expect(reported.inFlight.entries[id] != nil)
+        // Settled, then the destination's state observed after the report: it leaves the book.
+        _ = reported.on(.transferSettled(id: id), now: late + 1)
+        #expect(reported.inFlight.entries[id] != nil)
+        _ = feed(&reported, now: late + 2, a: 150_000_00 + entry.credited)
+        #expect(reported.inFlight.entries[id] == nil)
+    }
+
     @Test func abandonsWhenRefusalsMakeQuorumImpossible() throws {
         var c = coordinator()
         let plan = try #require(proposed(feed(&c, now: 1_000)))

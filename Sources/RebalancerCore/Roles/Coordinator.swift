@@ -12,6 +12,10 @@ public struct Coordinator: Sendable {
         case vote(Vote, validApproval: Bool)
         /// The executor reported a transfer failed.
         case transferFailed(id: String)
+        /// An executor reported the source venue accepted transfer `id`.
+        case transferSubmitted(id: String)
+        /// An executor reported transfer `id` settled.
+        case transferSettled(id: String)
         /// Time passed.
         case tick
     }
@@ -89,6 +93,10 @@ public struct Coordinator: Sendable {
             out += record(vote, validApproval: validApproval, now: now)
         case let .transferFailed(id):
             inFlight.fail(id: id)
+        case let .transferSubmitted(id):
+            inFlight.submitted(id: id, at: now)
+        case let .transferSettled(id):
+            inFlight.settled(id: id, at: now)
         case .tick:
             break
         }

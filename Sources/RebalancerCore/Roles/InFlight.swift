@@ -19,6 +19,11 @@ public struct InFlightBook: Sendable, Equatable {
         public var expiresAt: Nanos
         /// True once flagged overdue.
         public var overdue: Bool = false
+        /// When an executor reported the source venue accepted it (a real venue's watcher cannot
+        /// list our transfer ids, so the executor's report is how the source side is known).
+        public var submittedAt: Nanos?
+        /// When an executor reported it settled at the destination.
+        public var settledAt: Nanos?
     }
 
     /// The transfers on their way, by id.
@@ -44,12 +49,28 @@ public struct InFlightBook: Sendable, Equatable {
     /// Forgets a transfer the executor reported failed: its capital never left.
     public mutating func fail(id: String) { entries[id] = nil }
 
+    /// An executor reported the source venue accepted the transfer at `at`: it is executing, so it
+    /// is never taken as unexecuted, and a source state observed after `at` reflects the debit.
+    public mutating func submitted(id: String, at: Nanos) {
+        if entries[id] != nil, entries[id]?.submittedAt == nil { entries[id]?.submittedAt = at }
+    }
+
+    /// An executor reported the transfer settled at `at`: a destination state observed after `at`
+    /// reflects the credit.
+    public mutating func settled(id: String, at: Nanos) {
+        guard entries[id] != nil else { return }
+        if entries[id]?.submittedAt == nil { entries[id]?.submittedAt = at }
+        if entries[id]?.settledAt == nil { entries[id]?.settledAt = at }
+    }
+
     /// Adjusts views for what their states do not show yet, and drops entries both ends reflect.
     public mutating func apply(to views: inout [VenueID: VenueView]) {
         for (id, entry) in entries {
             guard let source = views[entry.transfer.from]?.state, let destination = views[entry.transfer.to]?.state else { continue }
             let sourceKnows = source.pendingTransfers.contains(id) || source.settledTransfers.contains(id)
+                || entry.submittedAt.map { source.observedAt > $0 } == true
             let destinationSettled = destination.settledTransfers.contains(id)
+                || entry.settledAt.map { destination.observedAt > $0 } == true
             let destinationPending = destination.pendingTransfers.contains(id)
             if !sourceKnows { views[entry.transfer.from]?.virtualOut += entry.transfer.amount }
             if !destinationSettled && !destinationPending { views[entry.transfer.to]?.virtualIn += entry.credited }
@@ -68,7 +89,7 @@ public struct InFlightBook: Sendable, Equatable {
     /// listing them: executors refuse expired plans, so that capital never left. Returns them.
     public mutating func dropUnexecuted(now: Nanos, grace: Nanos, states: [VenueID: VenueState]) -> [Entry] {
         var dropped: [Entry] = []
-        for (id, entry) in entries where now > entry.expiresAt + grace {
+        for (id, entry) in entries where now > entry.expiresAt + grace && entry.submittedAt == nil {
             guard let source = states[entry.transfer.from], source.observedAt > entry.expiresAt + grace else { continue }
             if !source.pendingTransfers.contains(id) && !source.settledTransfers.contains(id) {
                 entries[id] = nil

@@ -83,6 +83,10 @@ public actor CoordinatorRole: RoleHandler {
                     "executor": "\(opened.sender)", "id": "\(LogText.quoted(status.transferID))", "detail": "\(LogText.quoted(status.detail, limit: 200))",
                 ])
                 apply(core.on(.transferFailed(id: status.transferID), now: runtime.clock.now()))
+            } else if status.state == .submitted {
+                apply(core.on(.transferSubmitted(id: status.transferID), now: runtime.clock.now()))
+            } else if status.state == .settled {
+                apply(core.on(.transferSettled(id: status.transferID), now: runtime.clock.now()))
             }
         } else {
             runtime.drop(.badFraming, from: inbound.handle)
