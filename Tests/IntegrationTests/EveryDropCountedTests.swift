@@ -14,12 +14,12 @@ import ZeroMQ
     /// One socket of the role under test (named as its log names it) and what is sent to it each round.
     typealias Target = (socket: String, drops: [Upstream.Drop])
 
-    /// Attacks round after round until the role's log names every (socket, reason) of `targets`
-    /// and its counters hold at least one round's drops of each reason.
+    /// Attacks round after round until the role's log names every drop of `targets` (by socket,
+    /// reason and message type) and its counters hold at least one round's drops of each reason.
     func attackUntilCounted(_ name: String, cluster: Cluster, targets: [Target], attack: () -> Void, counters read: () -> [String: Int64]?) async -> [String: Int64] {
         var perRound: [DropReason: Int64] = [:]
         for target in targets { for drop in target.drops { perRound[drop.reason, default: 0] += 1 } }
-        let pairs = targets.flatMap { target in Set(target.drops.map(\.reason)).map { (socket: target.socket, reason: $0) } }
+        let pairs = targets.flatMap { target in target.drops.map { (socket: target.socket, drop: $0) } }
         var latest: [String: Int64] = [:]
         let counted = await eventually(60) {
             attack()
@@ -67,7 +67,7 @@ import ZeroMQ
         otherVenue.state.venue = "v2"
         let misdirected = try Envelope.seal(otherVenue, type: .marketTick, sender: market.id, key: venues.signer).bytes()
         let drops = venues.malformed(accepted: [.marketTick], wrongType: .venueState)
-            + [Upstream.Drop(kind: "tick of another venue", reason: .unknownSender, frames: [misdirected])]
+            + [Upstream.Drop(kind: "tick of another venue", reason: .unknownSender, type: .marketTick, frames: [misdirected])]
         var others: [MessageType] = []
         // One topic per kind: the feed is conflated by topic, so a burst on one topic keeps only its newest.
         let counters = await attackUntilCounted("watcher", cluster: cluster, targets: [("\(market.id).feed", drops)],
@@ -143,7 +143,7 @@ import ZeroMQ
         let misdirected = try Envelope.seal(otherVenue, type: .venueState, sender: watcherNode.id, key: feed.signer).bytes()
         let proposalDrops = proposals.malformed(accepted: [.proposal, .heartbeat], hollow: [.proposal], wrongType: .approvedPlan)
         let stateDrops = feed.malformed(accepted: [.venueState], wrongType: .marketTick)
-            + [Upstream.Drop(kind: "state of another venue", reason: .unknownSender, frames: [misdirected])]
+            + [Upstream.Drop(kind: "state of another venue", reason: .unknownSender, type: .venueState, frames: [misdirected])]
         // The verifier's heartbeats (with its counters) and any vote come to the coordinator's ROUTER.
         var others: [MessageType] = []
         let counters = await attackUntilCounted(

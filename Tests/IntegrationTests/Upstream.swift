@@ -30,10 +30,11 @@ struct Upstream {
     }
 
     /// One message the role must drop, as the frames after the routing frame (topic or routing id),
-    /// and the reason it must count it under.
+    /// the reason it must count it under and the message type its log line must name (nil: `-`).
     struct Drop {
         let kind: String
         let reason: DropReason
+        let type: MessageType?
         let frames: [[UInt8]]
     }
 
@@ -47,14 +48,14 @@ struct Upstream {
         let seal = { (payload: [UInt8], type: MessageType, sender: String, key: SigningKey) in
             Envelope.sealing(payload: payload, type: type, sender: sender, key: key).bytes()
         }
-        var drops = accepted.map { Drop(kind: "undecodable \($0)", reason: .malformedPayload, frames: [seal(LogForgingTests.undecodable, $0, id, signer)]) }
-        drops += hollow.map { Drop(kind: "hollow \($0)", reason: .malformedPayload, frames: [seal([], $0, id, signer)]) }
+        var drops = accepted.map { Drop(kind: "undecodable \($0)", reason: .malformedPayload, type: $0, frames: [seal(LogForgingTests.undecodable, $0, id, signer)]) }
+        drops += hollow.map { Drop(kind: "hollow \($0)", reason: .malformedPayload, type: $0, frames: [seal([], $0, id, signer)]) }
         drops += [
-            Drop(kind: "wrong type \(wrongType)", reason: .unexpectedType, frames: [seal([8, 1], wrongType, id, signer)]),
-            Drop(kind: "unknown sender", reason: .unknownSender, frames: [seal([8, 1], type, "mallory\n" + LogForgingTests.forgedLine, signer)]),
-            Drop(kind: "bad signature", reason: .badSignature, frames: [seal([8, 1], type, id, SigningKey())]),
-            Drop(kind: "not an envelope", reason: .malformedEnvelope, frames: [[0xFF, 0xFF, 0xFF, 0xFF]]),
-            Drop(kind: "two envelope frames", reason: .badFraming, frames: [seal([8, 1], type, id, signer), seal([8, 1], type, id, signer)]),
+            Drop(kind: "wrong type \(wrongType)", reason: .unexpectedType, type: wrongType, frames: [seal([8, 1], wrongType, id, signer)]),
+            Drop(kind: "unknown sender", reason: .unknownSender, type: type, frames: [seal([8, 1], type, "mallory\n" + LogForgingTests.forgedLine, signer)]),
+            Drop(kind: "bad signature", reason: .badSignature, type: type, frames: [seal([8, 1], type, id, SigningKey())]),
+            Drop(kind: "not an envelope", reason: .malformedEnvelope, type: nil, frames: [[0xFF, 0xFF, 0xFF, 0xFF]]),
+            Drop(kind: "two envelope frames", reason: .badFraming, type: nil, frames: [seal([8, 1], type, id, signer), seal([8, 1], type, id, signer)]),
         ]
         return drops
     }
@@ -99,11 +100,13 @@ enum RoleReport {
         return latest
     }
 
-    /// The (socket, reason) pairs of `expected` that no "dropped message" line of `log` names.
-    static func unlogged(_ expected: [(socket: String, reason: DropReason)], in log: String) -> [String] {
-        let drops = log.split(separator: "\n").filter { $0.contains("dropped message") }
-        return expected.filter { pair in
-            !drops.contains { $0.contains("reason=\(pair.reason.rawValue)") && $0.contains("socket=\(pair.socket)") }
-        }.map { "\($0.socket) \($0.reason.rawValue)" }
+    /// The drops of `expected` (each by socket, reason and message type) that no "dropped message"
+    /// line of `log` names.
+    static func unlogged(_ expected: [(socket: String, drop: Upstream.Drop)], in log: String) -> [String] {
+        let lines = log.split(separator: "\n").filter { $0.contains("dropped message") }
+        return expected.filter { expected in
+            let fields = ["reason=\(expected.drop.reason.rawValue) ", "socket=\(expected.socket) ", "type=\(expected.drop.type.map { "\($0)" } ?? "-") "]
+            return !lines.contains { line in fields.allSatisfy { line.contains($0) } }
+        }.map { "\($0.socket): \($0.drop.kind)" }
     }
 }

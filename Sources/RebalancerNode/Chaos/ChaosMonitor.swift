@@ -56,14 +56,14 @@ public actor ChaosMonitor: RoleHandler {
         let role = runtime.topology.node(opened.sender)?.role
         switch opened.type {
         case .marketTick:
-            guard role == .venues else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender) }
+            guard role == .venues else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender, type: opened.type) }
             guard let tick = runtime.decode(opened, as: WireMarketTick.self, from: inbound.handle) else { return }
             market = tick
         case .heartbeat:
             guard let hb = runtime.decode(opened, as: WireHeartbeat.self, from: inbound.handle) else { return }
             beats[opened.sender] = Beat(atNs: hb.atNs, lastPlanSeq: hb.lastPlanSeq, counters: hb.counters)
         case .approvedPlan:
-            guard role == .coordinator else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender) }
+            guard role == .coordinator else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender, type: opened.type) }
             guard let approved = runtime.decode(opened, as: WireApprovedPlan.self, from: inbound.handle), approved.hasPlan else { return }
             let plan = Plan(wire: approved.plan)
             liveDigests[plan.planSeq, default: []].insert(WireDigest.plan(plan))

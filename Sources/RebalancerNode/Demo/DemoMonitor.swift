@@ -51,7 +51,7 @@ public actor DemoMonitor: RoleHandler {
         let sender = runtime.topology.node(opened.sender)
         switch opened.type {
         case .marketTick:
-            guard sender?.role == .venues else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender) }
+            guard sender?.role == .venues else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender, type: opened.type) }
             guard let tick = runtime.decode(opened, as: WireMarketTick.self, from: inbound.handle) else { return }
             market = tick
             venues[tick.state.venue] = VenueLine(state: VenueState(wire: tick.state))
@@ -64,7 +64,7 @@ public actor DemoMonitor: RoleHandler {
             let transfers = approved.plan.transfers.map { "\($0.from)→\($0.to) $\($0.amount / 100)" }.joined(separator: ", ")
             note("plan \(approved.plan.planSeq) approved by \(approved.approvals.map(\.verifier).joined(separator: ",")): \(transfers)")
         case .transferStatus:
-            guard sender?.role == .executor else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender) }
+            guard sender?.role == .executor else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender, type: opened.type) }
             guard let status = runtime.decode(opened, as: WireTransferStatus.self, from: inbound.handle) else { return }
             if status.state == .received { received.insert(status.planSeq) }
             if status.state == .received, status.triggerObservedAtNs > 0 {

@@ -98,7 +98,7 @@ public actor CoordinatorRole: RoleHandler {
         guard let opened = runtime.open(inbound.frames[1], with: voteOpener, from: inbound.handle, peer: inbound.peerUserID) else { return }
         // The ROUTER identity is the verifier's claimed id; the signature proves it.
         guard String(decoding: inbound.frames[0], as: UTF8.self) == opened.sender else {
-            return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender, peer: inbound.peerUserID)
+            return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender, type: opened.type, peer: inbound.peerUserID)
         }
         guard opened.type == .vote else {
             guard runtime.decode(opened, as: WireHeartbeat.self, from: inbound.handle, peer: inbound.peerUserID) != nil else { return }
@@ -109,7 +109,7 @@ public actor CoordinatorRole: RoleHandler {
         guard let wire = runtime.decode(opened, as: WireVote.self, from: inbound.handle, peer: inbound.peerUserID) else { return }
         verifierSeen[opened.sender] = now
         guard let decision = VoteDecision(wire: wire.decision) else {
-            return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, peer: inbound.peerUserID)
+            return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, type: opened.type, peer: inbound.peerUserID)
         }
         let vote = Vote(verifier: opened.sender, planSeq: wire.planSeq, planDigest: Array(wire.planDigest), decision: decision, reason: wire.reason, signature: Array(wire.approval))
         var valid = false

@@ -93,7 +93,7 @@ public actor ExecutorRole: RoleHandler {
         if opened.type == .rotation { return onRotation(opened, from: handle) }
         guard let approved = runtime.decode(opened, as: WireApprovedPlan.self, from: handle) else { return }
         guard approved.hasPlan else {
-            return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
+            return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
         }
         let plan = Plan(wire: approved.plan)
         let digest = WireDigest.plan(plan)
@@ -153,7 +153,7 @@ public actor ExecutorRole: RoleHandler {
     private func onRotation(_ opened: OpenedEnvelope, from handle: SocketLoop.Handle) {
         guard let wire = runtime.decode(opened, as: WireSignedRotation.self, from: handle) else { return }
         guard let rotation = wire.decoded else {
-            return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
+            return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
         }
         if rotation.next.epoch <= core.sets.current.epoch { return }  // re-published, already applied
         let now = runtime.clock.now()
@@ -180,14 +180,14 @@ public actor ExecutorRole: RoleHandler {
         guard let (opened, receipt) = runtime.open(bytes, with: receiptOpener, from: handle, as: WireOrderReceipt.self) else { return }
         let parts = receipt.transferID.split(separator: "/")
         guard parts.count == 2, let planSeq = UInt64(parts[0]), let index = Int32(parts[1]) else {
-            return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
+            return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
         }
         let name: String
         switch receipt.state {
         case .submitted: name = "submitted"
         case .settled: name = "settled"
         case .failed: name = "failed"
-        default: return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
+        default: return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
         }
         try? record.update(transferID: receipt.transferID, state: name, at: runtime.clock.now())
         runtime.counters.increment("transfers.\(name)")

@@ -52,7 +52,7 @@ public actor VenuesRole: RoleHandler {
         let identity = inbound.frames[0]
         guard let (opened, order) = runtime.open(inbound.frames[1], with: orderOpener, from: inbound.handle, peer: inbound.peerUserID, as: WireTransferOrder.self) else { return }
         guard order.hasTransfer else {
-            return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, peer: inbound.peerUserID)
+            return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, type: opened.type, peer: inbound.peerUserID)
         }
         let now = runtime.clock.now()
         let result = market.submit(transferID: order.transferID, from: order.transfer.from, to: order.transfer.to, amount: order.transfer.amount, now: now)

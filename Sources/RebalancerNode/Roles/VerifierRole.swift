@@ -59,7 +59,7 @@ public actor VerifierRole: RoleHandler {
         if opened.type == .heartbeat { return }
         guard let proposal = runtime.decode(opened, as: WireProposal.self, from: handle) else { return }
         guard proposal.hasPlan else {
-            return runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
+            return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
         }
         let plan = Plan(wire: proposal.plan)
         let digest = WireDigest.plan(plan)

@@ -39,7 +39,7 @@ public actor WatcherRole: RoleHandler {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
         guard let (opened, tick) = runtime.open(inbound.frames[1], with: opener, from: inbound.handle, as: WireMarketTick.self) else { return }
         runtime.report(venuesWatch.heard(now: runtime.clock.now()), of: venuesWatch)
-        guard tick.state.venue == venue else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender) }
+        guard tick.state.venue == venue else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender, type: opened.type) }
         seq += 1
         var state = tick.state
         state.seq = seq

@@ -172,13 +172,14 @@ public final class NodeRuntime: @unchecked Sendable {
         switch opener.open(bytes) {
         case let .success(opened):
             if let peer, topology.node(opened.sender).map({ Z85.encode($0.curveKey) }) != peer {
-                drop(.transportMismatch, from: handle, sender: opened.sender, peer: peer)
+                drop(.transportMismatch, from: handle, sender: opened.sender, type: opened.type, peer: peer)
                 return nil
             }
             counters.increment("rx.\(opened.type)")
             return opened
         case let .failure(reason):
-            drop(reason, from: handle, sender: (try? Envelope(serializedBytes: bytes))?.sender, peer: peer)
+            let envelope = try? Envelope(serializedBytes: bytes)
+            drop(reason, from: handle, sender: envelope?.sender, type: envelope?.type, peer: peer)
             return nil
         }
     }
@@ -196,7 +197,7 @@ public final class NodeRuntime: @unchecked Sendable {
     /// `malformed_payload` (counted and logged).
     public func decode<M: SwiftProtobuf.Message>(_ opened: OpenedEnvelope, as _: M.Type, from handle: SocketLoop.Handle, peer: String? = nil) -> M? {
         guard let message = opened.decode(M.self) else {
-            drop(.malformedPayload, from: handle, sender: opened.sender, peer: peer)
+            drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type, peer: peer)
             return nil
         }
         return message
@@ -228,12 +229,13 @@ public final class NodeRuntime: @unchecked Sendable {
     /// The log names the connection by what authenticated it: `peer` (the CURVE `User-Id` of a
     /// connection to a socket this node binds) as the topology node holding that key, otherwise
     /// the socket, whose server key CURVE checked when this node connected. `sender`, which
-    /// nobody may have authenticated yet, is only ever logged escaped and cut (`LogText`).
-    public func drop(_ reason: DropReason, from handle: SocketLoop.Handle, sender: String? = nil, peer: String? = nil) {
+    /// nobody may have authenticated yet, is only ever logged escaped and cut (`LogText`); `type`
+    /// (the envelope's message type, when the frame was an envelope) is an enum case, `-` if none.
+    public func drop(_ reason: DropReason, from handle: SocketLoop.Handle, sender: String? = nil, type: MessageType? = nil, peer: String? = nil) {
         counters.increment("dropped")
         counters.increment("dropped.\(reason.rawValue)")
         logger.warning("dropped message", metadata: [
-            "reason": "\(reason.rawValue)", "socket": "\(name(of: handle))",
+            "reason": "\(reason.rawValue)", "socket": "\(name(of: handle))", "type": "\(type.map { "\($0)" } ?? "-")",
             "peer": "\(transportIdentity(peer))", "claimed_sender": "\(LogText.quoted(sender))",
         ])
     }

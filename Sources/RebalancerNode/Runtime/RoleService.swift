@@ -63,10 +63,8 @@ public struct RoleService<Handler: RoleHandler>: Service {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: interval)
                         if Task.isCancelled { break }
-                        // Messages the socket loop discarded because this handler fell behind.
-                        runtime.counters.set("loop.dropped_inbound", Int64(runtime.loop.droppedInbound))
-                        // Older states replaced by a newer one of the same venue before they were processed.
-                        runtime.counters.set("loop.conflated", Int64(runtime.loop.conflatedInbound))
+                        // Messages the socket loop discarded (handler behind) or conflated: counted, and logged.
+                        runtime.recordLoopDrops()
                         await handler.tick()
                     }
                 }

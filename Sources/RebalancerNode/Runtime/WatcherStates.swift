@@ -28,11 +28,11 @@ struct WatcherStates: Sendable {
     func open(_ bytes: [UInt8], from handle: SocketLoop.Handle, runtime: NodeRuntime) -> (OpenedEnvelope, VenueState)? {
         guard let opened = runtime.open(bytes, with: opener, from: handle) else { return nil }
         guard let wire = opened.decode(WireVenueState.self) else {
-            runtime.drop(.malformedPayload, from: handle, sender: opened.sender)
+            runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
             return nil
         }
         guard bound(wire, sender: opened.sender) else {
-            runtime.drop(.unknownSender, from: handle, sender: opened.sender)
+            runtime.drop(.unknownSender, from: handle, sender: opened.sender, type: opened.type)
             return nil
         }
         guard !runtime.fellBehind(observedAt: wire.observedAtNs, venue: wire.venue) else { return nil }
