@@ -9,13 +9,29 @@ import Testing
     static let fixture = root.appendingPathComponent("Tests/Fixtures/ccxt/fixture_exchange.py").path
     static let fake = root.appendingPathComponent("Tests/Fixtures/adapters/fake_adapter.py").path
 
-    /// Starts the fixture exchange and returns it with the port it printed.
-    func startFixture(key: String, secret: String) throws -> (Process, Int) {
+    /// A started fixture exchange; it exits when `stop()` closes its stdin (or SIGKILL), since
+    /// children of the test runner may not get SIGTERM.
+    struct Fixture {
+        let process: Process
+        let input: Pipe
+        let port: Int
+
+        func stop() {
+            try? input.fileHandleForWriting.close()
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Starts the fixture exchange and reads the port it printed.
+    func startFixture(key: String, secret: String) throws -> Fixture {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.fixture, "--api-key", key, "--secret", secret]
+        process.arguments = ["python3", Self.fixture, "--api-key", key, "--secret", secret, "--exit-on-stdin-eof"]
         let pipe = Pipe()
+        let input = Pipe()
         process.standardOutput = pipe
+        process.standardInput = input
         try process.run()
         var text = ""
         while !text.contains("\n") {
@@ -24,10 +40,10 @@ import Testing
             text += String(decoding: chunk, as: UTF8.self)
         }
         guard let line = text.split(separator: "\n").first, line.hasPrefix("listening 127.0.0.1:"), let port = Int(line.split(separator: ":").last ?? "") else {
-            process.terminate()
+            Fixture(process: process, input: input, port: 0).stop()
             throw FixtureError(description: "fixture did not print its port: \(text)")
         }
-        return (process, port)
+        return Fixture(process: process, input: input, port: port)
     }
 
     struct FixtureError: Error, CustomStringConvertible { var description: String }
@@ -47,8 +63,16 @@ import Testing
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// The fixture's control endpoint, read with Python's urllib (Foundation's Data(contentsOf:) has no HTTP on Linux).
     func fixtureState(port: Int) throws -> [String: Any] {
-        let data = try Data(contentsOf: URL(string: "http://127.0.0.1:\(port)/_fixture/state")!)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())", "http://127.0.0.1:\(port)/_fixture/state"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
@@ -58,8 +82,9 @@ import Testing
     }
 
     @Test func ccxtReferenceAdapterPassesEveryCheckAndWithdrawsOnce() throws {
-        let (fixture, port) = try startFixture(key: "fixture-key", secret: "fixture-secret")
-        defer { fixture.terminate(); fixture.waitUntilExit() }
+        let fixture = try startFixture(key: "fixture-key", secret: "fixture-secret")
+        defer { fixture.stop() }
+        let port = fixture.port
         let state = NSTemporaryDirectory() + "ccxt-state-\(UUID().uuidString.prefix(8)).json"
         let result = try rebalancer(
             ["adapter", "test", "--transfer", "--amount-cents", "12345", "--asset", "USDT", "--network", "ARBITRUM",
@@ -77,8 +102,9 @@ import Testing
     }
 
     @Test func aBadSecretIsReportedAsUnauthorized() throws {
-        let (fixture, port) = try startFixture(key: "fixture-key", secret: "fixture-secret")
-        defer { fixture.terminate(); fixture.waitUntilExit() }
+        let fixture = try startFixture(key: "fixture-key", secret: "fixture-secret")
+        defer { fixture.stop() }
+        let port = fixture.port
         let state = NSTemporaryDirectory() + "ccxt-state-\(UUID().uuidString.prefix(8)).json"
         let result = try rebalancer(["adapter", "test", "--"] + ccxtCommand(port: port, stateFile: state),
                                     environment: ["RB_TEST_BINANCE_KEY": "fixture-key", "RB_TEST_BINANCE_SECRET": "wrong-secret"])
@@ -99,6 +125,20 @@ import Testing
         #expect(result.output.contains("FAIL malformed-request"), "\(result.output)")
         #expect(result.output.contains("FAIL no-garbage-output"), "\(result.output)")
         #expect(result.output.contains("ok snapshot.fields"), "\(result.output)")
+    }
+
+    @Test func theSchemaAcceptsEveryDocumentedExampleAndRefusesBadMessages() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.root.appendingPathComponent("docs/tools/check_adapter_schema.py").path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.contains("examples valid"), "\(output)")
     }
 
     @Test func aMissingCommandIsAUsageError() throws {

@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func aMissingSnapshotFieldIsNamed() throws {
-        let reply = try #require(AdapterReply(line: Data(#"{"id":1,"result":{"asset":"USDC","equity_cents":1}}"#.utf8)))
+        let reply = try #require(AdapterReply(line: Data(#"{"id":1,"result":{"asset":"USDC","equity_cents":1,"initial_margin_cents":0,"withdrawable_cents":0,"withdrawals_enabled":true,"positions":[],"venue_sequence":1,"margin_source":"reported"}}"#.utf8)))
         #expect(throws: VenueError.malformed(field: "result.maintenance_margin_cents", detail: "missing")) { try reply.result(AdapterProtocol.Snapshot.self) }
     }
 

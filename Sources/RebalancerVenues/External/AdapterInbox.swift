@@ -44,7 +44,12 @@ final class AdapterInbox: @unchecked Sendable {
             return
         }
         let continuation: CheckedContinuation<AdapterOutcome, Never>? = lock.withLock {
-            let found = reply.id.map { waiting.removeValue(forKey: $0) } ?? (waitingForNullID.isEmpty ? nil : waitingForNullID.removeFirst())
+            let found: CheckedContinuation<AdapterOutcome, Never>?
+            if let id = reply.id {
+                found = waiting.removeValue(forKey: id)
+            } else {
+                found = waitingForNullID.isEmpty ? nil : waitingForNullID.removeFirst()
+            }
             if found == nil { unmatched += 1 }
             return found
         }

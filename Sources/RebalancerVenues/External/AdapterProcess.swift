@@ -38,25 +38,27 @@ final class AdapterProcess: @unchecked Sendable {
         } catch {
             throw .unavailable("cannot start adapter \(executable): \(error)")
         }
-        let reading = output.fileHandleForReading.fileDescriptor
-        let process = process
-        let thread = Thread {
-            var buffer = LineBuffer()
-            var chunk = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let count = chunk.withUnsafeMutableBytes { read(reading, $0.baseAddress, $0.count) }
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { break }
-                let (lines, dropped) = buffer.append(Data(chunk[0..<count]))
-                for _ in 0..<dropped { inbox.dropOversized() }
-                for line in lines { inbox.deliver(line) }
-            }
-            // stdout closed: give the exit status a moment to arrive so the reason names it.
-            for _ in 0..<100 where process.isRunning { usleep(10_000) }
-            inbox.close(.unavailable(process.isRunning ? "adapter closed its stdout" : "adapter exited with status \(process.terminationStatus)"))
-        }
+        let thread = Thread { [self] in readLines() }
         thread.name = "adapter-reader-\(process.processIdentifier)"
         thread.start()
+    }
+
+    /// The reader thread's loop: blocking reads of stdout, split into lines, until EOF.
+    private func readLines() {
+        let reading = output.fileHandleForReading.fileDescriptor
+        var buffer = LineBuffer()
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(reading, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            let (lines, dropped) = buffer.append(Data(chunk[0..<count]))
+            for _ in 0..<dropped { inbox.dropOversized() }
+            for line in lines { inbox.deliver(line) }
+        }
+        // stdout closed: give the exit status a moment to arrive so the reason names it.
+        for _ in 0..<100 where process.isRunning { usleep(10_000) }
+        inbox.close(.unavailable(process.isRunning ? "adapter closed its stdout" : "adapter exited with status \(process.terminationStatus)"))
     }
 
     /// The child's process id.
@@ -92,10 +94,7 @@ final class AdapterProcess: @unchecked Sendable {
             inputClosed = true
             try? input.fileHandleForWriting.close()
         }
-        let process = process
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(graceMs)) {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(graceMs)) { [self] in kill9() }
     }
 
     /// Sends SIGKILL now.

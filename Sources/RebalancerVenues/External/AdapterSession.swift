@@ -28,6 +28,8 @@ public final class AdapterSession: Sendable {
             return AdapterSession(hello: hello, child: child, ids: ids)
         } catch {
             child.stop(graceMs: 500)
+            // A slow or dead child may do better on the next start; a wrong answer will not.
+            if error.isRetryable { throw error }
             throw .unsupported("handshake with \(command.joined(separator: " ")) failed: \(error)")
         }
     }
@@ -76,7 +78,7 @@ public final class AdapterSession: Sendable {
     }
 
     private static func exchange(_ child: AdapterProcess, id: Int, method: String, params: (any Encodable & Sendable)?, timeoutMs: Int64) async -> AdapterOutcome {
-        let request = Request(id: id, method: method, params: params.map(AnyEncodable.init))
+        let request = Request(id: id, method: method, params: params.map { AnyEncodable($0) })
         guard let line = try? JSONEncoder().encode(request) else { return .failure(.malformed(field: "params", detail: "not encodable")) }
         return await wait(child, id: id, line: line, timeoutMs: timeoutMs)
     }

@@ -44,7 +44,7 @@ public struct ConformanceSuite: Sendable {
         var checks: [ConformanceCheck] = []
         let session: AdapterSession
         do {
-            session = try await AdapterSession.start(command: command, timeoutMs: timeoutMs)
+            session = try await AdapterSession.start(command: command, timeoutMs: max(timeoutMs, 30_000))
         } catch {
             return [ConformanceCheck("handshake", passed: false, "\(error)")]
         }

@@ -10,8 +10,10 @@ public actor ExternalAdapter: VenueReader, TransferGateway {
     public struct Configuration: Sendable {
         /// The command and its arguments (the first looked up on PATH).
         public var command: [String]
-        /// Per-request timeout, ms (also the handshake's).
+        /// Per-request timeout, ms.
         public var timeoutMs: Int64
+        /// Timeout of the handshake, ms: starting an interpreter and loading a venue library can be slow.
+        public var handshakeTimeoutMs: Int64
         /// First restart delay after a child exits or fails its handshake, ms; doubles per failure.
         public var restartBackoffMs: Int64
         /// The longest restart delay, ms.
@@ -19,10 +21,11 @@ public actor ExternalAdapter: VenueReader, TransferGateway {
         /// Uniform randomness in [0, 1) for the backoff jitter (injected for tests).
         public var random: @Sendable () -> Double
 
-        /// A configuration with the defaults: 10 s timeout, 250 ms first restart delay, 30 s at most.
-        public init(command: [String], timeoutMs: Int64 = 10_000, restartBackoffMs: Int64 = 250, maxRestartBackoffMs: Int64 = 30_000, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        /// A configuration with the defaults: 10 s timeout, 30 s handshake, 250 ms first restart delay, 30 s at most.
+        public init(command: [String], timeoutMs: Int64 = 10_000, handshakeTimeoutMs: Int64 = 30_000, restartBackoffMs: Int64 = 250, maxRestartBackoffMs: Int64 = 30_000, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
             self.command = command
             self.timeoutMs = timeoutMs
+            self.handshakeTimeoutMs = handshakeTimeoutMs
             self.restartBackoffMs = restartBackoffMs
             self.maxRestartBackoffMs = maxRestartBackoffMs
             self.random = random
@@ -82,7 +85,7 @@ public actor ExternalAdapter: VenueReader, TransferGateway {
     public func submit(_ request: TransferRequest) async throws(VenueError) -> TransferStatus {
         let params = AdapterProtocol.SubmitParams(request)
         var lastError = VenueError.unavailable("not submitted")
-        for attempt in 1...2 {
+        for _ in 1...2 {
             let child = try await running(needs: .transfer)
             switch await child.call(AdapterProtocol.Method.transferSubmit.rawValue, params: params, timeoutMs: configuration.timeoutMs) {
             case .reply(let reply):
@@ -172,7 +175,7 @@ public actor ExternalAdapter: VenueReader, TransferGateway {
             startWaiters = []
             if let notBefore { try? await Task.sleep(until: notBefore) }
             do {
-                session = try await AdapterSession.start(command: configuration.command, timeoutMs: configuration.timeoutMs)
+                session = try await AdapterSession.start(command: configuration.command, timeoutMs: configuration.handshakeTimeoutMs)
                 started += 1
                 lastStartError = nil
             } catch {

@@ -9,12 +9,15 @@ signature over the query string concatenated with the body (a bad one: HTTP 400,
 Control: GET /_fixture/state (withdrawals made, requests served); POST /_fixture/inject
 {"fault": "429"|"418"|"500"|"bad_json", "retry_after": seconds, "count": n}.
 
-Usage: fixture_exchange.py --api-key KEY --secret SECRET [--port 0]; prints "listening 127.0.0.1:PORT".
+Usage: fixture_exchange.py --api-key KEY --secret SECRET [--port 0] [--exit-on-stdin-eof];
+prints "listening 127.0.0.1:PORT".
 """
 import argparse
 import hashlib
 import hmac
 import json
+import os
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -230,10 +233,14 @@ def main():
     parser.add_argument("--api-key", required=True)
     parser.add_argument("--secret", required=True)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--exit-on-stdin-eof", action="store_true")
     args = parser.parse_args()
     Handler.api_key, Handler.secret = args.api_key, args.secret
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     print("listening 127.0.0.1:%d" % server.server_address[1], flush=True)
+    if args.exit_on_stdin_eof:
+        # The test holds our stdin: when it ends (even by a crash), so do we.
+        threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
     server.serve_forever()
 
 
