@@ -4,7 +4,7 @@ DEPS    := libzmq3-dev libsodium-dev pkg-config libsqlite3-dev
 RELEASE := .build/release/rebalancer
 SECONDS ?= 30
 
-.PHONY: deps test-tools build release demo demo-static test proto vectors clean
+.PHONY: deps test-tools python-tools build release demo demo-static test proto vectors clean
 
 ## Installs the Debian packages the build needs (as root), or says exactly what to run.
 deps:
@@ -47,9 +47,21 @@ demo-static: release
 	$(RELEASE) demo --seconds $(SECONDS) --strategy static
 
 ## Every test: unit, wire vectors, real sockets, and multi-process runs of the real binary.
-test: deps test-tools
+test: deps test-tools python-tools
 	$(SWIFT) build --build-tests
 	REBALANCER_BIN=$$($(SWIFT) build --show-bin-path)/rebalancer $(SWIFT) test --skip-build --parallel --num-workers 2
+
+## Python tools the tests run: ccxt, jsonschema and the ccxt reference adapter (adapters/ccxt).
+## Reinstalled only when the adapter's sources change or an import fails; root or --user.
+PY_ADAPTER := $(wildcard adapters/ccxt/pyproject.toml adapters/ccxt/rebalancer_ccxt_adapter/*.py)
+.build/python-tools.stamp: $(PY_ADAPTER)
+	@python3 -m pip install -q --disable-pip-version-check ccxt jsonschema ./adapters/ccxt 2>/dev/null || \
+	  python3 -m pip install -q --disable-pip-version-check --user ccxt jsonschema ./adapters/ccxt
+	@mkdir -p .build && touch $@
+
+python-tools: .build/python-tools.stamp
+	@python3 -c "import ccxt, jsonschema, rebalancer_ccxt_adapter" 2>/dev/null || { rm -f .build/python-tools.stamp; $(MAKE) -s .build/python-tools.stamp; }
+	@python3 docs/tools/check_adapter_schema.py
 
 ## Regenerates the protobuf Swift (needs protoc and protoc-gen-swift 1.39.0 on PATH).
 proto:

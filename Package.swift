@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "rebalancer",
             dependencies: [
-                "RebalancerNode",
+                "RebalancerNode", "RebalancerVenues",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

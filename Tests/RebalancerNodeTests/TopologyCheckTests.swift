@@ -111,6 +111,7 @@ let topologyCases: [TopologyCase] = [
     TopologyCase("misspelt adapter parameter", [(limit0, limit0 + "    adapter: {kind: binance-usdm, api_key_env: K, api_secret_env: S, recv_windw_ms: 5}\n")], "venues[0].adapter.recv_windw_ms", "unknown parameter"),
     TopologyCase("route from a real venue needs a deposit address", [(limit0, limit0 + "    adapter: {kind: binance-usdm, api_key_env: K, api_secret_env: S}\n")], "venues[1].adapter.deposit_address", "is required"),
     TopologyCase("simulated adapter takes no parameters", [(limit0, limit0 + "    adapter: {kind: simulated, speed: fast}\n")], "venues[0].adapter.speed", "unknown parameter"),
+    TopologyCase("external adapter without a command", [(limit0, limit0 + "    adapter: {kind: external, timeout_ms: \"500\", deposit_address: a}\n")], "venues[0].adapter.command", "required"),
     TopologyCase("monitor_only not a boolean", [("    role: executor\n", "    role: executor\n    monitor_only: maybe\n")], "nodes[9].monitor_only", "expected true or false"),
     TopologyCase("simulated adapter and monitor_only accepted", [(limit0, limit0 + "    adapter: {kind: simulated}\n"), ("    role: executor\n", "    role: executor\n    monitor_only: true\n")], nil),
 ]

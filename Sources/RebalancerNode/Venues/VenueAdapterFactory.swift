@@ -14,7 +14,11 @@ import RebalancerVenues
 /// - everything else: the reader.
 public enum VenueAdapterFactory {
     /// The kinds a topology may name.
-    public static let kinds = [VenueAdapter.simulatedKind, HyperliquidReader.kind, BinanceUSDMReader.kind, DYDXReader.kind]
+    public static let kinds = [VenueAdapter.simulatedKind, HyperliquidReader.kind, BinanceUSDMReader.kind, DYDXReader.kind, externalKind]
+
+    /// Any venue through a child process speaking docs/adapters.md (`command: ...`): one
+    /// adapter both reads and transfers, so it takes the same parameters on both sides.
+    public static let externalKind = "external"
 
     /// Why an adapter cannot be built: the field (`venues[2].adapter.address`) and the problem.
     public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
@@ -30,6 +34,7 @@ public enum VenueAdapterFactory {
         guard let adapter = venue.adapter, !adapter.isSimulated else { return nil }
         let parameters = readerParameters(adapter.parameters)
         guard kinds.contains(adapter.kind) else { throw unknownKind(adapter.kind, at: index) }
+        if adapter.kind == externalKind { return try external(adapter, at: index) }
         do throws(AdapterParameterError) {
             switch adapter.kind {
             case HyperliquidReader.kind: return try HyperliquidReader(parameters: parameters)
@@ -47,6 +52,7 @@ public enum VenueAdapterFactory {
         guard let adapter = venue.adapter, !adapter.isSimulated else { return nil }
         let parameters = gatewayParameters(adapter.parameters)
         guard kinds.contains(adapter.kind) else { throw unknownKind(adapter.kind, at: index) }
+        if adapter.kind == externalKind { return try external(adapter, at: index) }
         guard adapter.kind == BinanceWithdrawGateway.kind else {
             throw Problem(path: "venues[\(index)].adapter.kind", message: "\(adapter.kind) is read-only here: no route may leave \(venue.id) (its withdrawals are signed chain actions; use an external adapter)")
         }
@@ -95,6 +101,14 @@ public enum VenueAdapterFactory {
             }
         }
         return problems
+    }
+
+    private static func external(_ adapter: VenueAdapter, at index: Int) throws(Problem) -> ExternalAdapter {
+        do throws(ExternalAdapter.ParameterError) {
+            return try ExternalAdapter(parameters: readerParameters(adapter.parameters))
+        } catch {
+            throw Problem(path: "venues[\(index)].\(error.field)", message: error.reason)
+        }
     }
 
     private static func unknownKind(_ kind: String, at index: Int) -> Problem {

@@ -1,0 +1,3 @@
+"""Reference external adapter for rebalancer (docs/adapters.md) on ccxt."""
+
+PROTOCOL_VERSION = 1
