@@ -16,6 +16,7 @@ answered HTTP 400 {"code":-1022,...}). Control endpoints, all JSON:
   POST /_fixture/clear     drop every queued fault
   POST /_fixture/state     {"set": {"dotted.field": "value"}}   change the account
   POST /_fixture/drift     {"by": "-10.5"}   every account read moves equity/withdrawable by this
+  POST /_fixture/credit    {"by": "2500"}    a deposit: equity/withdrawable move once by this
   POST /_fixture/withdraw_script {"statuses": [4, 4, 5], "info": "..."}   (binance) the status
                             each later history lookup of a new withdrawal shows, last one sticks
   GET  /_fixture/requests  every venue request so far: method, path, arrival t_ms, status
@@ -311,6 +312,17 @@ class Handler(BaseHTTPRequestHandler):
                         set_path(venue.state[target], rest, value)
                     else:
                         set_path(venue.state[part], field, value)
+                return self.reply(200, {"ok": True})
+            if path == "/_fixture/credit" and method == "POST":
+                # A deposit arrived (the test plays the chain between venues): equity and what
+                # can be withdrawn move once by `by`.
+                by = Decimal(str(request.get("by", "0")))
+                for part, field in venue.moving:
+                    obj = venue.state[part]
+                    keys = field.split(".")
+                    for key in keys[:-1]:
+                        obj = obj[key]
+                    obj[keys[-1]] = move(obj[keys[-1]], by)
                 return self.reply(200, {"ok": True})
             if path == "/_fixture/drift" and method == "POST":
                 venue.drift = Decimal(str(request.get("by", "0")))
