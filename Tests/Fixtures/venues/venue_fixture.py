@@ -14,7 +14,7 @@ answered HTTP 400 {"code":-1022,...}). Control endpoints, all JSON:
                             "count": 1, "retry_after": 2, "delay_ms": 3000, "field": "a.b",
                             "path": "/fapi/v2/account"}   queue a fault for the next requests
   POST /_fixture/clear     drop every queued fault
-  POST /_fixture/state     {"set": {"dotted.field": "value"}}   change the account
+  POST /_fixture/state     {"set": {"dotted.field": "value"}}   change the account (GET: the account now)
   POST /_fixture/drift     {"by": "-10.5"}   every account read moves equity/withdrawable by this
   POST /_fixture/credit    {"by": "2500"}    a deposit: equity/withdrawable move once by this
   POST /_fixture/withdraw_script {"statuses": [4, 4, 5], "info": "..."}   (binance) the status
@@ -304,6 +304,8 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/_fixture/clear" and method == "POST":
                 venue.faults.clear()
                 return self.reply(200, {"ok": True})
+            if path == "/_fixture/state" and method == "GET":
+                return self.reply(200, venue.state)
             if path == "/_fixture/state" and method == "POST":
                 part = {"hyperliquid": "perp", "binance": "account", "dydx": "subaccount"}[venue.kind]
                 for field, value in request.get("set", {}).items():
