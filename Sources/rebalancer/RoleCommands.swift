@@ -121,10 +121,16 @@ struct ExecutorCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The executor's node id.")
     var id: String
 
+    @Flag(name: .long, help: "Verify and record every approved plan, report what would be transferred, and submit nothing (also: monitor_only: true on the node).")
+    var monitorOnly = false
+
     func run() async throws {
         let runtime = try options.bootstrap(nodeID: id, role: .executor)
         let record = try ExecutorRecord(path: options.openDataDirectory(runtime) + "/executed.sqlite")
-        let role = try ExecutorRole(runtime: runtime, record: record)
+        let role = try ExecutorRole(runtime: runtime, record: record, monitorOnly: monitorOnly)
+        if monitorOnly || runtime.node.monitorOnly {
+            runtime.logger.notice("monitor-only: approved plans are verified and recorded; nothing is submitted")
+        }
         try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: .milliseconds(runtime.topology.timing.heartbeatMs)), logger: runtime.logger)
     }
 }

@@ -26,6 +26,16 @@ public final class ExecutorRecord: Sendable {
                 t.column("signed", .blob).notNull()
                 t.column("applied_at", .integer).notNull()
             }
+        }), ("v3-transfer-requests", { db in
+            // What a restart needs to drive a transfer again through its venue's gateway.
+            try db.alter(table: "transfer") { t in
+                t.add(column: "transfer_index", .integer)
+                t.add(column: "from_venue", .text)
+                t.add(column: "to_venue", .text)
+                t.add(column: "amount", .integer)
+                t.add(column: "idempotency_key", .text)
+                t.add(column: "detail", .text)
+            }
         })])
     }
 
@@ -61,15 +71,95 @@ public final class ExecutorRecord: Sendable {
         }
     }
 
-    /// Records a transfer's new state.
-    public func update(transferID: String, state: String, at: Int64) throws {
+    /// Durably records an accepted plan and each of its transfers (state `accepted`) with what a
+    /// restart needs to submit it again under the same key. False if the plan is already there.
+    @discardableResult
+    public func accept(planSeq: UInt64, digest: [UInt8], transfers: [RecordedTransfer], at: Int64) throws -> Bool {
         try store.write { db in
-            try db.execute(sql: "UPDATE transfer SET state = ?, updated_at = ? WHERE id = ?", arguments: [state, at, transferID])
+            if try Int64.fetchOne(db, sql: "SELECT plan_seq FROM executed WHERE plan_seq = ?", arguments: [Int64(planSeq)]) != nil { return false }
+            try db.execute(sql: "INSERT INTO executed (plan_seq, digest, accepted_at) VALUES (?, ?, ?)", arguments: [Int64(planSeq), Data(digest), at])
+            for t in transfers {
+                try db.execute(
+                    sql: """
+                        INSERT INTO transfer (id, plan_seq, state, updated_at, transfer_index, from_venue, to_venue, amount, idempotency_key)
+                        VALUES (?, ?, 'accepted', ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [t.id, Int64(planSeq), at, t.index, t.from, t.to, t.amount, t.key])
+            }
+            return true
+        }
+    }
+
+    /// Records a transfer's new state, and the venue's detail when there is one.
+    public func update(transferID: String, state: String, detail: String? = nil, at: Int64) throws {
+        try store.write { db in
+            try db.execute(
+                sql: "UPDATE transfer SET state = ?, detail = COALESCE(?, detail), updated_at = ? WHERE id = ?",
+                arguments: [state, detail, at, transferID])
+        }
+    }
+
+    /// One transfer as recorded.
+    public func transfer(_ id: String) throws -> RecordedTransfer? {
+        try store.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM transfer WHERE id = ?", arguments: [id]).flatMap(RecordedTransfer.init(row:))
+        }
+    }
+
+    /// Every transfer recorded but not final (not settled, failed or only reported by a
+    /// monitor-only executor), in id order, with what is needed to drive it again.
+    public func unfinished() throws -> [RecordedTransfer] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM transfer WHERE state IN ('accepted', 'submitting', 'submitted', 'pending') ORDER BY plan_seq, transfer_index")
+                .compactMap(RecordedTransfer.init(row:))
         }
     }
 
     /// Transfers recorded in a state, for resuming after a restart.
     public func transfers(in state: String) throws -> [String] {
         try store.read { db in try String.fetchAll(db, sql: "SELECT id FROM transfer WHERE state = ? ORDER BY id", arguments: [state]) }
+    }
+}
+
+/// One transfer of an accepted plan, as the executor's record holds it.
+public struct RecordedTransfer: Sendable, Equatable {
+    /// `planSeq/index` (`Transfer.id(planSeq:index:)`).
+    public var id: String
+    /// The plan it belongs to.
+    public var planSeq: UInt64
+    /// Its index in the plan's canonical order.
+    public var index: Int
+    /// Source venue.
+    public var from: String
+    /// Destination venue.
+    public var to: String
+    /// Amount in cents.
+    public var amount: Int64
+    /// The idempotency key it is submitted under.
+    public var key: String
+    /// `accepted`, `submitting`, `submitted`, `pending`, `settled`, `failed` or `would_transfer`.
+    public var state: String
+    /// The venue's last word on it (status text, failure reason).
+    public var detail: String?
+
+    /// Creates a transfer row (state `accepted`).
+    public init(id: String, planSeq: UInt64, index: Int, from: String, to: String, amount: Int64, key: String, state: String = "accepted", detail: String? = nil) {
+        self.id = id
+        self.planSeq = planSeq
+        self.index = index
+        self.from = from
+        self.to = to
+        self.amount = amount
+        self.key = key
+        self.state = state
+        self.detail = detail
+    }
+
+    /// A row recorded before v3 carries no request and cannot be driven again: nil.
+    init?(row: Row) {
+        guard let index: Int = row["transfer_index"], let from: String = row["from_venue"], let to: String = row["to_venue"],
+              let amount: Int64 = row["amount"], let key: String = row["idempotency_key"] else { return nil }
+        let planSeq: Int64 = row["plan_seq"]
+        self.init(id: row["id"], planSeq: UInt64(planSeq), index: index, from: from, to: to, amount: amount, key: key, state: row["state"], detail: row["detail"])
     }
 }

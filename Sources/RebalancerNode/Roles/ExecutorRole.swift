@@ -1,23 +1,35 @@
 import Foundation
 import Logging
 import RebalancerCore
+import RebalancerVenues
 import RebalancerWire
 import ZeroMQ
 
 /// An executor: takes approved plans from the live feed or the replay endpoint, re-checks the
 /// quorum of signatures itself over the digest it recomputes, records the plan durably, submits
-/// its transfers to the venues and publishes each transfer's status.
+/// each transfer through the `TransferGateway` of its source venue (the simulated market's or a
+/// real venue's, see `ExecutorRole+Transfers.swift`) and publishes each transfer's status. In
+/// monitor-only mode it records and reports what it would transfer and submits nothing.
 public actor ExecutorRole: RoleHandler {
-    private let runtime: NodeRuntime
-    private let record: ExecutorRecord
+    let runtime: NodeRuntime
+    let record: ExecutorRecord
     private var core: Executor
     private let plans: SocketLoop.Handle
     private let replay: SocketLoop.Handle
-    private let orders: SocketLoop.Handle
+    /// The DEALER to the simulated market; nil when no venue is simulated, or in monitor-only mode.
+    private let orders: SocketLoop.Handle?
     private let status: SocketLoop.Handle
     private let planOpener: EnvelopeOpener
-    private let receiptOpener: EnvelopeOpener
-    private var triggerAt: [UInt64: Nanos] = [:]
+    private let receiptOpener: EnvelopeOpener?
+    var triggerAt: [UInt64: Nanos] = [:]
+    /// Verify and record every approved plan, report what would be transferred, submit nothing.
+    let monitorOnly: Bool
+    /// The gateway of every venue capital may leave, by venue (none in monitor-only mode).
+    let gateways: [VenueID: any TransferGateway]
+    /// The simulated market's gateway, fed by the receipts on `orders`.
+    let simulated: SimulatedTransferGateway?
+    /// Transfers recorded and not final, being driven through their gateway, by transfer id.
+    var live: [String: LiveTransfer] = [:]
     private var heartbeatSeq: UInt64 = 0
     private var lastCoordinatorHeartbeat: UInt64 = 0
     private var coordinatorWatch: UpstreamWatch
@@ -28,12 +40,16 @@ public actor ExecutorRole: RoleHandler {
     /// The longest wait before asking again for plans a replay batch did not bring up to date.
     static let maxReplayRetryInterval: Nanos = 30 * Nanos.perSecond
 
-    /// Sets up the sockets and restores what this executor has executed.
-    public init(runtime: NodeRuntime, record: ExecutorRecord) throws {
+    /// Sets up the sockets and gateways and restores what this executor has executed; transfers
+    /// recorded but not final are driven again through their gateway (looked up by key first).
+    /// `monitorOnly` (or the node's `monitor_only: true`) submits nothing.
+    public init(runtime: NodeRuntime, record: ExecutorRecord, monitorOnly: Bool = false) throws {
         let topology = runtime.topology
-        guard let coordinator = topology.coordinator, let market = topology.venuesNode else {
-            throw WatcherRole.WatcherError.misconfigured("executor needs a coordinator and a venues node")
+        guard let coordinator = topology.coordinator else {
+            throw WatcherRole.WatcherError.misconfigured("executor needs a coordinator")
         }
+        let monitorOnly = monitorOnly || runtime.node.monitorOnly
+        self.monitorOnly = monitorOnly
         self.runtime = runtime
         self.record = record
         var machine = Executor(topology: topology, executed: try record.executed())
@@ -48,17 +64,18 @@ public actor ExecutorRole: RoleHandler {
         runtime.logger.info("verifier set", metadata: ["current": "\(machine.sets.current.summary)"])
         core = machine
         planOpener = EnvelopeOpener(senders: [coordinator.id: coordinator.signingKey], types: [.approvedPlan, .heartbeat, .rotation])
-        receiptOpener = EnvelopeOpener(senders: [market.id: market.signingKey], types: [.orderReceipt])
         coordinatorWatch = UpstreamWatch(upstream: "\(coordinator.id).plans", endpoint: coordinator.endpoints["plans"] ?? "?", staleAfterMs: topology.timing.staleAfterMs, now: runtime.clock.now())
         status = try runtime.bind(.pub, endpoint: "status", receive: false)
         plans = try runtime.connect(.sub, to: coordinator, endpoint: "plans", subscribe: [Topic.plan, Topic.heartbeat, Topic.rotation])
         replay = try runtime.connect(.dealer, to: coordinator, endpoint: "replay", routingID: runtime.node.id)
-        orders = try runtime.connect(.dealer, to: market, endpoint: "orders", routingID: runtime.node.id)
+        let links = try Self.makeGateways(runtime: runtime, monitorOnly: monitorOnly)
+        orders = links.orders
+        receiptOpener = links.receiptOpener
+        gateways = links.gateways
+        simulated = links.simulated
         // Ask for anything approved since the last plan executed before a restart.
         Self.requestReplay(after: machine.highestSeen, runtime: runtime, on: replay)
-        for id in try record.transfers(in: "accepted") {
-            runtime.logger.warning("transfer recorded but not confirmed submitted before restart; venue deduplicates by id", metadata: ["id": "\(id)"])
-        }
+        live = try Self.resumable(record: record, runtime: runtime, monitorOnly: monitorOnly, simulated: links.simulated)
     }
 
     public func handle(_ inbound: SocketLoop.Inbound) async {
@@ -116,27 +133,30 @@ public actor ExecutorRole: RoleHandler {
         }
         let now = runtime.clock.now()
         triggerAt[plan.planSeq] = plan.triggerObservedAt
+        var acceptedNow: [String: RecordedTransfer] = [:]
         for directive in core.onApproved(plan, previousPlanSeq: approved.previousPlanSeq, validSigners: signers, now: now) {
             switch directive {
             case let .accepted(plan):
-                let ids = Plan.canonical(plan.transfers).indices.map { Transfer.id(planSeq: plan.planSeq, index: $0) }
+                let rows = Plan.canonical(plan.transfers).enumerated().map { index, transfer in
+                    RecordedTransfer(
+                        id: Transfer.id(planSeq: plan.planSeq, index: index), planSeq: plan.planSeq, index: index,
+                        from: transfer.from, to: transfer.to, amount: transfer.amount,
+                        key: IdempotencyKey(topologyID: runtime.topology.id, planSeq: plan.planSeq, index: index).rawValue)
+                }
                 do {
-                    guard try record.accept(planSeq: plan.planSeq, digest: digest, transferIDs: ids, at: now) else { continue }
+                    guard try record.accept(planSeq: plan.planSeq, digest: digest, transfers: rows, at: now) else { continue }
                 } catch {
                     runtime.logger.critical("cannot record plan; not executing", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
                     return
                 }
+                for row in rows { acceptedNow[row.id] = row }
                 runtime.counters.increment("plans.executed")
                 publish(planSeq: plan.planSeq, index: -1, id: "\(plan.planSeq)", state: .received, detail: "quorum verified: \(signers.sorted().joined(separator: ","))", trigger: plan.triggerObservedAt)
                 runtime.logger.info("plan accepted", metadata: ["plan_seq": "\(plan.planSeq)", "latency_ms": "\(Double(now - plan.triggerObservedAt) / 1e6)"])
-            case let .submit(id, transfer, planSeq):
-                var order = WireTransferOrder()
-                order.transferID = id
-                order.planSeq = planSeq
-                order.transfer.from = transfer.from
-                order.transfer.to = transfer.to
-                order.transfer.amount = transfer.amount
-                if let envelope = runtime.seal(order, type: .transferOrder) { runtime.send(envelope, on: orders) }
+            case let .submit(id, _, _):
+                // Only a transfer this message's plan recorded just now.
+                guard let row = acceptedNow.removeValue(forKey: id) else { continue }
+                if monitorOnly { wouldTransfer(row) } else { start(row) }
             case let .refused(planSeq, reason):
                 runtime.counters.increment("plans.refused.\(reason.rawValue)")
                 if reason != .duplicate {
@@ -177,27 +197,23 @@ public actor ExecutorRole: RoleHandler {
     }
 
     private func onReceipt(_ bytes: [UInt8], from handle: SocketLoop.Handle) {
-        guard let (opened, receipt) = runtime.open(bytes, with: receiptOpener, from: handle, as: WireOrderReceipt.self) else { return }
+        guard let receiptOpener, let (opened, receipt) = runtime.open(bytes, with: receiptOpener, from: handle, as: WireOrderReceipt.self) else { return }
         let parts = receipt.transferID.split(separator: "/")
-        guard parts.count == 2, let planSeq = UInt64(parts[0]), let index = Int32(parts[1]) else {
+        guard parts.count == 2, UInt64(parts[0]) != nil, Int32(parts[1]) != nil else {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
         }
-        let name: String
         switch receipt.state {
-        case .submitted: name = "submitted"
-        case .settled: name = "settled"
-        case .failed: name = "failed"
+        case .submitted, .settled, .failed: break
         default: return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
         }
-        try? record.update(transferID: receipt.transferID, state: name, at: runtime.clock.now())
-        runtime.counters.increment("transfers.\(name)")
-        publish(planSeq: planSeq, index: index, id: receipt.transferID, state: receipt.state, detail: receipt.detail, trigger: triggerAt[planSeq] ?? 0)
-        if receipt.state == .failed {
-            runtime.logger.warning("transfer failed", metadata: ["id": "\(LogText.quoted(receipt.transferID))", "detail": "\(LogText.quoted(receipt.detail, limit: 200))"])
+        guard let status = simulated?.receive(receipt) else {
+            runtime.counters.increment("receipts.unknown_transfer")
+            return
         }
+        apply(status, to: receipt.transferID)
     }
 
-    private func publish(planSeq: UInt64, index: Int32, id: String, state: Rebalancer_V1_TransferState, detail: String, trigger: Nanos) {
+    func publish(planSeq: UInt64, index: Int32, id: String, state: Rebalancer_V1_TransferState, detail: String, trigger: Nanos) {
         var s = WireTransferStatus()
         s.planSeq = planSeq
         s.index = index
@@ -248,6 +264,7 @@ public actor ExecutorRole: RoleHandler {
             replayBehind = nil
             if core.highestSeen < behind { requestReplay(after: core.highestSeen) }
         }
+        followTransfers(now: now)
         heartbeatSeq += 1
         if let envelope = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: core.highestSeen) { runtime.send(envelope, topic: Topic.heartbeat, on: status) }
     }

@@ -1,0 +1,121 @@
+import Foundation
+import RebalancerCore
+import RebalancerNode
+import RebalancerWire
+import ZeroMQ
+
+/// A real executor process moving capital out of a Binance fixture venue: the topology of a
+/// fresh cluster is rewritten so `v1` is `binance-usdm` (API and withdrawals at the fixture,
+/// credentials in mode 0600 files) and `v2` a Hyperliquid account with a deposit address, with
+/// the single route v1 -> v2. The test plays the coordinator (its real keys, `ByzantineCoordinator`)
+/// and signs approvals with the verifiers' real keys.
+final class ExecutorVenueHarness {
+    let cluster: Cluster
+    let fixture: FixtureVenue
+    let topology: Topology
+    let coordinator: ByzantineCoordinator
+    let statusFeed: Socket
+    let executorNode: Topology.Node
+    private var executor: Process?
+    /// Every transfer status the executor published, in order.
+    private(set) var statuses: [WireTransferStatus] = []
+
+    static let depositAddress = "0x5e9ee1089755c3435139848e47e6635505d5a13a"
+
+    init(withdrawTimeoutMs: Int = 5_000) throws {
+        fixture = try FixtureVenue("binance")
+        cluster = try Cluster(venues: 2, verifiers: 3, quorum: 2)
+        let keyFile = cluster.directory + "/binance.key", secretFile = cluster.directory + "/binance.secret"
+        for (path, text) in [(keyFile, FixtureVenue.apiKey), (secretFile, FixtureVenue.apiSecret)] {
+            guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw ClusterError("cannot write \(path)")
+            }
+        }
+        var topology = try cluster.topology
+        topology.venues[0].adapter = VenueAdapter(kind: "binance-usdm", parameters: [
+            "base_url": fixture.baseURL, "withdraw_base_url": fixture.baseURL, "withdraw_timeout_ms": "\(withdrawTimeoutMs)",
+            "api_key_file": keyFile, "api_secret_file": secretFile,
+        ])
+        topology.venues[1].adapter = VenueAdapter(kind: "hyperliquid", parameters: [
+            "address": Self.depositAddress, "base_url": "http://127.0.0.1:9", "deposit_address": Self.depositAddress, "deposit_network": "ARBITRUM",
+        ])
+        topology.routes = topology.routes.filter { $0.from == "v1" && $0.to == "v2" }
+        guard topology.routes.count == 1 else { throw ClusterError("no route v1 -> v2 in \(topology.routes)") }
+        try TopologyFile.render(topology).write(toFile: cluster.topologyPath, atomically: true, encoding: .utf8)
+        self.topology = try cluster.topology
+        executorNode = self.topology.nodes(.executor)[0]
+        coordinator = try ByzantineCoordinator(cluster: cluster, topology: self.topology, fakeWatcherFor: nil)
+        statusFeed = try coordinator.subscribe(to: executorNode, endpoint: "status", topic: Topic.status)
+    }
+
+    deinit {
+        if let executor, executor.isRunning { kill(executor.processIdentifier, SIGKILL); executor.waitUntilExit() }
+        statusFeed.close(linger: 0)
+        coordinator.close()
+    }
+
+    var log: String { cluster.log(executorNode.id) }
+
+    /// Starts the executor (again, on the same data directory); its log is appended to `<dir>/executor-1.log`.
+    func startExecutor(_ extra: [String] = []) throws {
+        let path = cluster.directory + "/\(executorNode.id).log"
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Cluster.binary)
+        process.arguments = ["executor", "--id", executorNode.id] + extra + ["--topology", cluster.topologyPath, "--data-dir", cluster.directory + "/data/\(executorNode.id)"]
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        executor = process
+    }
+
+    /// Ends the executor with `signal` and waits for it.
+    func stopExecutor(_ signal: Int32 = SIGTERM) {
+        guard let executor else { return }
+        if executor.isRunning { kill(executor.processIdentifier, signal) }
+        executor.waitUntilExit()
+    }
+
+    /// An approved plan of one transfer v1 -> v2, signed by a quorum of the real verifiers' keys.
+    func publishPlan(seq: UInt64, amount: Amount) throws {
+        let plan = coordinator.plan([Transfer(from: "v1", to: "v2", amount: amount)], seq: seq)
+        let digest = WireDigest.plan(plan)
+        let approvals = try topology.verifiers.prefix(topology.quorum).map { ($0.id, try cluster.keys($0.id).signer().sign(digest)) }
+        try coordinator.publish(plan, approvals: approvals)
+    }
+
+    /// Publishes the plan until the executor reports it received (it may not have subscribed yet).
+    func deliverPlan(seq: UInt64, amount: Amount) async throws -> Bool {
+        try await eventually(20) {
+            if !statuses.contains(where: { $0.planSeq == seq && $0.index == -1 }) { try publishPlan(seq: seq, amount: amount) }
+            collect(for: 0.3)
+            return statuses.contains { $0.planSeq == seq && $0.index == -1 && $0.state == .received }
+        }
+    }
+
+    /// Reads the executor's status feed for `seconds`, keeping every status signed by it.
+    func collect(for seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            coordinator.pump(for: 0.02)
+            while let frames = try? statusFeed.receive(dontWait: true), frames.count == 2 {
+                guard let envelope = try? Envelope(serializedBytes: frames[1]), envelope.sender == executorNode.id,
+                      envelope.isSigned(by: executorNode.signingKey), envelope.type == .transferStatus,
+                      let status = try? WireTransferStatus(serializedBytes: envelope.payload) else { continue }
+                statuses.append(status)
+            }
+        } while Date() < deadline
+    }
+
+    /// The states published for transfer `id`, in order.
+    func states(of id: String) -> [Rebalancer_V1_TransferState] {
+        statuses.filter { $0.transferID == id }.map(\.state)
+    }
+
+    /// The executor's record (read while it runs, or after).
+    func record() throws -> ExecutorRecord {
+        try ExecutorRecord(path: cluster.directory + "/data/\(executorNode.id)/executed.sqlite")
+    }
+}

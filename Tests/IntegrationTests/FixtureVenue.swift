@@ -1,0 +1,123 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A loopback fixture venue (Tests/Fixtures/venues/venue_fixture.py) run as a real process for
+/// one test, with its control endpoints. Stopped when released. (The multi-process tests' copy of
+/// Tests/RebalancerVenuesTests/Support/FixtureVenue.swift.)
+final class FixtureVenue: @unchecked Sendable {
+    /// One request as the fixture logged it on arrival.
+    struct LoggedRequest: Decodable {
+        var method: String
+        var path: String
+        var t_ms: Int64
+        var status: Int?
+    }
+
+    /// One withdrawal the fixture applied.
+    struct Withdrawal: Decodable {
+        var id: String
+        var amount: String
+        var withdrawOrderId: String
+        var address: String
+        var status: Int
+    }
+
+    static let apiKey = "fixture-api-key"
+    static let apiSecret = "fixture-api-secret"
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/venues")
+
+    let baseURL: String
+    private let process: Process
+
+    /// Starts the fixture for `venue` (`hyperliquid`, `binance`, `dydx`) and waits for its port.
+    init(_ venue: String) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.directory.appendingPathComponent("venue_fixture.py").path, "--venue", venue, "--port", "0"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.standardError
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("listening "), let address = text.split(separator: " ").last else {
+            process.terminate()
+            throw FixtureError(message: "fixture \(venue) did not start: \(text)")
+        }
+        baseURL = "http://\(address)"
+    }
+
+    deinit {
+        guard process.isRunning else { return }
+        process.terminate()
+        for _ in 0..<50 where process.isRunning {
+            usleep(20_000)
+        }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+        }
+    }
+
+    /// Queues a fault (`429`, `418`, `500`, `503`, `slow`, `malformed`, `missing`).
+    func inject(_ fault: [String: Any]) async throws {
+        try await control("POST", "/_fixture/inject", fault)
+    }
+
+    /// Drops every queued fault (the outage ends).
+    func clearFaults() async throws {
+        try await control("POST", "/_fixture/clear", [:])
+    }
+
+    /// Sets account fields (dotted paths into the venue's answer).
+    func set(_ fields: [String: String]) async throws {
+        try await control("POST", "/_fixture/state", ["set": fields])
+    }
+
+    /// Every account read moves equity and withdrawable by `by` USD.
+    func drift(by: String) async throws {
+        try await control("POST", "/_fixture/drift", ["by": by])
+    }
+
+    /// The statuses later history lookups of a new withdrawal show.
+    func withdrawScript(_ statuses: [Int], info: String? = nil) async throws {
+        var body: [String: Any] = ["statuses": statuses]
+        if let info { body["info"] = info }
+        try await control("POST", "/_fixture/withdraw_script", body)
+    }
+
+    /// The venue requests the fixture received, in arrival order.
+    func requests() async throws -> [LoggedRequest] {
+        try JSONDecoder().decode([LoggedRequest].self, from: try await control("GET", "/_fixture/requests", nil))
+    }
+
+    /// The withdrawals the fixture applied, duplicates included.
+    func withdrawals() async throws -> [Withdrawal] {
+        try JSONDecoder().decode([Withdrawal].self, from: try await control("GET", "/_fixture/withdrawals", nil))
+    }
+
+    @discardableResult
+    private func control(_ method: String, _ path: String, _ body: [String: Any]?) async throws -> Data {
+        var request = URLRequest(url: URL(string: baseURL + path)!)
+        request.httpMethod = method
+        if let body { request.httpBody = try JSONSerialization.data(withJSONObject: body) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+            throw FixtureError(message: "control \(path) failed: \(String(decoding: data, as: UTF8.self))")
+        }
+        return data
+    }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
