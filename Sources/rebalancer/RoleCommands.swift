@@ -56,7 +56,7 @@ struct WatcherCommand: AsyncParsableCommand {
         }
         let runtime = try options.bootstrap(nodeID: node.id, role: .watcher)
         let role = try WatcherRole(runtime: runtime)
-        try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: .milliseconds(topology.timing.heartbeatMs)), logger: runtime.logger)
+        try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: WatcherRole.tickInterval(for: topology, venue: venue)), logger: runtime.logger)
     }
 }
 

@@ -23,6 +23,10 @@ extension TopologyCheck {
         for index in markets.dropFirst() {
             errors.append(TopologyError(path: "nodes[\(index)].role", message: "a second venues node (at most one is allowed; first at nodes[\(markets[0])])"))
         }
+        // The simulated market runs in the venues node; a topology of real venues only needs none.
+        if markets.isEmpty, let index = topology.venues.firstIndex(where: { $0.adapter?.isSimulated ?? true }) {
+            errors.append(TopologyError(path: "nodes", message: "no venues node, but venues[\(index)] (\(topology.venues[index].id)) is the simulated market, which the venues node runs: add a node with role: venues, or give the venue a real adapter"))
+        }
         return errors
     }
 

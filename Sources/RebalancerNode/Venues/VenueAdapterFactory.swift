@@ -11,6 +11,7 @@ import RebalancerVenues
 ///   gateway of the venue the capital leaves; the address must be on that venue's allow-list);
 /// - `withdraw_<name>`: a parameter of this venue's transfer gateway only (`withdraw_base_url`);
 /// - credentials (`*_file`, `*_env`) and `recv_window_ms`: both sides;
+/// - `poll_ms`: how often the watcher reads the venue (the watcher's own, no adapter's);
 /// - everything else: the reader.
 public enum VenueAdapterFactory {
     /// The kinds a topology may name.
@@ -63,6 +64,19 @@ public enum VenueAdapterFactory {
         }
     }
 
+    /// The range `poll_ms` may take, ms.
+    public static let pollRange: ClosedRange<Int64> = 50...3_600_000
+
+    /// How often the watcher of `venue` reads it, ms: its adapter's `poll_ms`, or `heartbeatMs`
+    /// when absent. Throws, naming the field, for a value that is not an integer in `pollRange`.
+    public static func pollMs(of venue: Topology.Venue, at index: Int, heartbeatMs: Int64) throws(Problem) -> Int64 {
+        guard let text = venue.adapter?.parameters["poll_ms"]?.trimmingCharacters(in: .whitespaces) else { return heartbeatMs }
+        guard let value = Int64(text), pollRange.contains(value) else {
+            throw Problem(path: "venues[\(index)].adapter.poll_ms", message: "must be an integer from \(pollRange.lowerBound) to \(pollRange.upperBound) (milliseconds between reads), got \"\(text)\"")
+        }
+        return value
+    }
+
     /// Where capital for `venue` is sent: its `deposit_address` (and `deposit_network`).
     public static func destination(of venue: Topology.Venue) -> (address: String, network: String?)? {
         guard let parameters = venue.adapter?.parameters, let address = parameters["deposit_address"] else { return nil }
@@ -87,6 +101,7 @@ public enum VenueAdapterFactory {
                 continue
             }
             do throws(Problem) { _ = try reader(for: venue, at: index) } catch { problems.append(error) }
+            do throws(Problem) { _ = try pollMs(of: venue, at: index, heartbeatMs: topology.timing.heartbeatMs) } catch { problems.append(error) }
             let leaves = topology.routes.filter { $0.from == venue.id }
             if !leaves.isEmpty {
                 do throws(Problem) { _ = try gateway(for: venue, at: index) } catch { problems.append(error) }
@@ -116,14 +131,16 @@ public enum VenueAdapterFactory {
     }
 
     private static let depositKeys: Set = ["deposit_address", "deposit_network"]
+    /// The watcher's own parameters, read by no adapter.
+    private static let watcherKeys: Set = ["poll_ms"]
 
     private static func isShared(_ key: String) -> Bool {
         key.hasSuffix("_file") || key.hasSuffix("_env") || key == "recv_window_ms"
     }
 
-    /// The reader's parameters: all but the deposit and `withdraw_` ones.
+    /// The reader's parameters: all but the deposit, watcher (`poll_ms`) and `withdraw_` ones.
     static func readerParameters(_ all: [String: String]) -> [String: String] {
-        all.filter { !depositKeys.contains($0.key) && !$0.key.hasPrefix("withdraw_") }
+        all.filter { !depositKeys.contains($0.key) && !watcherKeys.contains($0.key) && !$0.key.hasPrefix("withdraw_") }
     }
 
     /// The gateway's parameters: the shared ones and the `withdraw_` ones without their prefix.

@@ -46,12 +46,25 @@ public struct VenueSnapshot: Sendable, Equatable, Codable {
     public var venueSequence: UInt64
     /// Whether `maintenanceMargin` was reported by the venue or derived.
     public var marginSource: MarginSource
+    /// Deposits the venue reports accepted but not yet credited, cents (0 when it reports none).
+    public var pendingIn: Int64
+    /// Withdrawals debited but not yet credited at their destination, cents (0 when none reported).
+    public var pendingOut: Int64
+    /// Identifiers of the transfers in flight the venue reports.
+    public var pendingTransfers: [String]
+    /// Identifiers of the most recently settled transfers the venue reports.
+    public var settledTransfers: [String]
+    /// The venue's (annualised) volatility estimate, when it gives one.
+    public var volatility: Double?
+    /// Order-book depth the venue reports, cents, when it gives one.
+    public var depth: Int64?
 
-    /// Creates a snapshot.
+    /// Creates a snapshot. The capital in flight and market fields default to "none reported".
     public init(
         equity: Int64, maintenanceMargin: Int64, initialMargin: Int64, withdrawable: Int64,
         withdrawalsEnabled: Bool = true, positions: [Position] = [], venueSequence: UInt64,
-        marginSource: MarginSource = .reported
+        marginSource: MarginSource = .reported, pendingIn: Int64 = 0, pendingOut: Int64 = 0,
+        pendingTransfers: [String] = [], settledTransfers: [String] = [], volatility: Double? = nil, depth: Int64? = nil
     ) {
         self.equity = equity
         self.maintenanceMargin = maintenanceMargin
@@ -61,5 +74,35 @@ public struct VenueSnapshot: Sendable, Equatable, Codable {
         self.positions = positions
         self.venueSequence = venueSequence
         self.marginSource = marginSource
+        self.pendingIn = pendingIn
+        self.pendingOut = pendingOut
+        self.pendingTransfers = pendingTransfers
+        self.settledTransfers = settledTransfers
+        self.volatility = volatility
+        self.depth = depth
+    }
+}
+
+extension VenueSnapshot {
+    /// Decodes a snapshot; the capital in flight and market fields may be absent (none reported),
+    /// so a snapshot written before they existed still reads.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            equity: try c.decode(Int64.self, forKey: .equity),
+            maintenanceMargin: try c.decode(Int64.self, forKey: .maintenanceMargin),
+            initialMargin: try c.decode(Int64.self, forKey: .initialMargin),
+            withdrawable: try c.decode(Int64.self, forKey: .withdrawable),
+            withdrawalsEnabled: try c.decode(Bool.self, forKey: .withdrawalsEnabled),
+            positions: try c.decode([Position].self, forKey: .positions),
+            venueSequence: try c.decode(UInt64.self, forKey: .venueSequence),
+            marginSource: try c.decode(MarginSource.self, forKey: .marginSource),
+            pendingIn: try c.decodeIfPresent(Int64.self, forKey: .pendingIn) ?? 0,
+            pendingOut: try c.decodeIfPresent(Int64.self, forKey: .pendingOut) ?? 0,
+            pendingTransfers: try c.decodeIfPresent([String].self, forKey: .pendingTransfers) ?? [],
+            settledTransfers: try c.decodeIfPresent([String].self, forKey: .settledTransfers) ?? [],
+            volatility: try c.decodeIfPresent(Double.self, forKey: .volatility),
+            depth: try c.decodeIfPresent(Int64.self, forKey: .depth)
+        )
     }
 }
