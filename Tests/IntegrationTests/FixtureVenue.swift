@@ -99,6 +99,17 @@ final class FixtureVenue: @unchecked Sendable {
         try JSONDecoder().decode([LoggedRequest].self, from: try await control("GET", "/_fixture/requests", nil))
     }
 
+    /// A deposit arrives: equity and withdrawable move once by `by` (dollars).
+    func credit(by: String) async throws {
+        _ = try await control("POST", "/_fixture/credit", ["by": by])
+    }
+
+    /// The account as the venue holds it now (the fixture's state document).
+    func state() async throws -> [String: Any] {
+        let data = try await control("GET", "/_fixture/state", nil)
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
     /// The withdrawals the fixture applied, duplicates included.
     func withdrawals() async throws -> [Withdrawal] {
         try JSONDecoder().decode([Withdrawal].self, from: try await control("GET", "/_fixture/withdrawals", nil))

@@ -60,7 +60,7 @@ import ZeroMQ
     }
 
     @Test func aWatcherReadsHyperliquidGoesStaleInAnOutageAndRecovers() async throws {
-        let fixture = try FixtureVenueProcess("hyperliquid")
+        let fixture = try FixtureVenue("hyperliquid")
         try await fixture.set(["crossMaintenanceMarginUsed": "1234.567"])
         let cluster = try Cluster(venues: 2, verifiers: 4, quorum: 3)
         let topology = try Self.useAdapter(VenueAdapter(kind: "hyperliquid", parameters: [
@@ -140,7 +140,7 @@ import ZeroMQ
     }
 
     @Test func aWatcherReadsDYDXWithDerivedMargin() async throws {
-        let fixture = try FixtureVenueProcess("dydx")
+        let fixture = try FixtureVenue("dydx")
         let cluster = try Cluster(venues: 2, verifiers: 4, quorum: 3)
         let topology = try Self.useAdapter(VenueAdapter(kind: "dydx-v4", parameters: [
             "base_url": fixture.baseURL, "address": Self.dydxAddress, "poll_ms": "300",
