@@ -70,8 +70,10 @@ let package = Package(
             resources: [.copy("Vectors")]
         ),
         .testTarget(name: "RebalancerNodeTests", dependencies: ["RebalancerNode"]),
-        .testTarget(name: "RebalancerVenuesTests", dependencies: ["RebalancerVenues"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["RebalancerNode", "RebalancerWire", "RebalancerCore", "ZeroMQ"]),
+        // Loopback fixture venues run as real processes, shared by the adapter and multi-process tests.
+        .target(name: "VenueFixtures", path: "Tests/VenueFixtures"),
+        .testTarget(name: "RebalancerVenuesTests", dependencies: ["RebalancerVenues", "VenueFixtures"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RebalancerNode", "RebalancerWire", "RebalancerCore", "ZeroMQ", "VenueFixtures"]),
     ]
 )
 
@@ -80,5 +82,5 @@ let package = Package(
 // so when the Tests folder as a whole is absent, the test targets are left out and that source-only
 // copy loads and builds; in a checkout with Tests/, a missing test folder is still an error.
 if !FileManager.default.fileExists(atPath: Context.packageDirectory + "/Tests") {
-    package.targets.removeAll { $0.type == .test }
+    package.targets.removeAll { $0.type == .test || $0.path?.hasPrefix("Tests/") == true }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VenueFixtures
 
 /// `rebalancer adapter test` run as a real process: against the pip-installed ccxt reference
 /// adapter talking to the loopback Binance fixture exchange (every check must pass, one

@@ -2,6 +2,7 @@ import Foundation
 import RebalancerCore
 import RebalancerNode
 import RebalancerWire
+import VenueFixtures
 import ZeroMQ
 
 /// A real executor process moving capital out of a Binance fixture venue: the topology of a

@@ -2,6 +2,7 @@ import Foundation
 import RebalancerCore
 import RebalancerNode
 import Testing
+import VenueFixtures
 
 /// Issue #9's whole pipeline on three fixture venues of different kinds (Hyperliquid, Binance
 /// USDⓈ-M, dYdX v4, each a loopback server speaking the venue's published API): real watchers,

@@ -3,6 +3,7 @@ import RebalancerCore
 import RebalancerNode
 import RebalancerWire
 import Testing
+import VenueFixtures
 import ZeroMQ
 
 /// Issue #9 items 1 and 5 (reads): the real watcher binary reads a venue's real API (a loopback

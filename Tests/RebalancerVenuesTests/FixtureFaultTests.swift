@@ -1,6 +1,7 @@
 import Foundation
 import RebalancerVenues
 import Testing
+import VenueFixtures
 
 /// Venues misbehaving: rate limits, server errors, slow answers, broken bodies.
 @Suite("Native adapters when the venue misbehaves")

@@ -1,6 +1,7 @@
 import Foundation
 import RebalancerVenues
 import Testing
+import VenueFixtures
 
 /// Each native adapter against its loopback fixture venue (a real process on a real socket).
 @Suite("Native adapters read fixture venues")

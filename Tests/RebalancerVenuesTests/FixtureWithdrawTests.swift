@@ -1,6 +1,7 @@
 import Foundation
 import RebalancerVenues
 import Testing
+import VenueFixtures
 
 /// Binance withdrawals against the fixture: submit under the key, find by key, statuses, no duplicates.
 @Suite("Binance withdrawals")

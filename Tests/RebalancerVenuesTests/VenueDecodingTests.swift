@@ -1,6 +1,7 @@
 import Foundation
 @testable import RebalancerVenues
 import Testing
+import VenueFixtures
 
 /// The docs' example answers decoded and mapped, without a process: exact cents, documented fields.
 @Suite("Venue answers decoded from the docs' examples")

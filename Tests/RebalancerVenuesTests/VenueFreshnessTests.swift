@@ -1,6 +1,7 @@
 import Foundation
 import RebalancerVenues
 import Testing
+import VenueFixtures
 
 @Suite("Venue freshness")
 struct VenueFreshnessTests {

@@ -4,36 +4,37 @@ import FoundationNetworking
 #endif
 
 /// A loopback fixture venue (Tests/Fixtures/venues/venue_fixture.py) run as a real process for
-/// one test, with its control endpoints. Stopped when released.
-final class FixtureVenue: @unchecked Sendable {
+/// one test, with its control endpoints. Stopped when released. Shared by the adapter tests and
+/// the multi-process tests (a library target under Tests/, left out of a source-only checkout).
+public final class FixtureVenue: @unchecked Sendable {
     /// One request as the fixture logged it on arrival.
-    struct LoggedRequest: Decodable {
-        var method: String
-        var path: String
-        var t_ms: Int64
-        var status: Int?
+    public struct LoggedRequest: Decodable, Sendable {
+        public var method: String
+        public var path: String
+        public var t_ms: Int64
+        public var status: Int?
     }
 
     /// One withdrawal the fixture applied.
-    struct Withdrawal: Decodable {
-        var id: String
-        var amount: String
-        var withdrawOrderId: String
-        var address: String
-        var status: Int
+    public struct Withdrawal: Decodable, Sendable {
+        public var id: String
+        public var amount: String
+        public var withdrawOrderId: String
+        public var address: String
+        public var status: Int
     }
 
-    static let apiKey = "fixture-api-key"
-    static let apiSecret = "fixture-api-secret"
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let apiKey = "fixture-api-key"
+    public static let apiSecret = "fixture-api-secret"
+    public static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/venues")
 
-    let baseURL: String
+    public let baseURL: String
     private let process: Process
 
     /// Starts the fixture for `venue` (`hyperliquid`, `binance`, `dydx`) and waits for its port.
-    init(_ venue: String) throws {
+    public init(_ venue: String) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Self.directory.appendingPathComponent("venue_fixture.py").path, "--venue", venue, "--port", "0"]
@@ -67,39 +68,50 @@ final class FixtureVenue: @unchecked Sendable {
     }
 
     /// Queues a fault (`429`, `418`, `500`, `503`, `slow`, `malformed`, `missing`).
-    func inject(_ fault: [String: Any]) async throws {
+    public func inject(_ fault: [String: Any]) async throws {
         try await control("POST", "/_fixture/inject", fault)
     }
 
     /// Drops every queued fault (the outage ends).
-    func clearFaults() async throws {
+    public func clearFaults() async throws {
         try await control("POST", "/_fixture/clear", [:])
     }
 
     /// Sets account fields (dotted paths into the venue's answer).
-    func set(_ fields: [String: String]) async throws {
+    public func set(_ fields: [String: String]) async throws {
         try await control("POST", "/_fixture/state", ["set": fields])
     }
 
     /// Every account read moves equity and withdrawable by `by` USD.
-    func drift(by: String) async throws {
+    public func drift(by: String) async throws {
         try await control("POST", "/_fixture/drift", ["by": by])
     }
 
     /// The statuses later history lookups of a new withdrawal show.
-    func withdrawScript(_ statuses: [Int], info: String? = nil) async throws {
+    public func withdrawScript(_ statuses: [Int], info: String? = nil) async throws {
         var body: [String: Any] = ["statuses": statuses]
         if let info { body["info"] = info }
         try await control("POST", "/_fixture/withdraw_script", body)
     }
 
     /// The venue requests the fixture received, in arrival order.
-    func requests() async throws -> [LoggedRequest] {
+    public func requests() async throws -> [LoggedRequest] {
         try JSONDecoder().decode([LoggedRequest].self, from: try await control("GET", "/_fixture/requests", nil))
     }
 
+    /// A deposit arrives: equity and withdrawable move once by `by` (dollars).
+    public func credit(by: String) async throws {
+        _ = try await control("POST", "/_fixture/credit", ["by": by])
+    }
+
+    /// The account as the venue holds it now (the fixture's state document).
+    public func state() async throws -> [String: Any] {
+        let data = try await control("GET", "/_fixture/state", nil)
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
     /// The withdrawals the fixture applied, duplicates included.
-    func withdrawals() async throws -> [Withdrawal] {
+    public func withdrawals() async throws -> [Withdrawal] {
         try JSONDecoder().decode([Withdrawal].self, from: try await control("GET", "/_fixture/withdrawals", nil))
     }
 
@@ -116,14 +128,14 @@ final class FixtureVenue: @unchecked Sendable {
     }
 }
 
-struct FixtureError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
+public struct FixtureError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
 }
 
 /// The example bodies from the venues' docs, as the fixture serves them.
-enum VenueExamples {
-    static func data(_ name: String) throws -> Data {
+public enum VenueExamples {
+    public static func data(_ name: String) throws -> Data {
         try Data(contentsOf: FixtureVenue.directory.appendingPathComponent("examples/\(name)"))
     }
 }
