@@ -9,18 +9,6 @@ import ZeroMQ
 /// that connection for good in libzmq; the role notices (socket monitor), counts it, logs the
 /// peer, reconnects, and hears the feed again.
 @Suite(.serialized) struct FeedReconnectTests {
-    /// The newest counters of the coordinator's heartbeats waiting on `sub`.
-    func counters(_ sub: Socket, from coordinator: Topology.Node) -> [String: Int64]? {
-        var latest: [String: Int64]?
-        while let frames = try? sub.receive(dontWait: true) {
-            guard frames.count == 2, let envelope = try? Envelope(serializedBytes: frames[1]),
-                  envelope.isSigned(by: coordinator.signingKey),
-                  let hb = try? WireHeartbeat(serializedBytes: envelope.payload) else { continue }
-            latest = hb.counters
-        }
-        return latest
-    }
-
     @Test func theCoordinatorHearsAnExecutorAgainAfterAnOversizedFrame() async throws {
         let cluster = try Cluster(venues: 2, verifiers: 4, quorum: 3)
         let topology = try cluster.topology
@@ -62,7 +50,7 @@ import ZeroMQ
 
         var latest: [String: Int64] = [:]
         func heard() -> Int64 {
-            if let c = counters(watch, from: coordinator) { latest = c }
+            if let c = RoleReport.counters(on: watch, from: coordinator) { latest = c }
             return latest.first { $0.key.hasPrefix("rx.") && $0.key.lowercased().contains("status") }?.value ?? 0
         }
         let hearing = await eventually(30) {
@@ -73,7 +61,11 @@ import ZeroMQ
 
         // One 10 MiB frame on the status topic: the coordinator's SUB refuses it and libzmq drops the connection.
         try status.send([Array(Topic.status.utf8), [UInt8](repeating: 0xAB, count: 10 << 20)], dontWait: false)
-        try await Task.sleep(for: .seconds(1))
+        let dropped = await eventually(30) {
+            _ = heard()
+            return (latest["links.dropped"] ?? 0) >= 1
+        }
+        #expect(dropped, "the coordinator counts the dropped connection: \(latest)")
         let before = heard()
         let back = await eventually(30) {
             try? beat()

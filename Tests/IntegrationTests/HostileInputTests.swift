@@ -43,18 +43,6 @@ import ZeroMQ
         }
     }
 
-    /// The newest heartbeat counters waiting on `sub`, checked against the coordinator's key.
-    func heartbeatCounters(_ sub: Socket, from coordinator: Topology.Node) -> [String: Int64]? {
-        var latest: [String: Int64]?
-        while let frames = try? sub.receive(dontWait: true) {
-            guard frames.count == 2, let envelope = try? Envelope(serializedBytes: frames[1]),
-                  envelope.isSigned(by: coordinator.signingKey),
-                  let hb = try? WireHeartbeat(serializedBytes: envelope.payload) else { continue }
-            latest = hb.counters
-        }
-        return latest
-    }
-
     @Test func everyProcessSurvivesAndCountsGarbage() async throws {
         let cluster = try Cluster(venues: 2, verifiers: 4, quorum: 3)
         let topology = try cluster.topology
@@ -91,7 +79,7 @@ import ZeroMQ
         // drops what it sends before a subscriber is connected, and a busy machine is slow to connect.
         var counters: [String: Int64] = [:]
         let up = await eventually(30) {
-            if let c = heartbeatCounters(heartbeats, from: coordinator) { counters = c }
+            if let c = RoleReport.counters(on: heartbeats, from: coordinator) { counters = c }
             return !counters.isEmpty
         }
         try #require(up, "the coordinator publishes heartbeats")
@@ -129,7 +117,7 @@ import ZeroMQ
             rounds += 1
             try? lieAsWatcher()
             if rounds % 20 == 0 { try? attack() }
-            if let c = heartbeatCounters(heartbeats, from: coordinator) { counters = c }
+            if let c = RoleReport.counters(on: heartbeats, from: coordinator) { counters = c }
             return (counters["dropped"] ?? 0) >= 30 && (counters["dropped.unknown_sender"] ?? 0) >= 10
                 && (counters["dropped.transport_mismatch"] ?? 0) >= 1
         }

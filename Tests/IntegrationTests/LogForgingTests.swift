@@ -54,17 +54,6 @@ import ZeroMQ
         }
     }
 
-    func counters(_ sub: Socket, from coordinator: Topology.Node) -> [String: Int64]? {
-        var latest: [String: Int64]?
-        while let frames = try? sub.receive(dontWait: true) {
-            guard frames.count == 2, let envelope = try? Envelope(serializedBytes: frames[1]),
-                  envelope.isSigned(by: coordinator.signingKey),
-                  let hb = try? WireHeartbeat(serializedBytes: envelope.payload) else { continue }
-            latest = hb.counters
-        }
-        return latest
-    }
-
     /// Every line of `log` is one of the process's own: none starts with the forged prefix, none
     /// carries a control character, and the forged text appears only escaped.
     func expectUnforged(_ log: String, _ name: String) {
@@ -129,7 +118,7 @@ import ZeroMQ
         let counted = await eventually(40) {
             try? attack()
             try? await Task.sleep(for: .milliseconds(200))
-            if let c = counters(watch, from: coordinator) { latest = c }
+            if let c = RoleReport.counters(on: watch, from: coordinator) { latest = c }
             return (latest["dropped.malformed_payload"] ?? 0) >= 5 && (latest["dropped.unknown_sender"] ?? 0) >= 10
                 && cluster.log("coordinator").contains("transfer failed")
                 && cluster.log("venues").contains("malformed_payload")

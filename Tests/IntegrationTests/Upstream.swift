@@ -100,6 +100,12 @@ enum RoleReport {
         return latest
     }
 
+    /// The newest counters among the waiting messages on `socket` from a heartbeat signed by `node`.
+    static func counters(on socket: Socket, from node: Topology.Node) -> [String: Int64]? {
+        var ignored: [MessageType] = []
+        return counters(on: socket, from: node, others: &ignored)
+    }
+
     /// The drops of `expected` (each by socket, reason and message type) that no "dropped message"
     /// line of `log` names.
     static func unlogged(_ expected: [(socket: String, drop: Upstream.Drop)], in log: String) -> [String] {
