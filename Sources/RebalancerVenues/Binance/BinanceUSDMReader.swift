@@ -14,12 +14,11 @@ public struct BinanceUSDMReader: VenueReader {
     /// The weight of `GET /fapi/v2/account`.
     public static let requestWeight = 5
     public var kind: String { Self.kind }
+    private let account: BinanceAccount
     /// Credentials and `recvWindow`.
-    public let signer: BinanceSigner
+    public var signer: BinanceSigner { account.signer }
     /// Base URL, timeout, retries, budget.
-    public let settings: HTTPAdapterSettings
-    private let requester: VenueRequester
-    private let clock: any VenueClock
+    public var settings: HTTPAdapterSettings { account.settings }
 
     /// A reader from the topology's parameters; the error names the bad field.
     public init(
@@ -27,25 +26,17 @@ public struct BinanceUSDMReader: VenueReader {
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         environment: @escaping @Sendable () -> [String: String] = { ProcessInfo.processInfo.environment }
     ) throws(AdapterParameterError) {
-        var reader = AdapterParameters(parameters)
-        signer = try BinanceSigner.read(&reader, environment: environment)
-        settings = try HTTPAdapterSettings.read(&reader, defaultBaseURL: "https://fapi.binance.com", defaultWeightPerMinute: 2400)
-        try reader.finish()
-        self.clock = clock
-        requester = settings.requester(clock: clock, random: random, usedWeightHeader: "x-mbx-used-weight-1m")
+        account = try BinanceAccount(
+            parameters: parameters, defaultBaseURL: "https://fapi.binance.com", defaultWeightPerMinute: 2400,
+            usedWeightHeader: "x-mbx-used-weight-1m", clock: clock, random: random, environment: environment
+        )
     }
 
     public func snapshot() async throws(VenueError) -> VenueSnapshot {
-        let signer = signer
-        let settings = settings
-        let clock = clock
-        let response = try await requester.perform(weight: Self.requestWeight) { () throws(VenueError) in
-            let signed = try signer.sign([], timestampMs: clock.nowMs())
-            return VenueHTTPRequest(method: "GET", url: try settings.url("/fapi/v2/account", query: signed.query), headers: signed.headers)
-        }
+        let response = try await account.signed("GET", "/fapi/v2/account", weight: Self.requestWeight, retry: true)
         guard response.status == 200 else { throw BinanceErrors.error(for: response) }
-        let account = try VenueJSON.decode(BinanceResponses.FuturesAccount.self, from: response.body)
-        return try Self.snapshot(account, readAtMs: UInt64(max(0, clock.nowMs())))
+        let futures = try VenueJSON.decode(BinanceResponses.FuturesAccount.self, from: response.body)
+        return try Self.snapshot(futures, readAtMs: UInt64(max(0, account.nowMs)))
     }
 
     /// Maps the account to a snapshot. Binance reports the maintenance margin; the mark price is

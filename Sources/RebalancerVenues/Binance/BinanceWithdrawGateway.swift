@@ -14,12 +14,11 @@ public struct BinanceWithdrawGateway: TransferGateway {
     /// The adapter kind in the topology.
     public static let kind = "binance-usdm"
     public var kind: String { Self.kind }
+    private let account: BinanceAccount
     /// Credentials and `recvWindow`.
-    public let signer: BinanceSigner
+    public var signer: BinanceSigner { account.signer }
     /// Base URL, timeout, retries, budget.
-    public let settings: HTTPAdapterSettings
-    private let requester: VenueRequester
-    private let clock: any VenueClock
+    public var settings: HTTPAdapterSettings { account.settings }
 
     /// A gateway from the topology's parameters; the error names the bad field.
     public init(
@@ -27,12 +26,10 @@ public struct BinanceWithdrawGateway: TransferGateway {
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         environment: @escaping @Sendable () -> [String: String] = { ProcessInfo.processInfo.environment }
     ) throws(AdapterParameterError) {
-        var reader = AdapterParameters(parameters)
-        signer = try BinanceSigner.read(&reader, environment: environment)
-        settings = try HTTPAdapterSettings.read(&reader, defaultBaseURL: "https://api.binance.com", defaultWeightPerMinute: 600)
-        try reader.finish()
-        self.clock = clock
-        requester = settings.requester(clock: clock, random: random)
+        account = try BinanceAccount(
+            parameters: parameters, defaultBaseURL: "https://api.binance.com", defaultWeightPerMinute: 600,
+            usedWeightHeader: nil, clock: clock, random: random, environment: environment
+        )
     }
 
     public func submit(_ request: TransferRequest) async throws(VenueError) -> TransferStatus {
@@ -89,18 +86,6 @@ public struct BinanceWithdrawGateway: TransferGateway {
     }
 
     private func signed(_ method: String, _ path: String, _ parameters: [(String, String)], retry: Bool) async throws(VenueError) -> VenueHTTPResponse {
-        let signer = signer
-        let settings = settings
-        let clock = clock
-        let sendable = parameters.map { Pair(name: $0.0, value: $0.1) }
-        return try await requester.perform(weight: 1, retry: retry) { () throws(VenueError) in
-            let signed = try signer.sign(sendable.map { ($0.name, $0.value) }, timestampMs: clock.nowMs())
-            return VenueHTTPRequest(method: method, url: try settings.url(path, query: signed.query), headers: signed.headers)
-        }
-    }
-
-    private struct Pair: Sendable {
-        var name: String
-        var value: String
+        try await account.signed(method, path, parameters, weight: 1, retry: retry)
     }
 }
