@@ -18,7 +18,8 @@ deps:
 	  fi; \
 	fi
 
-## Optional for the tests: a Compose tool, so ComposeFileVersionTests runs `config -q` on
+## Optional for the tests: chromium and chromium-driver, so DashboardBrowserTests opens the page
+## headless (without them it reads the event stream over HTTP). And a Compose tool, so ComposeFileVersionTests runs `config -q` on
 ## docker/compose.yaml (without one, the file's structure is still checked). Installed when run as
 ## root and missing; a failed install only prints a note.
 test-tools:
@@ -29,6 +30,24 @@ test-tools:
 	      || echo "note: docker-compose not installed; the compose file's structure is still checked"; \
 	  else \
 	    echo "optional: sudo apt-get install -y docker-compose (lets the tests run docker-compose config)"; \
+	  fi; \
+	fi
+	@if ! command -v prometheus >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: prometheus"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; } \
+	      || echo "note: prometheus not installed; the metrics test scrapes /metrics itself"; \
+	  else \
+	    echo "optional: sudo apt-get install -y prometheus (lets the metrics test run a real Prometheus server)"; \
+	  fi; \
+	fi
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: chromium chromium-driver (the dashboard's headless-browser test)"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
+	      || echo "note: chromium not installed; the dashboard test reads its event stream over HTTP instead"; \
+	  else \
+	    echo "optional: sudo apt-get install -y chromium chromium-driver (the dashboard test opens the page in it)"; \
 	  fi; \
 	fi
 
@@ -51,16 +70,16 @@ test: deps test-tools python-tools
 	$(SWIFT) build --build-tests
 	REBALANCER_BIN=$$($(SWIFT) build --show-bin-path)/rebalancer $(SWIFT) test --skip-build --parallel --num-workers 2
 
-## Python tools the tests run: ccxt, jsonschema and the ccxt reference adapter (adapters/ccxt).
+## Python tools the tests run: ccxt, jsonschema, selenium (the dashboard test) and the ccxt reference adapter (adapters/ccxt).
 ## Reinstalled only when the adapter's sources change or an import fails; root or --user.
 PY_ADAPTER := $(wildcard adapters/ccxt/pyproject.toml adapters/ccxt/rebalancer_ccxt_adapter/*.py)
 .build/python-tools.stamp: $(PY_ADAPTER)
-	@python3 -m pip install -q --disable-pip-version-check ccxt jsonschema ./adapters/ccxt 2>/dev/null || \
-	  python3 -m pip install -q --disable-pip-version-check --user ccxt jsonschema ./adapters/ccxt
+	@python3 -m pip install -q --disable-pip-version-check ccxt jsonschema selenium ./adapters/ccxt 2>/dev/null || \
+	  python3 -m pip install -q --disable-pip-version-check --user ccxt jsonschema selenium ./adapters/ccxt
 	@mkdir -p .build && touch $@
 
 python-tools: .build/python-tools.stamp
-	@python3 -c "import ccxt, jsonschema, rebalancer_ccxt_adapter" 2>/dev/null || { rm -f .build/python-tools.stamp; $(MAKE) -s .build/python-tools.stamp; }
+	@python3 -c "import ccxt, jsonschema, selenium, rebalancer_ccxt_adapter" 2>/dev/null || { rm -f .build/python-tools.stamp; $(MAKE) -s .build/python-tools.stamp; }
 	@python3 docs/tools/check_adapter_schema.py
 
 ## Regenerates the protobuf Swift (needs protoc and protoc-gen-swift 1.39.0 on PATH).

@@ -38,7 +38,7 @@ struct ChaosCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        LoggingSystem.bootstrap { NodeLogHandler(label: $0, format: .text) }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let runner = ChaosRunner(options: .init(topologyPath: topology, seconds: seconds, short: short, dataDirectory: dataDir), executable: executable)
         let report = try await runner.run(logger: Logger(label: "chaos"))

@@ -32,6 +32,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Where journals and logs go (wiped at start).")
     var dataDir: String = "run/demo"
 
+    @Option(name: .long, help: "Also serve the live web dashboard on this host:port (for example 127.0.0.1:8080) while the demo runs.")
+    var dashboard: String?
+
     @Flag(name: .long, help: "No live display; print only the summary.")
     var quiet = false
 
@@ -44,16 +47,17 @@ struct DemoCommand: AsyncParsableCommand {
             guard let text = try? String(contentsOfFile: prices, encoding: .utf8) else { throw ValidationError("--prices: cannot read \(prices)") }
             do { _ = try PricePath.parseCSV(text) } catch { throw ValidationError("--prices \(prices): \(error)") }
         }
+        if let dashboard { _ = try DashboardCommand.hostPort(dashboard) }
         guard FileManager.default.fileExists(atPath: topology) else { throw ValidationError("--topology: no file at \(topology)") }
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        LoggingSystem.bootstrap { NodeLogHandler(label: $0, format: .text) }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        let runner = DemoRunner(
-            options: .init(topologyPath: topology, seconds: seconds, strategy: strategy, seed: seed, pricesPath: prices, dataDirectory: dataDir, live: !quiet),
-            executable: executable
-        )
+        var options = DemoRunner.Options(topologyPath: topology, seconds: seconds, strategy: strategy, seed: seed, pricesPath: prices, dataDirectory: dataDir, live: !quiet)
+        options.dashboard = dashboard
+        let runner = DemoRunner(options: options, executable: executable)
+        if let dashboard { print("dashboard: http://\(dashboard)/ (log: \(dataDir)/logs/dashboard.log)") }
         let summary = try await runner.run(logger: Logger(label: "demo"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -66,5 +70,6 @@ struct DemoCommand: AsyncParsableCommand {
         print("  capital: initial $\(summary.initial_capital / 100), final $\(summary.final_capital / 100) (+ fees and penalties = $\((summary.final_capital + summary.fees_paid + summary.penalties_charged) / 100))")
         print("  \(summary.processes.count) processes: \(summary.processes.map { "\($0.id)=\($0.pid)" }.joined(separator: " "))")
         if let json { print("  written to \(json)") }
+        if let dashboard { print("  dashboard was at http://\(dashboard)/") }
     }
 }

@@ -34,7 +34,7 @@ struct LoadBenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        LoggingSystem.bootstrap { NodeLogHandler(label: $0, format: .text) }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let bench = LoadBench(options: .init(topologyPath: topology, seconds: seconds, warmup: warmup, dataDirectory: dataDir), executable: executable)
         let report = try await bench.run(logger: Logger(label: "bench"))

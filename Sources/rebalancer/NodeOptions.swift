@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import RebalancerCore
 import RebalancerNode
 import ServiceLifecycle
@@ -16,20 +18,31 @@ struct NodeOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(name: .long, help: "Log format: text (millisecond UTC timestamps) or json (one object per line, microsecond timestamps).")
+    var logFormat: String = LogFormat.text.rawValue
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        guard LogFormat(rawValue: logFormat) != nil else {
+            throw ValidationError("--log-format must be one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
     }
 
     /// Loads the topology, this node's keys, and sets up logging and the runtime.
     func bootstrap(nodeID: String, role: Topology.Role, adjust: (inout Topology) -> Void = { _ in }) throws -> NodeRuntime {
         let level = Logger.Level(rawValue: logLevel) ?? .info
+        let format = LogFormat(rawValue: logFormat) ?? .text
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = NodeLogHandler(label: label, format: format)
             handler.logLevel = level
             return handler
         }
+        var factory = PrometheusMetricsFactory(registry: metricsRegistry)
+        // From half a millisecond (one hop on loopback) to a minute (a transfer settling).
+        factory.defaultDurationHistogramBuckets = [0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000].map { Duration.microseconds(Int64($0 * 1000)) }
+        MetricsSystem.bootstrap(factory)
         let logger = Logger(label: nodeID)
         var topology = try TopologyFile.load(path: self.topology)
         adjust(&topology)
@@ -73,9 +86,22 @@ struct NodeOptions: ParsableArguments {
     }
 }
 
-/// Runs one role until SIGTERM or SIGINT (or, under `rebalancer up`, until its supervisor is gone).
-func runRole(_ service: some Service, logger: Logger) async throws {
+/// The process's Prometheus registry: every swift-metrics metric lands here, and the node's
+/// `metrics` endpoint serves it.
+let metricsRegistry = PrometheusCollectorRegistry()
+
+/// Runs one role until SIGTERM or SIGINT (or, under `rebalancer up`, until its supervisor is gone),
+/// with its metrics endpoint beside it when the topology gives the node one.
+func runRole<Handler: RoleHandler>(_ service: RoleService<Handler>, logger: Logger) async throws {
+    let metrics = try MetricsServer.service(runtime: service.runtime, registry: metricsRegistry)
+    try await runRole(service, beside: metrics.map { [$0] } ?? [], logger: logger)
+}
+
+/// Runs `service` and the services `beside` it until SIGTERM or SIGINT (or, under `rebalancer
+/// up`, until its supervisor is gone).
+func runRole(_ service: some Service, beside: [any Service] = [], logger: Logger) async throws {
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: service)]
+    services += beside.map { .init(service: $0) }
     if let watch = SupervisorWatch() { services.append(.init(service: watch, successTerminationBehavior: .gracefullyShutdownGroup)) }
     let group = ServiceGroup(
         configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

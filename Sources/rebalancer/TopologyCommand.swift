@@ -8,7 +8,7 @@ struct TopologyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "topology",
         abstract: "Generate or validate a topology file.",
-        subcommands: [Init.self, Check.self, TopologyComposeCommand.self]
+        subcommands: [Init.self, Check.self, TopologyComposeCommand.self, TopologyPrometheusCommand.self, TopologyGrafanaCommand.self]
     )
 
     /// `rebalancer topology init`: a working loopback deployment with fresh keys.

@@ -42,7 +42,7 @@ struct UpCommand: AsyncParsableCommand {
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = NodeLogHandler(label: label, format: .text)
             handler.logLevel = level
             return handler
         }
@@ -71,6 +71,9 @@ struct UpCommand: AsyncParsableCommand {
         }
         let logDirectory = logDir ?? ".rebalancer/\(deployment.id)/logs"
         logger.info("running nodes", metadata: ["nodes": "\(selection.nodes.map(\.id).joined(separator: ","))", "logs": "\(logDirectory)"])
+        if deployment.nodes(.monitor).first != nil {
+            print("dashboard: rebalancer dashboard --topology \(topology) --listen 127.0.0.1:8080, then open http://127.0.0.1:8080/")
+        }
         let service = HostSupervisor(
             options: .init(
                 topologyPath: topology, nodes: selection.nodes, dataRoot: dataDir, logDirectory: logDirectory, logLevel: logLevel,

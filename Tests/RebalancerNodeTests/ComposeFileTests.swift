@@ -40,9 +40,13 @@ struct ComposeFileTests {
         try #require(try Yams.load(yaml: text(composePath)) as? [String: Any])
     }
 
+    /// The services of the role processes (without the monitoring services, Prometheus and Grafana).
     static func services() throws -> [String: [String: Any]] {
-        try #require(try compose()["services"] as? [String: [String: Any]])
+        try #require(try compose()["services"] as? [String: [String: Any]]).filter { !monitoringServices.contains($0.key) }
     }
+
+    /// The services that are not role processes.
+    static let monitoringServices: Set = ["prometheus", "grafana"]
 
     static func command(_ service: [String: Any]) throws -> [String] {
         try #require(service["command"] as? [String])
@@ -162,7 +166,7 @@ struct ComposeFileTests {
         let volumeNames = try #require(root["volumes"] as? [String: [String: Any]]).mapValues { $0["name"] as? String }
         #expect(!volumeNames.isEmpty)
         for (key, name) in volumeNames { #expect(name == "rebalancer-prod-east-" + key) }
-        let services = try #require(root["services"] as? [String: [String: Any]])
+        let services = try #require(root["services"] as? [String: [String: Any]]).filter { !Self.monitoringServices.contains($0.key) }
         #expect(services.count == topology.nodes.count - 1)
         let verifier = try #require(services["verifier-2"])
         let volumes = try #require(verifier["volumes"] as? [[String: Any]])
@@ -224,8 +228,8 @@ struct ComposeFileVersionTests {
         #expect(root["name"] == nil && root["version"] == nil)
         let volumes = try #require(root["volumes"] as? [String: [String: Any]])
         for (key, volume) in volumes { #expect(volume["name"] as? String == "rebalancer-local-" + key) }
-        let allowed: Set<String> = ["image", "build", "pull_policy", "command", "network_mode", "restart", "stop_signal", "stop_grace_period", "volumes"]
-        for (id, service) in try ComposeFileTests.services() {
+        let allowed: Set<String> = ["image", "build", "pull_policy", "command", "network_mode", "restart", "stop_signal", "stop_grace_period", "volumes", "environment"]
+        for (id, service) in try #require(root["services"] as? [String: [String: Any]]) {
             #expect(Set(service.keys).isSubset(of: allowed), "\(id): \(service.keys.sorted())")
         }
         let text = try ComposeFileTests.text(ComposeFileTests.composePath)

@@ -21,6 +21,8 @@ struct HostNodesTests {
         for index in topology.nodes.indices {
             let host = topology.nodes[index].role == .watcher ? "192.0.2.7" : "192.0.2.1"
             topology.nodes[index].endpoints = topology.nodes[index].endpoints.mapValues { $0.replacingOccurrences(of: "127.0.0.1", with: host) }
+            // Verifiers without a metrics endpoint bind nothing: where they run is not known.
+            if topology.nodes[index].role == .verifier { topology.nodes[index].endpoints["metrics"] = nil }
         }
         let here = LocalHost(names: ["192.0.2.1"])
         let selection = try HostNodes.select(topology, requested: nil) { here.isLocal(endpoint: $0) }
@@ -28,6 +30,19 @@ struct HostNodesTests {
         #expect(selection.leftOut == ["verifier-1", "verifier-2"])
         let there = LocalHost(names: ["192.0.2.7"])
         #expect(try HostNodes.select(topology, requested: nil) { there.isLocal(endpoint: $0) }.nodes.map(\.id) == ["watcher-v1", "watcher-v2"])
+    }
+
+    @Test("a verifier's metrics endpoint places it on its host")
+    func placedByMetrics() throws {
+        var topology = try topology()
+        for index in topology.nodes.indices {
+            let host = topology.nodes[index].id == "verifier-2" ? "192.0.2.7" : "192.0.2.1"
+            topology.nodes[index].endpoints = topology.nodes[index].endpoints.mapValues { $0.replacingOccurrences(of: "127.0.0.1", with: host) }
+        }
+        let here = LocalHost(names: ["192.0.2.1"])
+        let selection = try HostNodes.select(topology, requested: nil) { here.isLocal(endpoint: $0) }
+        #expect(selection.nodes.map(\.id) == ["venues", "watcher-v1", "watcher-v2", "coordinator", "verifier-1", "executor-1"])
+        #expect(selection.leftOut.isEmpty)
     }
 
     @Test("--nodes runs exactly the named nodes, in topology order; unknown, monitor and repeated ids are refused")

@@ -83,7 +83,7 @@ let topologyCases: [TopologyCase] = [
     ], nil),
     TopologyCase("endpoint bound twice", [("tcp://127.0.0.1:7103", "tcp://127.0.0.1:7102")], "nodes[2].endpoints.feed", "already bound by nodes[1].endpoints.feed"),
     TopologyCase("required endpoint missing", [(", replay: \"tcp://127.0.0.1:7107\"", "")], "nodes[4].endpoints.replay", "missing: a coordinator binds replay"),
-    TopologyCase("endpoint not a string", [("{feed: \"tcp://127.0.0.1:7102\"}", "{feed: [1]}")], "nodes[1].endpoints.feed", "expected a string"),
+    TopologyCase("endpoint not a string", [("{feed: \"tcp://127.0.0.1:7102\",", "{feed: [1],")], "nodes[1].endpoints.feed", "expected a string"),
     // Watchers and singletons.
     TopologyCase("watcher of unknown venue", [("venue: v1\n", "venue: v7\n")], "nodes[1].venue", "unknown venue \"v7\""),
     TopologyCase("venue without watcher", [("venue: v3\n", "venue: v2\n")], "venues[2].id", "no watcher reports venue \"v3\""),

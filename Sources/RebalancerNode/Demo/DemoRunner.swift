@@ -22,6 +22,8 @@ public struct DemoRunner: Sendable {
         public var dataDirectory: String
         /// Live display on the terminal.
         public var live: Bool
+        /// Serve the live web page (`rebalancer dashboard`) on this host:port while the demo runs.
+        public var dashboard: String?
 
         /// Creates options.
         public init(topologyPath: String, seconds: Double, strategy: String, seed: UInt64?, pricesPath: String?, dataDirectory: String, live: Bool) {
@@ -35,8 +37,8 @@ public struct DemoRunner: Sendable {
         }
     }
 
-    private let options: Options
-    private let executable: URL
+    let options: Options
+    let executable: URL
 
     /// A runner that starts children from `executable` (this binary).
     public init(options: Options, executable: URL) {
@@ -74,6 +76,9 @@ public struct DemoRunner: Sendable {
         if let seed = options.seed { venuesArguments += ["--seed", "\(seed)"] }
         if let prices = options.pricesPath { venuesArguments += ["--prices", prices] }
         try deployment.start(venuesArguments: venuesArguments, coordinatorArguments: ["--strategy", options.strategy])
+        // The web page is a side show: a dashboard that cannot start (its port taken) is logged, not fatal.
+        let dashboard = try options.dashboard.map { try startDashboard(listen: $0, logDirectory: deployment.dataDirectory + "/logs") }
+        defer { if let dashboard, dashboard.isRunning { dashboard.terminate(); dashboard.waitUntilExit() } }
         let monitor = deployment.monitor, supervisor = deployment.supervisor
         let started = ContinuousClock.now
         let display = DemoDisplay(topology: deployment.topology, strategy: options.strategy, live: options.live)

@@ -67,6 +67,9 @@ public enum ComposeFile {
         for (index, node) in services.enumerated() {
             out += service(node, builds: index == 0, mounts: mounts)
         }
+        if services.contains(where: { $0.endpoints["metrics"] != nil }) {
+            out += monitoring(composeDirectory: composeDirectory)
+        }
         let stateful = services.filter { statefulRoles.contains($0.role) }
         if !stateful.isEmpty {
             out.append("")
@@ -206,6 +209,40 @@ public enum ComposeFile {
                 "        target: \(scalar(dataRoot))",
             ]
         }
+        return out
+    }
+
+    /// Prometheus scraping every node's metrics endpoint (docker/prometheus.yml, from
+    /// `rebalancer topology prometheus`) and Grafana with its data source and the topology's
+    /// dashboard provisioned (docker/grafana, from `rebalancer topology grafana`), both on the
+    /// host network and loopback like the roles.
+    private static func monitoring(composeDirectory: String) -> [String] {
+        func local(_ path: String) -> String {
+            let relative = relativePath(of: normalized(composeDirectory + "/" + path), from: composeDirectory)
+            return relative.hasPrefix(".") || relative.hasPrefix("/") ? relative : "./" + relative
+        }
+        var out = [
+            "  prometheus:",
+            "    image: prom/prometheus:v2.53.1",
+            "    command: [\"--config.file=/etc/prometheus/prometheus.yml\", \"--web.listen-address=127.0.0.1:9090\"]",
+            "    network_mode: host",
+            "    restart: unless-stopped",
+            "    volumes:",
+        ]
+        out += bind(source: local("prometheus.yml"), target: "/etc/prometheus/prometheus.yml")
+        out += [
+            "  grafana:",
+            "    image: grafana/grafana:11.1.3",
+            "    network_mode: host",
+            "    restart: unless-stopped",
+            "    environment:",
+            "      GF_SERVER_HTTP_ADDR: 127.0.0.1",
+            "      GF_SERVER_HTTP_PORT: \"3000\"",
+            "      GF_AUTH_ANONYMOUS_ENABLED: \"true\"",
+            "    volumes:",
+        ]
+        out += bind(source: local("grafana/provisioning"), target: "/etc/grafana/provisioning")
+        out += bind(source: local("grafana/dashboards"), target: "/var/lib/grafana/dashboards")
         return out
     }
 

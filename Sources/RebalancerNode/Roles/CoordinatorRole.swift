@@ -14,6 +14,8 @@ public actor CoordinatorRole: RoleHandler {
     private var latestEnvelope: [VenueID: Envelope] = [:]
     private var lastApproved: UInt64
     private var heartbeatSeq: UInt64 = 0
+    /// Whether the venues' target and band gauges have been set (once, on the first tick).
+    private var targetsRecorded = false
     private let proposals: SocketLoop.Handle
     private let plans: SocketLoop.Handle
     private let replay: SocketLoop.Handle
@@ -70,6 +72,8 @@ public actor CoordinatorRole: RoleHandler {
         if topic.hasPrefix("state/") {
             guard let (opened, state) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
             latestEnvelope[state.venue] = opened.envelope
+            runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
+            runtime.recordVenue(state)
             apply(core.on(.state(state, digest: opened.digest), now: runtime.clock.now()))
         } else if topic == Topic.status {
             guard let opened = runtime.open(inbound.frames[1], with: statusOpener, from: inbound.handle) else { return }
@@ -117,6 +121,7 @@ public actor CoordinatorRole: RoleHandler {
             valid = SignatureCheck.isValid(vote.signature, of: pending.digest, publicKey: key)
         }
         runtime.counters.increment("votes.\(decision.rawValue)")
+        if let pending = core.outstanding, pending.plan.planSeq == wire.planSeq { runtime.decisionHop(.voteReceived, since: pending.plan.triggerObservedAt) }
         apply(core.on(.vote(vote, validApproval: valid), now: now))
     }
 
@@ -141,6 +146,11 @@ public actor CoordinatorRole: RoleHandler {
 
     public func tick() async {
         let now = runtime.clock.now()
+        if !targetsRecorded {
+            // Not keyed on heartbeatSeq: a replay batch's end marker may take the first sequence.
+            runtime.recordVenueTargets()
+            targetsRecorded = true
+        }
         checkQuorum(now: now)
         apply(core.on(.tick, now: now))
         heartbeatSeq += 1
@@ -159,6 +169,10 @@ public actor CoordinatorRole: RoleHandler {
         let alive = runtime.topology.verifiers.filter { now - (verifierSeen[$0.id] ?? .min / 2) <= deadline }.map(\.id)
         runtime.counters.set("verifiers.alive", Int64(alive.count))
         let quorum = runtime.topology.quorum
+        runtime.readiness.set(ready: alive.count >= quorum, reason: "\(alive.count) of \(runtime.topology.verifiers.count) verifiers heard, \(quorum) needed")
+        for venue in runtime.topology.venues {
+            runtime.recordVenueStale(venue.id, stale: now - (core.states[venue.id]?.observedAt ?? .min / 2) > deadline)
+        }
         if alive.count < quorum {
             let silent = runtime.topology.verifiers.map(\.id).filter { !alive.contains($0) }
             let warning = "quorum unreachable: \(alive.count) of \(runtime.topology.verifiers.count) verifiers alive, \(quorum) needed; silent: \(silent.joined(separator: ","))"
@@ -213,12 +227,14 @@ public actor CoordinatorRole: RoleHandler {
             runtime.send(envelope, to: Array(verifier.id.utf8), on: proposals)
         }
         runtime.counters.increment("plans.proposed")
+        runtime.decisionHop(.proposed, since: plan.triggerObservedAt)
         runtime.logger.info("proposed", metadata: [
             "plan_seq": "\(plan.planSeq)", "transfers": "\(plan.transfers.map { "\($0.from)->\($0.to):\($0.amount)" }.joined(separator: ","))",
         ])
     }
 
     private func approve(_ plan: Plan, _ approvals: [ApprovalSignature]) {
+        runtime.decisionHop(.quorumReached, since: plan.triggerObservedAt)
         var approved = WireApprovedPlan()
         approved.plan = plan.wire
         approved.approvals = approvals.map { a in
@@ -236,8 +252,10 @@ public actor CoordinatorRole: RoleHandler {
             runtime.logger.critical("cannot journal approved plan; not publishing", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
             return
         }
+        runtime.decisionHop(.journaled, since: plan.triggerObservedAt)
         lastApproved = plan.planSeq
         runtime.send(envelope, topic: Topic.plan, on: plans)
+        runtime.decisionHop(.published, since: plan.triggerObservedAt)
         runtime.counters.increment("plans.approved")
         runtime.logger.info("approved", metadata: ["plan_seq": "\(plan.planSeq)", "signers": "\(approvals.map(\.verifier).joined(separator: ","))"])
     }

@@ -216,9 +216,13 @@ extension ExecutorRole {
         let row = transfer.row
         let trigger = triggerAt[row.planSeq] ?? 0
         switch status.state {
-        case .submitted: publish(planSeq: row.planSeq, index: Int32(row.index), id: id, state: .submitted, detail: status.reason ?? "", trigger: trigger)
+        case .submitted:
+            runtime.decisionHop(.transferSubmitted, since: trigger)
+            publish(planSeq: row.planSeq, index: Int32(row.index), id: id, state: .submitted, detail: status.reason ?? "", trigger: trigger)
         case .pending: break  // recorded; the wire has no pending state
-        case .settled: publish(planSeq: row.planSeq, index: Int32(row.index), id: id, state: .settled, detail: status.reason ?? "\(row.from)->\(row.to)", trigger: trigger)
+        case .settled:
+            runtime.decisionHop(.settled, since: trigger)
+            publish(planSeq: row.planSeq, index: Int32(row.index), id: id, state: .settled, detail: status.reason ?? "\(row.from)->\(row.to)", trigger: trigger)
         case .failed:
             publish(planSeq: row.planSeq, index: Int32(row.index), id: id, state: .failed, detail: status.reason ?? "", trigger: trigger)
             runtime.logger.warning("transfer failed", metadata: ["id": "\(LogText.quoted(id))", "detail": "\(LogText.quoted(status.reason ?? "", limit: 200))"])

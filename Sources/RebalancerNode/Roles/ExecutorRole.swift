@@ -152,6 +152,7 @@ public actor ExecutorRole: RoleHandler {
                 for row in rows { acceptedNow[row.id] = row }
                 runtime.counters.increment("plans.executed")
                 publish(planSeq: plan.planSeq, index: -1, id: "\(plan.planSeq)", state: .received, detail: "quorum verified: \(signers.sorted().joined(separator: ","))", trigger: plan.triggerObservedAt)
+                runtime.decisionHop(.executorVerified, since: plan.triggerObservedAt)
                 runtime.logger.info("plan accepted", metadata: ["plan_seq": "\(plan.planSeq)", "latency_ms": "\(Double(now - plan.triggerObservedAt) / 1e6)"])
             case let .submit(id, _, _):
                 // Only a transfer this message's plan recorded just now.
@@ -260,6 +261,7 @@ public actor ExecutorRole: RoleHandler {
     public func tick() async {
         let now = runtime.clock.now()
         runtime.report(coordinatorWatch.check(now: now), of: coordinatorWatch)
+        runtime.readiness.set(ready: coordinatorWatch.isFresh(now: now), reason: "coordinator \(coordinatorWatch.upstream) not heard recently")
         if let behind = replayBehind, now >= replayRetryAt {
             replayBehind = nil
             if core.highestSeen < behind { requestReplay(after: core.highestSeen) }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import RebalancerCore
 import RebalancerWire
 import ZeroMQ
@@ -87,6 +88,7 @@ public actor VerifierRole: RoleHandler {
         if verdict.decision == .approve { vote.approval = Data(runtime.signer.sign(digest)) }
         runtime.counters.increment("votes.\(verdict.decision.rawValue)")
         if let rule = verdict.rule { runtime.counters.increment("rule.\(rule.rawValue)") }
+        Metrics.Counter(label: "rebalancer_verdicts_total", dimensions: [("node", runtime.node.id), ("decision", verdict.decision.rawValue), ("rule", verdict.rule?.rawValue ?? "none")]).increment()
         runtime.logger.info("vote", metadata: [
             "plan_seq": "\(plan.planSeq)", "decision": "\(verdict.decision.rawValue)",
             "rule": "\(verdict.rule?.rawValue ?? "-")", "detail": "\(verdict.detail)",
@@ -101,6 +103,7 @@ public actor VerifierRole: RoleHandler {
             coordinatorSilent = true
             runtime.logger.error("coordinator silent", metadata: ["for_ms": "\((now - coordinatorSeen) / Nanos.perMillisecond)"])
         }
+        runtime.readiness.set(ready: now - coordinatorSeen <= runtime.topology.timing.staleAfterMs * Nanos.perMillisecond, reason: "coordinator not heard for \((now - coordinatorSeen) / Nanos.perMillisecond) ms")
         heartbeatSeq += 1
         if let envelope = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: state.lastSigned?.seq ?? 0) { runtime.send(envelope, on: coordinator) }
     }

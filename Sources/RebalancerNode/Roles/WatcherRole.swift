@@ -114,6 +114,11 @@ public actor WatcherRole: RoleHandler {
             runtime.counters.set("venue.stale", publishable ? 0 : 1)
             self.poll = poll
         }
+        if case .polled = source {
+            runtime.readiness.set(ready: publishable, reason: "venue \(venue) not read fresh")
+        } else if let watch = venuesWatch {
+            runtime.readiness.set(ready: watch.isFresh(now: now), reason: "market feed \(watch.upstream) not heard recently")
+        }
         // Same signed bytes again: a late subscriber converges, a duplicate is recognised by seq.
         // Never for a stale venue: a late subscriber must not take an old state for a fresh one.
         if publishable, let last, now - lastPublishedAt >= runtime.topology.timing.heartbeatMs * Nanos.perMillisecond {

@@ -23,7 +23,9 @@ public final class NodeRuntime: @unchecked Sendable {
     /// Where the node logs.
     public let logger: Logger
     /// The node's metrics.
-    public let counters = Counters()
+    public let counters: Counters
+    /// Whether this node is ready (`/readyz`): its role says, each tick.
+    public let readiness: Readiness
     /// The node's clock.
     public let clock: any NodeClock
     /// The socket loop: the one thread that touches sockets.
@@ -46,6 +48,8 @@ public final class NodeRuntime: @unchecked Sendable {
         self.logger = logger
         self.clock = clock
         self.curve = (curvePublic, curveSecret)
+        counters = Counters(node: node.id)
+        readiness = Readiness(ready: node.role == .venues || node.role == .monitor, reason: "starting")
         context = try Context()
         let counters = self.counters
         let log = logger

@@ -50,6 +50,9 @@ public struct UpstreamWatch: Sendable {
         return .recovered(afterMs: (now - lastHeard) / Nanos.perMillisecond)
     }
 
+    /// True while the upstream was heard within `stale_after_ms` of `now`.
+    public func isFresh(now: Nanos) -> Bool { now - lastHeard <= staleAfter }
+
     /// Called periodically: `.silent` when a warning is due.
     public mutating func check(now: Nanos) -> Event? {
         guard now >= nextWarning else { return nil }

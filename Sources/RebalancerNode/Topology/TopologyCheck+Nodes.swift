@@ -90,7 +90,9 @@ extension TopologyCheck {
             }
             for (name, address) in node.endpoints.sorted(by: { $0.key < $1.key }) {
                 let path = "nodes[\(index)].endpoints.\(name)"
-                if EndpointAddress(address) == nil {
+                if name == "metrics", MetricsServer.hostPort(address) == nil {
+                    errors.append(TopologyError(path: path, message: "\"\(address)\" is not tcp://host:port: the metrics endpoint is served over HTTP"))
+                } else if EndpointAddress(address) == nil {
                     errors.append(TopologyError(path: path, message: "\"\(address)\" is not tcp://host:port (port 1-65535), ipc://path or inproc://name"))
                 } else if let earlier = bound[address] {
                     errors.append(TopologyError(path: path, message: "\"\(address)\" is already bound by \(earlier)"))

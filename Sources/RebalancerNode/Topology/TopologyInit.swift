@@ -51,6 +51,11 @@ public enum TopologyInit {
         nodes += (0..<verifiers).map { node("verifier-\($0 + 1)", .verifier, [], &ports) }
         nodes += (0..<executors).map { node("executor-\($0 + 1)", .executor, ["status"], &ports) }
         nodes.append(node("monitor", .monitor, [], &ports))
+        // Each process's HTTP metrics endpoint (/metrics, /healthz, /readyz), on loopback, after
+        // every ZeroMQ port so those keep their numbers. The monitor runs no process yet.
+        for index in nodes.indices where nodes[index].role != .monitor {
+            nodes[index].endpoints["metrics"] = "tcp://127.0.0.1:\(ports.take())"
+        }
         let topology = Topology(
             id: id, epoch: 1, quorum: quorum ?? TopologyCheck.defaultQuorum(verifiers: verifiers), keysDir: keysDir,
             nodes: nodes, venues: venueIDs.map(venue), routes: routes(venueIDs),

@@ -1,3 +1,6 @@
+import Foundation
+import Metrics
+
 /// Sends a venue's requests inside its rate budget and retries them by its policy: before every
 /// attempt it waits for the budget (so no request leaves before a `Retry-After` expires), a 429
 /// or 418 blocks the budget for the time the venue asked, and a retryable failure is tried again
@@ -32,11 +35,18 @@ public actor VenueRequester {
         while true {
             await waitForBudget(weight: weight)
             let request = try build()
+            let host = request.url.host ?? "?"
+            let started = DispatchTime.now().uptimeNanoseconds
             do throws(VenueError) {
                 let response = try await client.send(request)
+                Metrics.Timer(label: "rebalancer_adapter_request_seconds", dimensions: [("host", host)])
+                    .recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
                 observe(response)
                 return response
             } catch {
+                Metrics.Timer(label: "rebalancer_adapter_request_seconds", dimensions: [("host", host)])
+                    .recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
+                Metrics.Counter(label: "rebalancer_adapter_errors_total", dimensions: [("host", host), ("code", error.code)]).increment()
                 if case .rateLimited(let retryAfterMs, _) = error {
                     budget.block(retryAfterMs: retryAfterMs, nowMs: clock.nowMs())
                 }
