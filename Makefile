@@ -66,9 +66,13 @@ demo-static: release
 	$(RELEASE) demo --seconds $(SECONDS) --strategy static
 
 ## Every test: unit, wire vectors, real sockets, and multi-process runs of the real binary.
+## Two phases: the in-process suites in parallel, then the multi-process suites (IntegrationTests:
+## each starts a cluster of real processes) one at a time, so no run's timing depends on how many
+## other clusters share the machine's cores.
 test: deps test-tools python-tools
 	$(SWIFT) build --build-tests
-	REBALANCER_BIN=$$($(SWIFT) build --show-bin-path)/rebalancer $(SWIFT) test --skip-build --parallel --num-workers 2
+	REBALANCER_BIN=$$($(SWIFT) build --show-bin-path)/rebalancer $(SWIFT) test --skip-build --parallel --num-workers 2 --skip IntegrationTests
+	REBALANCER_BIN=$$($(SWIFT) build --show-bin-path)/rebalancer $(SWIFT) test --skip-build --no-parallel --filter IntegrationTests
 
 ## Python tools the tests run: ccxt, jsonschema, selenium (the dashboard test) and the ccxt reference adapter (adapters/ccxt).
 ## Reinstalled only when the adapter's sources change or an import fails; root or --user.
