@@ -36,6 +36,20 @@ import Testing
         #expect(try record.transfers(in: "accepted") == ["8/0"])
     }
 
+    /// What a coordinator that lost its journal gets back: the envelopes as received, in order,
+    /// after the sequence it asks from; plans recorded without one are left out.
+    @Test func approvedEnvelopesComeBackInOrderAfterTheAskedSequence() throws {
+        let record = try ExecutorRecord(path: path)
+        #expect(try record.accept(planSeq: 3, digest: [3], transfers: [], at: 1, envelope: [0xC3]))
+        #expect(try record.accept(planSeq: 1, digest: [1], transfers: [], at: 1, envelope: [0xC1]))
+        #expect(try record.accept(planSeq: 2, digest: [2], transferIDs: [], at: 1))
+        #expect(try record.accept(planSeq: 5, digest: [5], transfers: [], at: 1, envelope: [0xC5]))
+        #expect(try record.approvedEnvelopes(after: 0).map(\.planSeq) == [1, 3, 5])
+        #expect(try record.approvedEnvelopes(after: 1).map(\.envelope) == [[0xC3], [0xC5]])
+        #expect(try record.approvedEnvelopes(after: 0, limit: 1).map(\.planSeq) == [1])
+        #expect(try record.approvedEnvelopes(after: 5).isEmpty)
+    }
+
     @Test func theSimulatedMarketsTransferIDComesFromTheKey() {
         #expect(SimulatedTransferGateway.transferID(of: .init(rawValue: "rb-local-ab12-41-3")) == "41/3")
         #expect(SimulatedTransferGateway.transferID(of: .init(rawValue: "rb-x")) == nil)

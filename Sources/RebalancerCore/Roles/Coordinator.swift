@@ -16,6 +16,8 @@ public struct Coordinator: Sendable {
         case transferSubmitted(id: String)
         /// An executor reported transfer `id` settled.
         case transferSettled(id: String)
+        /// A verifier's heartbeat said the highest planSeq it has signed (its ledger's last).
+        case verifierSigned(NodeID, lastSigned: UInt64)
         /// Time passed.
         case tick
     }
@@ -32,6 +34,9 @@ public struct Coordinator: Sendable {
         case overdue(id: String, transfer: Transfer)
         /// An approved transfer's plan expired and its source venue never saw it: it will not happen.
         case unexecuted(id: String, transfer: Transfer)
+        /// The verifiers have signed above this coordinator's sequence (its journal was lost or
+        /// restored from an old copy): the next plan continues after `to`. Reserve it durably.
+        case sequenceRaised(from: UInt64, to: UInt64)
     }
 
     /// Where the outstanding proposal stands.
@@ -66,6 +71,8 @@ public struct Coordinator: Sendable {
     public private(set) var quietUntil: Nanos = 0
     /// While set, no plan is proposed: the reason (for example, too few verifiers alive).
     public private(set) var hold: String?
+    /// The highest planSeq each verifier reports having signed, from its heartbeats.
+    public private(set) var signedByVerifier: [NodeID: UInt64] = [:]
     /// The venue whose change prompted the next plan, and when its watcher saw it.
     private var trigger: (VenueID, Nanos)?
     /// Computes plan digests (SHA-256 lives in the wire module).
@@ -97,6 +104,8 @@ public struct Coordinator: Sendable {
             inFlight.submitted(id: id, at: now)
         case let .transferSettled(id):
             inFlight.settled(id: id, at: now)
+        case let .verifierSigned(verifier, lastSigned):
+            out += raiseSequence(verifier, lastSigned: lastSigned)
         case .tick:
             break
         }
@@ -106,6 +115,29 @@ public struct Coordinator: Sendable {
             .map { .unexecuted(id: $0.id, transfer: $0.transfer) }
         out += planIfNeeded(now: now)
         return out
+    }
+
+    /// The planSeq every approved plan is at or below, as far as the verifiers' reports prove it:
+    /// with `r` of the `n` verifiers reporting, any plan approved by `quorum` signers had at least
+    /// `r + quorum - n` of them among the reporters, so the `(r + quorum - n)`-th highest report is
+    /// at or above it. Taking that one rather than the highest ignores up to that many minus one
+    /// inflated reports (a lying verifier cannot push the sequence to its end). Nil until the
+    /// reports cover a quorum.
+    public var sequenceFloor: UInt64? {
+        let members = Set(topology.verifiers.map(\.id))
+        let reports = signedByVerifier.filter { members.contains($0.key) }.values.sorted(by: >)
+        let rank = reports.count + topology.quorum - members.count
+        guard reports.count >= topology.quorum, rank >= 1 else { return nil }
+        return reports[rank - 1]
+    }
+
+    private mutating func raiseSequence(_ verifier: NodeID, lastSigned: UInt64) -> [Directive] {
+        guard topology.verifiers.contains(where: { $0.id == verifier }) else { return [] }
+        signedByVerifier[verifier] = lastSigned
+        guard let floor = sequenceFloor, floor > lastPlanSeq else { return [] }
+        let from = lastPlanSeq
+        lastPlanSeq = floor
+        return [.sequenceRaised(from: from, to: floor)]
     }
 
     /// Holds planning for `reason`, or resumes it with nil.

@@ -36,6 +36,10 @@ public final class ExecutorRecord: Sendable {
                 t.add(column: "idempotency_key", .text)
                 t.add(column: "detail", .text)
             }
+        }), ("v4-approved-envelopes", { db in
+            // The approved plan exactly as received, signed by the coordinator: handed back to a
+            // coordinator that lost its journal, so its replay stays complete.
+            try db.alter(table: "executed") { t in t.add(column: "envelope", .blob) }
         })])
     }
 
@@ -74,10 +78,11 @@ public final class ExecutorRecord: Sendable {
     /// Durably records an accepted plan and each of its transfers (state `accepted`) with what a
     /// restart needs to submit it again under the same key. False if the plan is already there.
     @discardableResult
-    public func accept(planSeq: UInt64, digest: [UInt8], transfers: [RecordedTransfer], at: Int64) throws -> Bool {
+    public func accept(planSeq: UInt64, digest: [UInt8], transfers: [RecordedTransfer], at: Int64, envelope: [UInt8]? = nil) throws -> Bool {
         try store.write { db in
             if try Int64.fetchOne(db, sql: "SELECT plan_seq FROM executed WHERE plan_seq = ?", arguments: [Int64(planSeq)]) != nil { return false }
-            try db.execute(sql: "INSERT INTO executed (plan_seq, digest, accepted_at) VALUES (?, ?, ?)", arguments: [Int64(planSeq), Data(digest), at])
+            try db.execute(sql: "INSERT INTO executed (plan_seq, digest, accepted_at, envelope) VALUES (?, ?, ?, ?)",
+                           arguments: [Int64(planSeq), Data(digest), at, envelope.map { Data($0) }])
             for t in transfers {
                 try db.execute(
                     sql: """
@@ -87,6 +92,15 @@ public final class ExecutorRecord: Sendable {
                     arguments: [t.id, Int64(planSeq), at, t.index, t.from, t.to, t.amount, t.key])
             }
             return true
+        }
+    }
+
+    /// The approved-plan envelopes recorded after `planSeq`, in order, at most `limit`.
+    public func approvedEnvelopes(after planSeq: UInt64, limit: Int = 1000) throws -> [(planSeq: UInt64, envelope: [UInt8])] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT plan_seq, envelope FROM executed WHERE plan_seq > ? AND envelope IS NOT NULL ORDER BY plan_seq LIMIT ?",
+                             arguments: [Int64(planSeq), limit])
+                .map { (UInt64($0["plan_seq"] as Int64), Array($0["envelope"] as Data)) }
         }
     }
 

@@ -26,6 +26,11 @@ public actor CoordinatorRole: RoleHandler {
     private var verifierSeen: [NodeID: Nanos] = [:]
     private var quorumWarning: String?
     private var quorumEverReached = false
+    /// Accepts approved plans signed by this coordinator itself, handed back by an executor.
+    private let ownPlanOpener: EnvelopeOpener
+    /// While the journal is being refilled from the executors: ask for plans after this one.
+    private var refillAfter: UInt64?
+    private var refillAttempts = 0
 
     /// Sets up the sockets and continues the plan sequence after the journal's highest.
     private let rotations: [Envelope]
@@ -50,6 +55,7 @@ public actor CoordinatorRole: RoleHandler {
         let executors = topology.nodes(.executor)
         replayOpener = EnvelopeOpener(senders: topology.signingKeys(of: .executor), types: [.replayRequest])
         statusOpener = EnvelopeOpener(senders: topology.signingKeys(of: .executor), types: [.transferStatus, .heartbeat])
+        ownPlanOpener = EnvelopeOpener(senders: [runtime.node.id: runtime.node.signingKey], types: [.approvedPlan])
         proposals = try runtime.bind(.router, endpoint: "proposals", receive: true)
         plans = try runtime.bind(.pub, endpoint: "plans", receive: false)
         replay = try runtime.bind(.router, endpoint: "replay", receive: true)
@@ -105,8 +111,11 @@ public actor CoordinatorRole: RoleHandler {
             return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender, type: opened.type, peer: inbound.peerUserID)
         }
         guard opened.type == .vote else {
-            guard runtime.decode(opened, as: WireHeartbeat.self, from: inbound.handle, peer: inbound.peerUserID) != nil else { return }
+            guard let hb = runtime.decode(opened, as: WireHeartbeat.self, from: inbound.handle, peer: inbound.peerUserID) else { return }
             verifierSeen[opened.sender] = runtime.clock.now()
+            // A verifier's heartbeat carries the highest planSeq it has signed: a journal that
+            // was lost or restored from an old copy continues above what a quorum has signed.
+            apply(core.on(.verifierSigned(opened.sender, lastSigned: hb.lastPlanSeq), now: runtime.clock.now()))
             return
         }
         let now = runtime.clock.now()
@@ -127,6 +136,9 @@ public actor CoordinatorRole: RoleHandler {
 
     private func onReplayRequest(_ inbound: SocketLoop.Inbound) {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle, peer: inbound.peerUserID) }
+        if let envelope = try? Envelope(serializedBytes: inbound.frames[1]), envelope.sender == runtime.node.id, envelope.type == .approvedPlan {
+            return onHandedBack(inbound)
+        }
         guard let (opened, request) = runtime.open(inbound.frames[1], with: replayOpener, from: inbound.handle, peer: inbound.peerUserID, as: WireReplayRequest.self)
         else { return }
         let identity = inbound.frames[0]
@@ -144,6 +156,37 @@ public actor CoordinatorRole: RoleHandler {
         }
     }
 
+    /// An approved plan this coordinator signed, handed back by an executor (over a connection
+    /// authenticated as an executor) after the journal lost it: journaled again exactly as it was
+    /// published, so replay serves it to executors that missed it.
+    private func onHandedBack(_ inbound: SocketLoop.Inbound) {
+        let executorKeys = Set(runtime.topology.nodes(.executor).map { Z85.encode($0.curveKey) })
+        guard let peer = inbound.peerUserID, executorKeys.contains(peer) else {
+            return runtime.drop(.transportMismatch, from: inbound.handle, sender: runtime.node.id, type: .approvedPlan, peer: inbound.peerUserID)
+        }
+        guard let (opened, approved) = runtime.open(inbound.frames[1], with: ownPlanOpener, from: inbound.handle, as: WireApprovedPlan.self) else { return }
+        guard approved.hasPlan else { return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, type: opened.type, peer: peer) }
+        let plan = Plan(wire: approved.plan)
+        do {
+            guard try journal.append(planSeq: plan.planSeq, digest: WireDigest.plan(plan), envelope: inbound.frames[1], at: runtime.clock.now()) else { return }
+        } catch {
+            return runtime.logger.error("cannot journal a handed-back plan", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
+        }
+        refillAfter = nil
+        lastApproved = max(lastApproved, plan.planSeq)
+        runtime.counters.increment("replay.restored")
+        runtime.logger.info("restored approved plan from an executor's record", metadata: ["plan_seq": "\(plan.planSeq)"])
+    }
+
+    /// Asks every executor for the approved plans it recorded after `after` (the journal's last).
+    private func askExecutorsToRefill(after: UInt64) {
+        var request = WireReplayRequest()
+        request.afterPlanSeq = after
+        guard let envelope = runtime.seal(request, type: .replayRequest) else { return }
+        for executor in runtime.topology.nodes(.executor) { runtime.send(envelope, to: Array(executor.id.utf8), on: replay) }
+        refillAttempts += 1
+    }
+
     public func tick() async {
         let now = runtime.clock.now()
         if !targetsRecorded {
@@ -154,6 +197,10 @@ public actor CoordinatorRole: RoleHandler {
         checkQuorum(now: now)
         apply(core.on(.tick, now: now))
         heartbeatSeq += 1
+        if let after = refillAfter, heartbeatSeq % 5 == 0 {
+            // Until an executor hands something back (an executor may connect late), a few times.
+            if refillAttempts < 12 { askExecutorsToRefill(after: after) } else { refillAfter = nil }
+        }
         guard let envelope = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: lastApproved) else { return }
         runtime.send(envelope, topic: Topic.heartbeat, on: plans)
         if heartbeatSeq % 5 == 0 {
@@ -205,6 +252,16 @@ public actor CoordinatorRole: RoleHandler {
             case let .unexecuted(id, transfer):
                 runtime.counters.increment("transfers.unexecuted")
                 runtime.logger.warning("approved transfer never reached its venue before its plan expired; released", metadata: ["id": "\(id)", "from": "\(transfer.from)", "to": "\(transfer.to)", "amount": "\(transfer.amount)"])
+            case let .sequenceRaised(from, to):
+                runtime.counters.increment("plans.sequence_raised")
+                runtime.logger.warning("journal behind the verifiers: continuing above what a quorum has signed", metadata: ["last_plan_seq": "\(from)", "continues_after": "\(to)"])
+                do { try journal.reserve(planSeq: to) } catch {
+                    runtime.logger.critical("cannot journal plan sequence", metadata: ["error": "\(error)"])
+                }
+                // What the executors recorded above the journal's last approved plan comes back.
+                refillAfter = lastApproved
+                refillAttempts = 0
+                askExecutorsToRefill(after: lastApproved)
             case let .overdue(id, transfer):
                 runtime.counters.increment("transfers.overdue")
                 runtime.logger.warning("transfer overdue", metadata: ["id": "\(id)", "from": "\(transfer.from)", "to": "\(transfer.to)", "amount": "\(transfer.amount)"])

@@ -63,7 +63,7 @@ public actor ExecutorRole: RoleHandler {
         }
         runtime.logger.info("verifier set", metadata: ["current": "\(machine.sets.current.summary)"])
         core = machine
-        planOpener = EnvelopeOpener(senders: [coordinator.id: coordinator.signingKey], types: [.approvedPlan, .heartbeat, .rotation])
+        planOpener = EnvelopeOpener(senders: [coordinator.id: coordinator.signingKey], types: [.approvedPlan, .heartbeat, .rotation, .replayRequest])
         coordinatorWatch = UpstreamWatch(upstream: "\(coordinator.id).plans", endpoint: coordinator.endpoints["plans"] ?? "?", staleAfterMs: topology.timing.staleAfterMs, now: runtime.clock.now())
         status = try runtime.bind(.pub, endpoint: "status", receive: false)
         plans = try runtime.connect(.sub, to: coordinator, endpoint: "plans", subscribe: [Topic.plan, Topic.heartbeat, Topic.rotation])
@@ -108,6 +108,10 @@ public actor ExecutorRole: RoleHandler {
             return
         }
         if opened.type == .rotation { return onRotation(opened, from: handle) }
+        if opened.type == .replayRequest {
+            guard handle == replay else { return runtime.drop(.unexpectedType, from: handle, sender: opened.sender, type: opened.type) }
+            return handBack(opened, from: handle)
+        }
         guard let approved = runtime.decode(opened, as: WireApprovedPlan.self, from: handle) else { return }
         guard approved.hasPlan else {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
@@ -144,7 +148,7 @@ public actor ExecutorRole: RoleHandler {
                         key: IdempotencyKey(topologyID: runtime.topology.id, planSeq: plan.planSeq, index: index).rawValue)
                 }
                 do {
-                    guard try record.accept(planSeq: plan.planSeq, digest: digest, transfers: rows, at: now) else { continue }
+                    guard try record.accept(planSeq: plan.planSeq, digest: digest, transfers: rows, at: now, envelope: bytes) else { continue }
                 } catch {
                     runtime.logger.critical("cannot record plan; not executing", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
                     return
@@ -240,6 +244,21 @@ public actor ExecutorRole: RoleHandler {
     /// The coordinator's signed heartbeat on the replay socket ends one replay batch: it holds
     /// approved plans up to `upTo`. Still below that (a plan of the batch was lost or refused),
     /// this executor asks again later, with a doubling interval.
+    /// The coordinator lost (part of) its journal and asks for the approved plans this executor
+    /// recorded after `after_plan_seq`: they go back exactly as received, signed by the
+    /// coordinator, which takes only what its own key signed.
+    private func handBack(_ opened: OpenedEnvelope, from handle: SocketLoop.Handle) {
+        guard let request = runtime.decode(opened, as: WireReplayRequest.self, from: handle) else { return }
+        do {
+            let entries = try record.approvedEnvelopes(after: request.afterPlanSeq)
+            for entry in entries { runtime.loop.send([entry.envelope], on: replay) }
+            runtime.counters.increment("replay.handed_back", by: Int64(entries.count))
+            runtime.logger.notice("handing approved plans back to the coordinator", metadata: ["after": "\(request.afterPlanSeq)", "plans": "\(entries.count)"])
+        } catch {
+            runtime.logger.error("cannot read the record to hand plans back", metadata: ["error": "\(error)"])
+        }
+    }
+
     private func onReplayEnd(upTo: UInt64) {
         runtime.counters.increment("replay.completed")
         let now = runtime.clock.now()
