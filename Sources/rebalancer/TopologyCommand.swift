@@ -33,6 +33,9 @@ struct TopologyCommand: ParsableCommand {
         @Option(help: "Number of executors (at least 1).")
         var executors: Int = 1
 
+        @Option(help: "Number of coordinators (at least 1): the first leads, the others stand by in order (docs/operations.md, failover).")
+        var coordinators: Int = 1
+
         @Option(help: "First TCP port; every endpoint gets its own port from here on.")
         var basePort: Int = 7100
 
@@ -46,6 +49,7 @@ struct TopologyCommand: ParsableCommand {
             guard venues >= 2 else { throw ValidationError("--venues must be at least 2") }
             guard verifiers >= 1 else { throw ValidationError("--verifiers must be at least 1") }
             guard executors >= 1 else { throw ValidationError("--executors must be at least 1") }
+            guard coordinators >= 1 else { throw ValidationError("--coordinators must be at least 1") }
             if let quorum, !(2 * quorum > verifiers && quorum <= verifiers) {
                 throw ValidationError("--quorum \(quorum) is outside (n/2, n] for \(verifiers) verifiers")
             }
@@ -56,7 +60,7 @@ struct TopologyCommand: ParsableCommand {
         func run() throws {
             let topology = try TopologyInit.make(
                 dir: dir, venues: venues, verifiers: verifiers, quorum: quorum, executors: executors,
-                basePort: basePort, id: id ?? TopologyInit.uniqueID(), force: force
+                coordinators: coordinators, basePort: basePort, id: id ?? TopologyInit.uniqueID(), force: force
             )
             print("wrote \(dir)/topology.yaml: \(summary(topology))")
         }

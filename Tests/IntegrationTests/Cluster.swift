@@ -17,11 +17,11 @@ final class Cluster: @unchecked Sendable {
     }
 
     /// A new deployment: `topology init` with a random port range.
-    init(venues: Int = 4, verifiers: Int = 4, quorum: Int = 3) throws {
+    init(venues: Int = 4, verifiers: Int = 4, quorum: Int = 3, coordinators: Int = 1) throws {
         directory = NSTemporaryDirectory() + "rebalancer-test-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let basePort = Cluster.freeBasePort()
-        let result = try Cluster.run(["topology", "init", "--dir", directory, "--venues", "\(venues)", "--verifiers", "\(verifiers)", "--quorum", "\(quorum)", "--base-port", "\(basePort)"])
+        let result = try Cluster.run(["topology", "init", "--dir", directory, "--venues", "\(venues)", "--verifiers", "\(verifiers)", "--quorum", "\(quorum)", "--coordinators", "\(coordinators)", "--base-port", "\(basePort)"])
         guard result.status == 0 else { throw ClusterError("topology init failed: \(result.output)") }
         topologyPath = directory + "/topology.yaml"
     }
@@ -86,12 +86,12 @@ final class Cluster: @unchecked Sendable {
     }
 
     /// Starts one role process in the background; its log goes to `<dir>/<name>.log`.
-    func start(_ name: String, _ arguments: [String]) throws {
+    func start(_ name: String, _ arguments: [String], topology: String? = nil) throws {
         let log = directory + "/\(name).log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Cluster.binary)
-        process.arguments = arguments + ["--topology", topologyPath, "--data-dir", directory + "/data/\(name)"]
+        process.arguments = arguments + ["--topology", topology ?? topologyPath, "--data-dir", directory + "/data/\(name)"]
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle
         process.standardError = handle
@@ -110,6 +110,13 @@ final class Cluster: @unchecked Sendable {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// Sends SIGKILL (no shutdown, no linger: as if the host died) and waits for the exit.
+    func kill(_ name: String) {
+        guard let process = processes[name] else { return }
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     func stopAll() {

@@ -9,9 +9,9 @@ import Testing
 /// `seq_not_increasing` forever). The executor hands the coordinator back the approved plans
 /// the lost journal held, so replay to late executors stays complete.
 @Suite(.serialized) struct WipedJournalTests {
-    /// The plan sequences in `log`'s lines that contain `marker`.
+    /// The plan sequences in `log`'s lines whose message is `marker` ("approved", not "plan not approved").
     static func planSeqs(_ log: String, _ marker: String) -> [UInt64] {
-        log.split(separator: "\n").filter { $0.hasSuffix(marker) }.compactMap { line in
+        log.split(separator: "\n").filter { $0.hasSuffix("] " + marker) }.compactMap { line in
             guard let field = line.split(separator: " ").first(where: { $0.hasPrefix("plan_seq=") }) else { return nil }
             return UInt64(field.dropFirst("plan_seq=".count))
         }

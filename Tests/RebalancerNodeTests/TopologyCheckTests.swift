@@ -90,7 +90,6 @@ let topologyCases: [TopologyCase] = [
     TopologyCase("watcher without venue", [("    venue: v1\n", "")], "nodes[1].venue", "missing"),
     TopologyCase("venue on a verifier", [("    role: verifier\n", "    role: verifier\n    venue: v1\n")], "nodes[5].venue", "only watchers"),
     TopologyCase("no coordinator", [("role: coordinator", "role: executor")], "nodes", "no coordinator"),
-    TopologyCase("two coordinators", [("role: monitor", "role: coordinator")], "nodes[10].role", "a second coordinator"),
     TopologyCase("two venues nodes", [("role: monitor", "role: venues")], "nodes[10].role", "a second venues node"),
     // Bands, market, limits.
     TopologyCase("lower band above target", [("lower_band: 2.0", "lower_band: 3.5")], "venues[0].target_ratio", "0 < lower_band < target_ratio < upper_band"),
@@ -147,5 +146,14 @@ struct TopologyCheckTests {
     ])
     func endpoints(_ text: String, _ valid: Bool) {
         #expect((EndpointAddress(text) != nil) == valid)
+    }
+
+    @Test("several coordinators: the first leads, the others stand by in order")
+    func severalCoordinatorsAreValid() throws {
+        let topology = try TopologyInit.topology(venues: 3, verifiers: 4, coordinators: 3)
+        #expect(topology.coordinators.map(\.id) == ["coordinator", "coordinator-2", "coordinator-3"])
+        #expect(topology.coordinator?.id == "coordinator")
+        let endpoints = topology.coordinators.flatMap { $0.endpoints.values }
+        #expect(Set(endpoints).count == endpoints.count, "each coordinator binds its own ports")
     }
 }

@@ -18,6 +18,9 @@ public struct Coordinator: Sendable {
         case transferSettled(id: String)
         /// A verifier's heartbeat said the highest planSeq it has signed (its ledger's last).
         case verifierSigned(NodeID, lastSigned: UInt64)
+        /// Another listed coordinator published this approved plan (the shell checked its
+        /// signature and its quorum): its capital is in flight, and the sequence continues after it.
+        case followed(Plan)
         /// Time passed.
         case tick
     }
@@ -106,6 +109,14 @@ public struct Coordinator: Sendable {
             inFlight.settled(id: id, at: now)
         case let .verifierSigned(verifier, lastSigned):
             out += raiseSequence(verifier, lastSigned: lastSigned)
+        case let .followed(plan):
+            inFlight.add(plan: plan, topology: topology, now: now)
+            lastPlanSeq = max(lastPlanSeq, plan.planSeq)
+            if let pending = outstanding, pending.plan.planSeq <= plan.planSeq {
+                // Verifiers that signed the other plan refuse this sequence: it cannot be approved.
+                outstanding = nil
+                out.append(.abandon(pending.plan, reason: "superseded: planSeq \(plan.planSeq) approved by another coordinator"))
+            }
         case .tick:
             break
         }

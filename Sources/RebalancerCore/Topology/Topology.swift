@@ -48,8 +48,11 @@ public struct Topology: Sendable, Equatable, Codable {
     public func route(from: VenueID, to: VenueID) -> Route? { routes.first { $0.from == from && $0.to == to } }
     /// The watcher node that reports a venue.
     public func watcher(of venue: VenueID) -> Node? { nodes.first { $0.role == .watcher && $0.venue == venue } }
-    /// The coordinator node.
+    /// The first coordinator node (the one that leads when every coordinator is up).
     public var coordinator: Node? { nodes.first { $0.role == .coordinator } }
+    /// Every coordinator, in order: the first leads; each other one is a standby that takes over,
+    /// in this order, when those before it are silent (`Leadership`).
+    public var coordinators: [Node] { nodes(.coordinator) }
     /// The simulated market node.
     public var venuesNode: Node? { nodes.first { $0.role == .venues } }
     /// The verifier set, in topology order.

@@ -26,7 +26,17 @@ public actor CoordinatorRole: RoleHandler {
     private var verifierSeen: [NodeID: Nanos] = [:]
     private var quorumWarning: String?
     private var quorumEverReached = false
-    /// Accepts approved plans signed by this coordinator itself, handed back by an executor.
+    /// Which listed coordinator proposes; this one stands by while another leads.
+    private var leadership: Leadership
+    /// The `plans` feed of every other listed coordinator: their heartbeats (alive, leading) and
+    /// the approved plans a standby follows into its own journal.
+    private let peerFeeds: Set<SocketLoop.Handle>
+    private let peerOpener: EnvelopeOpener
+    /// Why planning would be held for the verifiers' sake (quorum not heard), if it is.
+    private var quorumHold: String? = "starting: waiting for a quorum of verifier heartbeats"
+    /// The heartbeat counter that says whether its sender leads (1) or stands by (0).
+    static let leadsCounter = "coordinator.leads"
+    /// Accepts approved plans signed by a listed coordinator (this one or another), handed back by an executor.
     private let ownPlanOpener: EnvelopeOpener
     /// While the journal is being refilled from the executors: ask for plans after this one.
     private var refillAfter: UInt64?
@@ -45,8 +55,9 @@ public actor CoordinatorRole: RoleHandler {
         let approvedSeq = try journal.lastApproved()
         lastApproved = approvedSeq
         var machine = Coordinator(topology: topology, strategy: strategy, lastPlanSeq: lastSeq, digest: { WireDigest.plan($0) })
-        // Propose nothing until a quorum of verifiers has been heard from: a proposal sent to a
-        // verifier that has not (re)connected yet is lost, and its planSeq burnt.
+        // Propose nothing until a quorum of verifiers has been heard from (a proposal sent to a
+        // verifier that has not (re)connected yet is lost, and its planSeq burnt), nor before
+        // this coordinator leads.
         machine.setHold("starting: waiting for a quorum of verifier heartbeats")
         core = machine
         let watchers = topology.nodes(.watcher)
@@ -55,16 +66,21 @@ public actor CoordinatorRole: RoleHandler {
         let executors = topology.nodes(.executor)
         replayOpener = EnvelopeOpener(senders: topology.signingKeys(of: .executor), types: [.replayRequest])
         statusOpener = EnvelopeOpener(senders: topology.signingKeys(of: .executor), types: [.transferStatus, .heartbeat])
-        ownPlanOpener = EnvelopeOpener(senders: [runtime.node.id: runtime.node.signingKey], types: [.approvedPlan])
+        ownPlanOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: topology.coordinators.map { ($0.id, $0.signingKey) }), types: [.approvedPlan])
+        let peers = topology.coordinators.filter { $0.id != runtime.node.id }
+        peerOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: peers.map { ($0.id, $0.signingKey) }), types: [.approvedPlan, .heartbeat])
+        leadership = Leadership(me: runtime.node.id, topology: topology, now: runtime.clock.now())
         proposals = try runtime.bind(.router, endpoint: "proposals", receive: true)
         plans = try runtime.bind(.pub, endpoint: "plans", receive: false)
         replay = try runtime.bind(.router, endpoint: "replay", receive: true)
         for watcher in watchers { try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: ["state/"], conflate: true) }
         for executor in executors { try runtime.connect(.sub, to: executor, endpoint: "status", subscribe: [Topic.status]) }
+        peerFeeds = Set(try peers.map { try runtime.connect(.sub, to: $0, endpoint: "plans", subscribe: [Topic.plan, Topic.heartbeat]) })
         runtime.logger.info("journal opened", metadata: ["last_plan_seq": "\(lastSeq)", "last_approved": "\(approvedSeq)", "strategy": "\(strategy.name)"])
     }
 
     public func handle(_ inbound: SocketLoop.Inbound) async {
+        if peerFeeds.contains(inbound.handle) { return onPeer(inbound) }
         switch inbound.handle {
         case proposals: onVerifierMessage(inbound)
         case replay: onReplayRequest(inbound)
@@ -136,7 +152,7 @@ public actor CoordinatorRole: RoleHandler {
 
     private func onReplayRequest(_ inbound: SocketLoop.Inbound) {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle, peer: inbound.peerUserID) }
-        if let envelope = try? Envelope(serializedBytes: inbound.frames[1]), envelope.sender == runtime.node.id, envelope.type == .approvedPlan {
+        if let envelope = try? Envelope(serializedBytes: inbound.frames[1]), envelope.type == .approvedPlan, ownPlanOpener.senders[envelope.sender] != nil {
             return onHandedBack(inbound)
         }
         guard let (opened, request) = runtime.open(inbound.frames[1], with: replayOpener, from: inbound.handle, peer: inbound.peerUserID, as: WireReplayRequest.self)
@@ -156,7 +172,48 @@ public actor CoordinatorRole: RoleHandler {
         }
     }
 
-    /// An approved plan this coordinator signed, handed back by an executor (over a connection
+    /// Another listed coordinator's feed: its heartbeat says whether it is alive and leads; its
+    /// approved plans (with a quorum of the verifiers' signatures over the digest recomputed here)
+    /// are journaled as they are, so this one can replay them and continues after them if it
+    /// takes over.
+    private func onPeer(_ inbound: SocketLoop.Inbound) {
+        guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
+        guard let opened = runtime.open(inbound.frames[1], with: peerOpener, from: inbound.handle) else { return }
+        let now = runtime.clock.now()
+        if opened.type == .heartbeat {
+            guard let hb = runtime.decode(opened, as: WireHeartbeat.self, from: inbound.handle) else { return }
+            leadership.heard(opened.sender, leads: hb.counters[Self.leadsCounter] == 1, at: now)
+            return
+        }
+        guard let approved = runtime.decode(opened, as: WireApprovedPlan.self, from: inbound.handle) else { return }
+        guard approved.hasPlan else { return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, type: opened.type) }
+        let plan = Plan(wire: approved.plan)
+        let digest = WireDigest.plan(plan)
+        let signers = quorumSigners(of: approved, digest: digest)
+        guard signers.count >= runtime.topology.quorum else {
+            runtime.counters.increment("plans.follow_refused")
+            return runtime.logger.warning("not following a plan without a quorum", metadata: ["from": "\(opened.sender)", "plan_seq": "\(plan.planSeq)", "valid_signers": "\(signers.count)"])
+        }
+        do {
+            guard try journal.append(planSeq: plan.planSeq, digest: digest, envelope: inbound.frames[1], at: now) else { return }
+        } catch {
+            return runtime.logger.error("cannot journal a followed plan", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
+        }
+        lastApproved = max(lastApproved, plan.planSeq)
+        runtime.counters.increment("plans.followed")
+        runtime.logger.info("followed", metadata: ["plan_seq": "\(plan.planSeq)", "from": "\(opened.sender)"])
+        apply(core.on(.followed(plan), now: now))
+    }
+
+    /// The distinct verifiers whose approval of `digest` (recomputed here) verifies.
+    private func quorumSigners(of approved: WireApprovedPlan, digest: [UInt8]) -> Set<NodeID> {
+        let keys = runtime.topology.signingKeys(of: .verifier)
+        return Set(approved.approvals.filter { approval in
+            keys[approval.verifier].map { SignatureCheck.isValid(Array(approval.signature), of: digest, publicKey: $0) } ?? false
+        }.map(\.verifier))
+    }
+
+    /// An approved plan a listed coordinator signed, handed back by an executor (over a connection
     /// authenticated as an executor) after the journal lost it: journaled again exactly as it was
     /// published, so replay serves it to executors that missed it.
     private func onHandedBack(_ inbound: SocketLoop.Inbound) {
@@ -167,8 +224,13 @@ public actor CoordinatorRole: RoleHandler {
         guard let (opened, approved) = runtime.open(inbound.frames[1], with: ownPlanOpener, from: inbound.handle, as: WireApprovedPlan.self) else { return }
         guard approved.hasPlan else { return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, type: opened.type, peer: peer) }
         let plan = Plan(wire: approved.plan)
+        let digest = WireDigest.plan(plan)
+        // Another coordinator's plan counts only with its quorum (this one's own was checked when approved).
+        if opened.sender != runtime.node.id, quorumSigners(of: approved, digest: digest).count < runtime.topology.quorum {
+            return runtime.drop(.stale, from: inbound.handle, sender: opened.sender, type: opened.type, peer: peer)
+        }
         do {
-            guard try journal.append(planSeq: plan.planSeq, digest: WireDigest.plan(plan), envelope: inbound.frames[1], at: runtime.clock.now()) else { return }
+            guard try journal.append(planSeq: plan.planSeq, digest: digest, envelope: inbound.frames[1], at: runtime.clock.now()) else { return }
         } catch {
             return runtime.logger.error("cannot journal a handed-back plan", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
         }
@@ -195,6 +257,18 @@ public actor CoordinatorRole: RoleHandler {
             targetsRecorded = true
         }
         checkQuorum(now: now)
+        switch leadership.evaluate(now: now) {
+        case let .tookOver(silent)?:
+            runtime.counters.increment("leadership.took_over")
+            runtime.logger.notice("leading: this coordinator proposes", metadata: ["silent": "\(silent.joined(separator: ","))", "last_plan_seq": "\(core.lastPlanSeq)"])
+        case let .deferred(to)?:
+            runtime.counters.increment("leadership.deferred")
+            runtime.logger.notice("standing by", metadata: ["leader": "\(to)"])
+        case nil:
+            break
+        }
+        runtime.counters.set(Self.leadsCounter, leadership.leads ? 1 : 0)
+        core.setHold(leadership.leads ? quorumHold : "standby: \(leadership.leader(now: now) ?? "no coordinator") leads")
         apply(core.on(.tick, now: now))
         heartbeatSeq += 1
         if let after = refillAfter, heartbeatSeq % 5 == 0 {
@@ -231,11 +305,11 @@ public actor CoordinatorRole: RoleHandler {
                 }
                 quorumWarning = warning
             }
-            core.setHold(warning)
+            quorumHold = warning
         } else if !quorumEverReached || quorumWarning != nil {
             runtime.logger.notice(quorumEverReached ? "quorum reachable again" : "quorum reached", metadata: ["alive": "\(alive.joined(separator: ","))"])
             quorumEverReached = true
-            core.setHold(nil)
+            quorumHold = nil
             quorumWarning = nil
         }
     }
@@ -253,11 +327,13 @@ public actor CoordinatorRole: RoleHandler {
                 runtime.counters.increment("transfers.unexecuted")
                 runtime.logger.warning("approved transfer never reached its venue before its plan expired; released", metadata: ["id": "\(id)", "from": "\(transfer.from)", "to": "\(transfer.to)", "amount": "\(transfer.amount)"])
             case let .sequenceRaised(from, to):
-                runtime.counters.increment("plans.sequence_raised")
-                runtime.logger.warning("journal behind the verifiers: continuing above what a quorum has signed", metadata: ["last_plan_seq": "\(from)", "continues_after": "\(to)"])
                 do { try journal.reserve(planSeq: to) } catch {
                     runtime.logger.critical("cannot journal plan sequence", metadata: ["error": "\(error)"])
                 }
+                // A standby's sequence trails the leader's signed proposals all the time: normal.
+                guard leadership.leads || leadership.order.count == 1 else { continue }
+                runtime.counters.increment("plans.sequence_raised")
+                runtime.logger.warning("journal behind the verifiers: continuing above what a quorum has signed", metadata: ["last_plan_seq": "\(from)", "continues_after": "\(to)"])
                 // What the executors recorded above the journal's last approved plan comes back.
                 refillAfter = lastApproved
                 refillAttempts = 0

@@ -14,8 +14,10 @@ public actor ExecutorRole: RoleHandler {
     let runtime: NodeRuntime
     let record: ExecutorRecord
     private var core: Executor
-    private let plans: SocketLoop.Handle
-    private let replay: SocketLoop.Handle
+    /// The `plans` feed of every listed coordinator (the leader and its standbys).
+    private let plans: Set<SocketLoop.Handle>
+    /// The `replay` DEALER to every listed coordinator.
+    private let replay: Set<SocketLoop.Handle>
     /// The DEALER to the simulated market; nil when no venue is simulated, or in monitor-only mode.
     private let orders: SocketLoop.Handle?
     private let status: SocketLoop.Handle
@@ -45,7 +47,8 @@ public actor ExecutorRole: RoleHandler {
     /// `monitorOnly` (or the node's `monitor_only: true`) submits nothing.
     public init(runtime: NodeRuntime, record: ExecutorRecord, monitorOnly: Bool = false) throws {
         let topology = runtime.topology
-        guard let coordinator = topology.coordinator else {
+        let coordinators = topology.coordinators
+        guard let coordinator = coordinators.first else {
             throw WatcherRole.WatcherError.misconfigured("executor needs a coordinator")
         }
         let monitorOnly = monitorOnly || runtime.node.monitorOnly
@@ -63,29 +66,40 @@ public actor ExecutorRole: RoleHandler {
         }
         runtime.logger.info("verifier set", metadata: ["current": "\(machine.sets.current.summary)"])
         core = machine
-        planOpener = EnvelopeOpener(senders: [coordinator.id: coordinator.signingKey], types: [.approvedPlan, .heartbeat, .rotation, .replayRequest])
-        coordinatorWatch = UpstreamWatch(upstream: "\(coordinator.id).plans", endpoint: coordinator.endpoints["plans"] ?? "?", staleAfterMs: topology.timing.staleAfterMs, now: runtime.clock.now())
+        // Plans from any listed coordinator count (each carries its quorum); a plan seen on two
+        // feeds is executed once, by planSeq.
+        planOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: coordinators.map { ($0.id, $0.signingKey) }), types: [.approvedPlan, .heartbeat, .rotation, .replayRequest])
+        let upstream = coordinators.count == 1 ? "\(coordinator.id).plans" : "coordinators.plans"
+        coordinatorWatch = UpstreamWatch(upstream: upstream, endpoint: coordinators.compactMap { $0.endpoints["plans"] }.joined(separator: ","), staleAfterMs: topology.timing.staleAfterMs, now: runtime.clock.now())
         status = try runtime.bind(.pub, endpoint: "status", receive: false)
-        plans = try runtime.connect(.sub, to: coordinator, endpoint: "plans", subscribe: [Topic.plan, Topic.heartbeat, Topic.rotation])
-        replay = try runtime.connect(.dealer, to: coordinator, endpoint: "replay", routingID: runtime.node.id)
+        var feeds = Set<SocketLoop.Handle>()
+        var replays = Set<SocketLoop.Handle>()
+        for node in coordinators {
+            feeds.insert(try runtime.connect(.sub, to: node, endpoint: "plans", subscribe: [Topic.plan, Topic.heartbeat, Topic.rotation]))
+            replays.insert(try runtime.connect(.dealer, to: node, endpoint: "replay", routingID: runtime.node.id))
+        }
+        plans = feeds
+        replay = replays
         let links = try Self.makeGateways(runtime: runtime, monitorOnly: monitorOnly)
         orders = links.orders
         receiptOpener = links.receiptOpener
         gateways = links.gateways
         simulated = links.simulated
         // Ask for anything approved since the last plan executed before a restart.
-        Self.requestReplay(after: machine.highestSeen, runtime: runtime, on: replay)
+        for handle in replays { Self.requestReplay(after: machine.highestSeen, runtime: runtime, on: handle) }
         live = try Self.resumable(record: record, runtime: runtime, monitorOnly: monitorOnly, simulated: links.simulated)
     }
 
     public func handle(_ inbound: SocketLoop.Inbound) async {
-        switch inbound.handle {
-        case plans:
+        if plans.contains(inbound.handle) {
             guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
-            onPlanEnvelope(inbound.frames[1], from: inbound.handle)
-        case replay:
+            return onPlanEnvelope(inbound.frames[1], from: inbound.handle)
+        }
+        if replay.contains(inbound.handle) {
             guard inbound.frames.count == 1 else { return runtime.drop(.badFraming, from: inbound.handle) }
-            onPlanEnvelope(inbound.frames[0], from: inbound.handle)
+            return onPlanEnvelope(inbound.frames[0], from: inbound.handle)
+        }
+        switch inbound.handle {
         case orders:
             guard inbound.frames.count == 1 else { return runtime.drop(.badFraming, from: inbound.handle) }
             onReceipt(inbound.frames[0], from: inbound.handle)
@@ -96,10 +110,10 @@ public actor ExecutorRole: RoleHandler {
 
     private func onPlanEnvelope(_ bytes: [UInt8], from handle: SocketLoop.Handle) {
         guard let opened = runtime.open(bytes, with: planOpener, from: handle) else { return }
-        if handle == plans { runtime.report(coordinatorWatch.heard(now: runtime.clock.now()), of: coordinatorWatch) }
+        if plans.contains(handle) { runtime.report(coordinatorWatch.heard(now: runtime.clock.now()), of: coordinatorWatch) }
         if opened.type == .heartbeat {
             guard let hb = runtime.decode(opened, as: WireHeartbeat.self, from: handle) else { return }
-            if handle == replay { return onReplayEnd(upTo: hb.lastPlanSeq) }
+            if replay.contains(handle) { return onReplayEnd(upTo: hb.lastPlanSeq) }
             if hb.lastPlanSeq > core.highestSeen, hb.lastPlanSeq > lastCoordinatorHeartbeat {
                 // The coordinator approved something this executor never saw: a gap.
                 lastCoordinatorHeartbeat = hb.lastPlanSeq
@@ -109,7 +123,7 @@ public actor ExecutorRole: RoleHandler {
         }
         if opened.type == .rotation { return onRotation(opened, from: handle) }
         if opened.type == .replayRequest {
-            guard handle == replay else { return runtime.drop(.unexpectedType, from: handle, sender: opened.sender, type: opened.type) }
+            guard replay.contains(handle) else { return runtime.drop(.unexpectedType, from: handle, sender: opened.sender, type: opened.type) }
             return handBack(opened, from: handle)
         }
         guard let approved = runtime.decode(opened, as: WireApprovedPlan.self, from: handle) else { return }
@@ -230,8 +244,10 @@ public actor ExecutorRole: RoleHandler {
         if let envelope = runtime.seal(s, type: .transferStatus) { runtime.send(envelope, topic: Topic.status, on: status) }
     }
 
+    /// Asks every listed coordinator; each answers from its own journal, and what two return is
+    /// executed once.
     private func requestReplay(after: UInt64) {
-        Self.requestReplay(after: after, runtime: runtime, on: replay)
+        for handle in replay { Self.requestReplay(after: after, runtime: runtime, on: handle) }
     }
 
     private static func requestReplay(after: UInt64, runtime: NodeRuntime, on replay: SocketLoop.Handle) {
@@ -241,9 +257,6 @@ public actor ExecutorRole: RoleHandler {
         runtime.counters.increment("replay.requested")
     }
 
-    /// The coordinator's signed heartbeat on the replay socket ends one replay batch: it holds
-    /// approved plans up to `upTo`. Still below that (a plan of the batch was lost or refused),
-    /// this executor asks again later, with a doubling interval.
     /// The coordinator lost (part of) its journal and asks for the approved plans this executor
     /// recorded after `after_plan_seq`: they go back exactly as received, signed by the
     /// coordinator, which takes only what its own key signed.
@@ -251,7 +264,7 @@ public actor ExecutorRole: RoleHandler {
         guard let request = runtime.decode(opened, as: WireReplayRequest.self, from: handle) else { return }
         do {
             let entries = try record.approvedEnvelopes(after: request.afterPlanSeq)
-            for entry in entries { runtime.loop.send([entry.envelope], on: replay) }
+            for entry in entries { runtime.loop.send([entry.envelope], on: handle) }
             runtime.counters.increment("replay.handed_back", by: Int64(entries.count))
             runtime.logger.notice("handing approved plans back to the coordinator", metadata: ["after": "\(request.afterPlanSeq)", "plans": "\(entries.count)"])
         } catch {
@@ -259,6 +272,9 @@ public actor ExecutorRole: RoleHandler {
         }
     }
 
+    /// The coordinator's signed heartbeat on the replay socket ends one replay batch: it holds
+    /// approved plans up to `upTo`. Still below that (a plan of the batch was lost or refused),
+    /// this executor asks again later, with a doubling interval.
     private func onReplayEnd(upTo: UInt64) {
         runtime.counters.increment("replay.completed")
         let now = runtime.clock.now()

@@ -12,7 +12,8 @@ public actor VerifierRole: RoleHandler {
     private let runtime: NodeRuntime
     private let ledger: VerifierLedger
     private var state: Verifier.State
-    private let coordinator: SocketLoop.Handle
+    /// The DEALER to every listed coordinator: a vote goes back on the one its proposal came from.
+    private let coordinators: Set<SocketLoop.Handle>
     private let watcherStates: WatcherStates
     private let proposalOpener: EnvelopeOpener
     private var heartbeatSeq: UInt64 = 0
@@ -22,24 +23,27 @@ public actor VerifierRole: RoleHandler {
     /// Sets up the sockets and restores what this verifier signed before.
     public init(runtime: NodeRuntime, ledger: VerifierLedger) throws {
         let topology = runtime.topology
-        guard let coordinatorNode = topology.coordinator else { throw WatcherRole.WatcherError.misconfigured("no coordinator") }
+        let coordinatorNodes = topology.coordinators
+        guard !coordinatorNodes.isEmpty else { throw WatcherRole.WatcherError.misconfigured("no coordinator") }
         self.runtime = runtime
         self.ledger = ledger
         let window = runtime.clock.now() - topology.limits.windowSeconds * Nanos.perSecond
         state = Verifier.State(topology: topology, lastSigned: try ledger.lastSigned(), signedOutflows: try ledger.outflows(since: window))
         let watchers = topology.nodes(.watcher)
         watcherStates = WatcherStates(topology: topology)
-        proposalOpener = EnvelopeOpener(senders: [coordinatorNode.id: coordinatorNode.signingKey], types: [.proposal, .heartbeat])
+        // Proposals from any listed coordinator: the ledger (one digest per planSeq, increasing)
+        // is what keeps two coordinators that both lead from getting two plans under one sequence.
+        proposalOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: coordinatorNodes.map { ($0.id, $0.signingKey) }), types: [.proposal, .heartbeat])
         coordinatorSeen = runtime.clock.now()
         for watcher in watchers {
             try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: ["state/"], conflate: true)
         }
-        coordinator = try runtime.connect(.dealer, to: coordinatorNode, endpoint: "proposals", routingID: runtime.node.id)
+        coordinators = Set(try coordinatorNodes.map { try runtime.connect(.dealer, to: $0, endpoint: "proposals", routingID: runtime.node.id) })
         if let last = state.lastSigned { runtime.logger.info("restored ledger", metadata: ["last_signed": "\(last.seq)"]) }
     }
 
     public func handle(_ inbound: SocketLoop.Inbound) async {
-        if inbound.handle == coordinator {
+        if coordinators.contains(inbound.handle) {
             guard inbound.frames.count == 1 else { return runtime.drop(.badFraming, from: inbound.handle) }
             onProposal(inbound.frames[0], from: inbound.handle)
         } else {
@@ -94,7 +98,7 @@ public actor VerifierRole: RoleHandler {
             "rule": "\(verdict.rule?.rawValue ?? "-")", "detail": "\(verdict.detail)",
         ])
         guard let envelope = runtime.seal(vote, type: .vote) else { return }
-        runtime.send(envelope, on: coordinator)
+        runtime.send(envelope, on: handle)
     }
 
     public func tick() async {
@@ -105,6 +109,8 @@ public actor VerifierRole: RoleHandler {
         }
         runtime.readiness.set(ready: now - coordinatorSeen <= runtime.topology.timing.staleAfterMs * Nanos.perMillisecond, reason: "coordinator not heard for \((now - coordinatorSeen) / Nanos.perMillisecond) ms")
         heartbeatSeq += 1
-        if let envelope = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: state.lastSigned?.seq ?? 0) { runtime.send(envelope, on: coordinator) }
+        if let envelope = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: state.lastSigned?.seq ?? 0) {
+            for handle in coordinators { runtime.send(envelope, on: handle) }
+        }
     }
 }

@@ -15,10 +15,8 @@ extension TopologyCheck {
     private static func checkSingletons(_ topology: Topology) -> [TopologyError] {
         var errors: [TopologyError] = []
         let coordinators = topology.nodes.indices.filter { topology.nodes[$0].role == .coordinator }
-        if coordinators.isEmpty { errors.append(TopologyError(path: "nodes", message: "no coordinator node (exactly one is required)")) }
-        for index in coordinators.dropFirst() {
-            errors.append(TopologyError(path: "nodes[\(index)].role", message: "a second coordinator (exactly one is allowed; first at nodes[\(coordinators[0])])"))
-        }
+        // Several coordinators are allowed: the first leads, the others stand by in order.
+        if coordinators.isEmpty { errors.append(TopologyError(path: "nodes", message: "no coordinator node (at least one is required)")) }
         let markets = topology.nodes.indices.filter { topology.nodes[$0].role == .venues }
         for index in markets.dropFirst() {
             errors.append(TopologyError(path: "nodes[\(index)].role", message: "a second venues node (at most one is allowed; first at nodes[\(markets[0])])"))

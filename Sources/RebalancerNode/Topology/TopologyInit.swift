@@ -10,12 +10,12 @@ public enum TopologyInit {
     /// - Parameter quorum: approvals needed; floor(2n/3)+1 of the `verifiers` when nil.
     @discardableResult
     public static func make(
-        dir: String, venues: Int, verifiers: Int, quorum: Int? = nil, executors: Int = 1, basePort: Int = 7100,
-        id: String = "local", force: Bool = false
+        dir: String, venues: Int, verifiers: Int, quorum: Int? = nil, executors: Int = 1, coordinators: Int = 1,
+        basePort: Int = 7100, id: String = "local", force: Bool = false
     ) throws -> Topology {
         var topology = try self.topology(
             id: id, keysDir: TopologyFile.defaultKeysDir, venues: venues, verifiers: verifiers, quorum: quorum,
-            executors: executors, basePort: basePort
+            executors: executors, coordinators: coordinators, basePort: basePort
         )
         let path = "\(dir)/topology.yaml"
         if !force, FileManager.default.fileExists(atPath: path) {
@@ -41,13 +41,15 @@ public enum TopologyInit {
     /// The topology `make` writes, without keys (nodes' keys empty), validated.
     public static func topology(
         id: String = "local", keysDir: String = TopologyFile.defaultKeysDir, venues venueCount: Int, verifiers: Int,
-        quorum: Int? = nil, executors: Int = 1, basePort: Int = 7100
+        quorum: Int? = nil, executors: Int = 1, coordinators: Int = 1, basePort: Int = 7100
     ) throws -> Topology {
         let venueIDs = (1...max(venueCount, 1)).map { "v\($0)" }
         var ports = PortAllocator(next: basePort)
         var nodes = [node("venues", .venues, ["feed", "orders"], &ports)]
         nodes += venueIDs.map { node("watcher-\($0)", .watcher, ["feed"], &ports, venue: $0) }
         nodes.append(node("coordinator", .coordinator, ["proposals", "plans", "replay"], &ports))
+        // Standbys, in the order they take over: coordinator-2, coordinator-3, ...
+        nodes += (1..<max(coordinators, 1)).map { node("coordinator-\($0 + 1)", .coordinator, ["proposals", "plans", "replay"], &ports) }
         nodes += (0..<verifiers).map { node("verifier-\($0 + 1)", .verifier, [], &ports) }
         nodes += (0..<executors).map { node("executor-\($0 + 1)", .executor, ["status"], &ports) }
         nodes.append(node("monitor", .monitor, [], &ports))
