@@ -97,13 +97,16 @@ vectors:
 clean:
 	rm -rf .build run .rebalancer
 
-## Chaos: the demo topology while a watcher, a verifier, the coordinator and the executor are
+## Chaos: the demo topology with a standby coordinator (topology/failover.yaml) while a watcher, a
+## verifier, the leading coordinator (its data folder wiped before it returns) and the executor are
 ## SIGKILLed and restarted and a verifier paused; then checks that nothing was lost, repeated or
-## executed without a quorum, and that capital reconciles. Non-zero exit if any check fails.
+## executed without a quorum, that capital reconciles, and reports the longest time without a
+## leading coordinator. Non-zero exit if any check fails.
 CHAOS_SECONDS ?= 60
+CHAOS_TOPOLOGY ?= topology/failover.yaml
 .PHONY: chaos bench-load
 chaos: release
-	$(RELEASE) chaos --seconds $(CHAOS_SECONDS) --json run/chaos.json
+	$(RELEASE) chaos --topology $(CHAOS_TOPOLOGY) --seconds $(CHAOS_SECONDS) --json run/chaos.json
 
 ## Load: the venues publish as fast as they can; verified states/s and RSS of coordinator and verifiers.
 bench-load: release

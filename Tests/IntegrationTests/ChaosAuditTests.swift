@@ -15,7 +15,7 @@ import Testing
         let coordinator: SigningKey
         let verifiers: [(NodeID, SigningKey)]
         var paths: ChaosAudit.Paths {
-            .init(journal: directory + "/coordinator/journal.sqlite", executorRecords: ["executor-1": directory + "/executor-1/executed.sqlite"],
+            .init(journals: [directory + "/coordinator/journal.sqlite"], executorRecords: ["executor-1": directory + "/executor-1/executed.sqlite"],
                   verifierLedgers: [:], venuesReport: directory + "/venues/report.json")
         }
 
@@ -45,7 +45,7 @@ import Testing
                 return a
             }
             let envelope = try Envelope.seal(approved, type: .approvedPlan, sender: "coordinator", key: coordinator)
-            try CoordinatorJournal(path: paths.journal).append(planSeq: plan.planSeq, digest: digest, envelope: envelope.bytes(), at: 1)
+            try CoordinatorJournal(path: paths.journals[0]).append(planSeq: plan.planSeq, digest: digest, envelope: envelope.bytes(), at: 1)
             if execute {
                 try ExecutorRecord(path: paths.executorRecords["executor-1"]!).accept(planSeq: plan.planSeq, digest: digest, transferIDs: ["\(plan.planSeq)/0"], at: 1)
             }

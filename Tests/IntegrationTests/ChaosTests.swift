@@ -8,7 +8,9 @@ import Testing
 /// may execute without a quorum, and the venues' capital must reconcile.
 @Suite(.serialized) struct ChaosTests {
     @Test(.timeLimit(.minutes(3))) func shortChaosLosesNothingRepeatsNothingAndReconciles() async throws {
-        let cluster = try Cluster(venues: 6, verifiers: 4, quorum: 3)
+        // Two coordinators: the one killed leads, the standby takes over, and the killed one's
+        // data folder is wiped before it returns (and defers).
+        let cluster = try Cluster(venues: 6, verifiers: 4, quorum: 3, coordinators: 2)
         let runner = ChaosRunner(
             options: .init(topologyPath: cluster.topologyPath, seconds: nil, short: true, dataDirectory: cluster.directory + "/chaos"),
             executable: URL(fileURLWithPath: Cluster.binary)
@@ -22,6 +24,9 @@ import Testing
         #expect(report.faults.filter { $0.action == "restart" }.count == 4)
         #expect(report.faults.contains { $0.action == "pause" })
         #expect(report.faults.contains { $0.action == "resume" })
+        #expect(report.faults.contains { $0.action == "wipe" && $0.node == "coordinator" })
+        #expect(report.longestWithoutLeaderMs > 0, "a leading coordinator's heartbeats were heard")
+        print("chaos: longest time without a leading coordinator's heartbeat \(Int(report.longestWithoutLeaderMs)) ms")
         #expect(report.audit.plansApproved >= 1)
         #expect(report.audit.plansExecuted == report.audit.plansApproved)
         #expect(report.audit.lost.isEmpty)

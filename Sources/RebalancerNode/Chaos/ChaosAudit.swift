@@ -10,8 +10,8 @@ import RebalancerWire
 public struct ChaosAudit: Sendable {
     /// Where each node's files are.
     public struct Paths: Sendable {
-        /// The coordinator's journal.
-        public var journal: String
+        /// Every coordinator's journal (the leader's and its standbys').
+        public var journals: [String]
         /// Each executor's record, by node id.
         public var executorRecords: [NodeID: String]
         /// Each verifier's ledger, by node id.
@@ -20,8 +20,8 @@ public struct ChaosAudit: Sendable {
         public var venuesReport: String
 
         /// Creates the paths.
-        public init(journal: String, executorRecords: [NodeID: String], verifierLedgers: [NodeID: String], venuesReport: String) {
-            self.journal = journal
+        public init(journals: [String], executorRecords: [NodeID: String], verifierLedgers: [NodeID: String], venuesReport: String) {
+            self.journals = journals
             self.executorRecords = executorRecords
             self.verifierLedgers = verifierLedgers
             self.venuesReport = venuesReport
@@ -52,13 +52,21 @@ public struct ChaosAudit: Sendable {
         return try DatabaseQueue(path: path, configuration: configuration)
     }
 
+    /// The approved plans of every coordinator's journal, one per (planSeq, digest), in order: a
+    /// plan followed by a standby appears in both journals once.
     func approvedPlans() throws -> [Approved] {
-        guard let db = try Self.open(paths.journal) else { return [] }
-        return try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT plan_seq, digest, envelope FROM approved ORDER BY plan_seq").map {
-                Approved(planSeq: UInt64($0["plan_seq"] as Int64), digest: Array($0["digest"] as Data), envelope: Array($0["envelope"] as Data))
+        var seen = Set<[UInt8]>()
+        var all: [Approved] = []
+        for path in paths.journals {
+            guard let db = try Self.open(path) else { continue }
+            let rows = try db.read { db in
+                try Row.fetchAll(db, sql: "SELECT plan_seq, digest, envelope FROM approved ORDER BY plan_seq").map {
+                    Approved(planSeq: UInt64($0["plan_seq"] as Int64), digest: Array($0["digest"] as Data), envelope: Array($0["envelope"] as Data))
+                }
             }
+            for row in rows where seen.insert(withUnsafeBytes(of: row.planSeq.bigEndian, Array.init) + row.digest).inserted { all.append(row) }
         }
+        return all.sorted { $0.planSeq < $1.planSeq }
     }
 
     /// Executed plan sequences and digests of one executor.
@@ -99,9 +107,9 @@ public struct ChaosAudit: Sendable {
     /// The plan in a journaled envelope if the envelope is the coordinator's, for this planSeq,
     /// and carries `quorum` valid signatures of distinct verifiers over the digest recomputed here.
     func verifiedPlan(_ approved: Approved) -> (plan: Plan, signers: Set<NodeID>)? {
-        guard let coordinator = topology.coordinator,
-              let envelope = try? Envelope(serializedBytes: approved.envelope),
-              envelope.type == .approvedPlan, envelope.sender == coordinator.id, envelope.isSigned(by: coordinator.signingKey),
+        guard let envelope = try? Envelope(serializedBytes: approved.envelope),
+              let coordinator = topology.coordinators.first(where: { $0.id == envelope.sender }),
+              envelope.type == .approvedPlan, envelope.isSigned(by: coordinator.signingKey),
               let wire = try? WireApprovedPlan(serializedBytes: envelope.payload), wire.hasPlan
         else { return nil }
         let plan = Plan(wire: wire.plan)

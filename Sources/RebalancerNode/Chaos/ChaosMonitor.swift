@@ -26,6 +26,13 @@ public actor ChaosMonitor: RoleHandler {
     public private(set) var beats: [NodeID: Beat] = [:]
     /// Digests of the approved plans seen on the live feed, by planSeq.
     public private(set) var liveDigests: [UInt64: Set<[UInt8]>] = [:]
+    /// When a heartbeat of a coordinator that leads last arrived (this process's clock).
+    private var lastLeaderBeat: Nanos?
+    /// The longest time between two heartbeats of a leading coordinator (any of them), in ms: an
+    /// upper bound of the longest time without an active coordinator.
+    public private(set) var longestWithoutLeaderMs: Double = 0
+    /// Whether a leading coordinator has been heard.
+    public var leaderHeard: Bool { lastLeaderBeat != nil }
 
     /// Subscribes to the feeds; `marketFeed: false` leaves out the market ticks (the load bench).
     public init(runtime: NodeRuntime, marketFeed: Bool = true) throws {
@@ -39,7 +46,7 @@ public actor ChaosMonitor: RoleHandler {
         if marketFeed, let market = topology.venuesNode {
             try runtime.connect(.sub, to: market, endpoint: "feed", subscribe: ["tick/"])
         }
-        if let coordinator = topology.coordinator {
+        for coordinator in topology.coordinators {
             try runtime.connect(.sub, to: coordinator, endpoint: "plans", subscribe: [Topic.plan, Topic.heartbeat])
         }
         for executor in topology.nodes(.executor) {
@@ -62,6 +69,13 @@ public actor ChaosMonitor: RoleHandler {
         case .heartbeat:
             guard let hb = runtime.decode(opened, as: WireHeartbeat.self, from: inbound.handle) else { return }
             beats[opened.sender] = Beat(atNs: hb.atNs, lastPlanSeq: hb.lastPlanSeq, counters: hb.counters)
+            // A coordinator's heartbeat says whether it leads; before standbys existed, the lone
+            // coordinator's heartbeat had no such counter and it always led.
+            if role == .coordinator, hb.counters["coordinator.leads"] ?? 1 == 1 {
+                let now = runtime.clock.now()
+                if let last = lastLeaderBeat { longestWithoutLeaderMs = max(longestWithoutLeaderMs, Double(now - last) / 1e6) }
+                lastLeaderBeat = now
+            }
         case .approvedPlan:
             guard role == .coordinator else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender, type: opened.type) }
             guard let approved = runtime.decode(opened, as: WireApprovedPlan.self, from: inbound.handle), approved.hasPlan else { return }

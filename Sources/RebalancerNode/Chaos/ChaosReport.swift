@@ -102,6 +102,9 @@ public struct ChaosReport: Codable, Sendable {
     public var plansReplayed: Int
     /// The audit.
     public var audit: Audit
+    /// The longest time between two heartbeats of a leading coordinator, in ms (an upper bound of
+    /// the longest time without an active coordinator; a heartbeat interval when nothing failed over).
+    public var longestWithoutLeaderMs: Double = 0
     /// Every check.
     public var checks: [Check]
 
@@ -150,6 +153,7 @@ public struct ChaosReport: Codable, Sendable {
         }
         lines.append("plans approved \(a.plansApproved), executed \(a.plansExecuted), duplicates \(a.duplicateExecutions.count + a.approvedTwice.count), lost \(a.lost.count), quorum re-verified \(a.quorumVerified)")
         lines.append("plans replayed to executors \(plansReplayed)")
+        lines.append(String(format: "longest time without a leading coordinator's heartbeat %.0f ms", longestWithoutLeaderMs))
         lines.append("transfers accepted by the venues \(a.transfersAccepted), refused \(a.transfersRefused), resubmissions refused \(a.resubmissionsRefused), liquidations \(a.liquidations)")
         lines.append("capital \(a.capitalReconciled ? "reconciled" : "NOT reconciled"): initial $\(Double(a.initialCapital) / 100) = final $\(Double(a.finalCapital) / 100) + fees $\(Double(a.feesPaid) / 100) + penalties $\(Double(a.penaltiesCharged) / 100)")
         if !executorCounters.isEmpty {

@@ -59,11 +59,10 @@ public struct ChaosRunner: Sendable {
         let monitor = deployment.monitor
         try deployment.start()
         // The clock starts once the market and the coordinator are visibly up.
-        let coordinatorID = topology.coordinator?.id ?? "coordinator"
         let up = await deployment.wait(upTo: .seconds(30)) {
             let market = await monitor.market
-            let beat = await monitor.beat(coordinatorID)
-            return market != nil && beat != nil
+            let led = await monitor.leaderHeard
+            return market != nil && led
         }
         guard up else {
             await deployment.shutdown()
@@ -83,6 +82,7 @@ public struct ChaosRunner: Sendable {
                 case .restart: fault.pid = try supervisor.restart(step.node).pid
                 case .pause: try supervisor.pause(step.node)
                 case .resume: try supervisor.resume(step.node)
+                case .wipe: try FileManager.default.removeItem(atPath: deployment.directory(of: step.node))
                 }
             } catch {
                 fault.error = "\(error)"
@@ -114,7 +114,9 @@ public struct ChaosRunner: Sendable {
         await deployment.shutdown()
         let result = try audit.run(liveDigests: await monitor.liveDigests)
         let replayed = topology.coordinator.flatMap { supervisor.child($0.id) }.map { Self.plansReplayed(logPath: $0.logPath) } ?? 0
-        return ChaosReport(seconds: seconds, faults: faults, crashed: crashed, executorCounters: executorCounters, plansReplayed: replayed, audit: result)
+        var report = ChaosReport(seconds: seconds, faults: faults, crashed: crashed, executorCounters: executorCounters, plansReplayed: replayed, audit: result)
+        report.longestWithoutLeaderMs = await monitor.longestWithoutLeaderMs
+        return report
     }
 
     /// Sum of `plans=N` over the coordinator's `replay` log lines, across its restarts.

@@ -49,7 +49,7 @@ final class LocalDeployment<Monitor: RoleHandler>: @unchecked Sendable {
     /// Where each node's database is, as the role commands name them.
     var auditPaths: ChaosAudit.Paths {
         ChaosAudit.Paths(
-            journal: directory(of: topology.coordinator?.id ?? "coordinator") + "/journal.sqlite",
+            journals: topology.coordinators.map { directory(of: $0.id) + "/journal.sqlite" },
             executorRecords: Dictionary(uniqueKeysWithValues: topology.nodes(.executor).map { ($0.id, directory(of: $0.id) + "/executed.sqlite") }),
             verifierLedgers: Dictionary(uniqueKeysWithValues: topology.verifiers.map { ($0.id, directory(of: $0.id) + "/ledger.sqlite") }),
             venuesReport: venuesReportPath
