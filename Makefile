@@ -41,6 +41,15 @@ test-tools:
 	    echo "optional: sudo apt-get install -y prometheus (lets the metrics test run a real Prometheus server)"; \
 	  fi; \
 	fi
+	@if ! command -v etcd >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: etcd-server (the failover test's coordination service)"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends etcd-server >/dev/null; } \
+	      || echo "note: etcd-server not installed; EtcdLeadershipTests will fail saying so"; \
+	  else \
+	    echo "needed by the tests: sudo apt-get install -y etcd-server (EtcdLeadershipTests runs a real etcd)"; \
+	  fi; \
+	fi
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing: chromium chromium-driver (the dashboard's headless-browser test)"; \

@@ -71,6 +71,28 @@ import Testing
         #expect(c2.evaluate(now: 800 * ms) == .tookOver(silent: ["c1"]))
     }
 
+    @Test func withALeaseTheHolderLeadsAndWithoutItTheOrderDecides() {
+        var c2 = Leadership(me: "c2", order: order, silenceAfter: silence, now: 0)
+        c2.heard("c1", leads: false, at: 900 * ms)
+        c2.leased(holder: "c2", validUntil: 3_000 * ms)
+        #expect(c2.evaluate(now: 1_000 * ms) == .tookOver(silent: ["c3"]), "the lease holder leads though c1 is alive and listed first")
+        c2.heard("c1", leads: true, at: 1_100 * ms)
+        #expect(c2.evaluate(now: 1_200 * ms) == nil, "c1 claiming to lead does not matter while the lease answers")
+        c2.leased(holder: "c1", validUntil: 4_000 * ms)
+        #expect(c2.evaluate(now: 1_300 * ms) == .deferred(to: "c1"))
+        // The service stops answering: silence and order decide again (c1 alive and leading).
+        c2.leaseUnreachable()
+        #expect(c2.evaluate(now: 1_400 * ms) == nil)
+        #expect(c2.evaluate(now: 2_000 * ms) == .tookOver(silent: ["c1"]), "c1 silent past the deadline")
+    }
+
+    @Test func anExpiredLeaseAnswerFallsBackToTheOrder() {
+        var c1 = Leadership(me: "c1", order: order, silenceAfter: silence, now: 0)
+        c1.leased(holder: "c2", validUntil: 500 * ms)
+        #expect(c1.evaluate(now: 400 * ms) == nil)
+        #expect(c1.evaluate(now: 800 * ms) == .tookOver(silent: []), "the answer is stale and nobody else is heard")
+    }
+
     @Test func theCoordinatorCountsAFollowedPlanInFlightAndContinuesAfterIt() throws {
         let topology = Fixture.topology()
         var c = Coordinator(topology: topology, strategy: GreedyThresholdStrategy(), lastPlanSeq: 3, digest: Fixture.digest)

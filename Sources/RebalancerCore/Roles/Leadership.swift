@@ -10,6 +10,9 @@
 /// - a leader that hears an earlier-listed coordinator also leading steps down (after a healed
 ///   partition, exactly one remains).
 ///
+/// With a coordination service (etcd) configured and answering, the lease decides instead: the
+/// coordinator that holds it leads, every other stands by.
+///
 /// Safety never rests on this: verifiers sign at most one digest per planSeq and never a planSeq
 /// at or below one they signed, so two coordinators that both lead cannot get two plans approved
 /// under one sequence. The election only decides who is useful.
@@ -34,6 +37,9 @@ public struct Leadership: Sendable {
     private let startedAt: Nanos
     /// The last heartbeat heard from each other coordinator, and whether it claimed to lead.
     private var heard: [NodeID: (at: Nanos, leads: Bool)] = [:]
+    /// What the coordination service (etcd) last said: who holds the lease, and until when that
+    /// answer stands. Nil without a service, or while it cannot be reached.
+    private var lease: (holder: NodeID?, validUntil: Nanos)?
 
     /// Starts as a standby at `now`. A coordinator listed alone leads at its first tick.
     public init(me: NodeID, order: [NodeID], silenceAfter: Nanos, now: Nanos) {
@@ -55,6 +61,19 @@ public struct Leadership: Sendable {
         heard[peer] = (at, leads)
     }
 
+    /// The coordination service says `holder` holds the leadership lease (nil: nobody), and that
+    /// this answer stands until `validUntil` (for this coordinator's own lease, its last keep-alive
+    /// plus the lease's time to live, less a margin).
+    public mutating func leased(holder: NodeID?, validUntil: Nanos) {
+        lease = (holder, validUntil)
+    }
+
+    /// The coordination service cannot be reached: until it can again, the silence-and-order rule
+    /// decides (safety never rested on the election; rebalancing does not stop with etcd).
+    public mutating func leaseUnreachable() {
+        lease = nil
+    }
+
     /// The coordinator this one knows to lead now: itself, or the earliest-listed live one claiming to.
     public func leader(now: Nanos) -> NodeID? {
         if leads { return me }
@@ -63,6 +82,13 @@ public struct Leadership: Sendable {
 
     /// Decides, at `now`, whether this coordinator leads; returns what changed, if anything.
     public mutating func evaluate(now: Nanos) -> Change? {
+        if let lease, now < lease.validUntil {
+            // The lease decides while the service answers.
+            let mine = lease.holder == me
+            guard mine != leads else { return nil }
+            leads = mine
+            return mine ? .tookOver(silent: order.filter { $0 != me && !alive($0, now: now) }) : .deferred(to: lease.holder ?? "nobody")
+        }
         let rank = order.firstIndex(of: me) ?? order.count
         let leaders = order.filter { $0 != me && alive($0, now: now) && heard[$0]?.leads == true }
         if leads {

@@ -20,6 +20,9 @@ public struct Topology: Sendable, Equatable, Codable {
     public var timing: Timing
     /// The simulated market that `rebalancer venues` runs.
     public var market: MarketSpec
+    /// The coordination service that holds the coordinators' leadership lease, if any (without
+    /// one, a standby takes over by silence and order: `Leadership`).
+    public var coordination: Coordination?
 
     /// Creates a topology.
     public init(
@@ -232,5 +235,21 @@ extension Topology {
     /// The venue each watcher reports, by watcher id: a watcher is trusted for that venue only.
     public var watcherVenues: [NodeID: VenueID] {
         Dictionary(nodes(.watcher).compactMap { w in w.venue.map { (w.id, $0) } }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+extension Topology {
+    /// A coordination service for the coordinators' leadership: etcd, over its v3 HTTP/JSON gateway.
+    public struct Coordination: Sendable, Equatable, Codable {
+        /// etcd's client URL, for example `http://127.0.0.1:2379`.
+        public var etcd: String
+        /// How long the leader's lease lasts without a keep-alive, in ms (etcd counts whole seconds).
+        public var leaseMs: Int64
+
+        /// Creates a coordination section.
+        public init(etcd: String, leaseMs: Int64) {
+            self.etcd = etcd
+            self.leaseMs = leaseMs
+        }
     }
 }

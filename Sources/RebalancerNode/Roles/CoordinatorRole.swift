@@ -28,6 +28,11 @@ public actor CoordinatorRole: RoleHandler {
     private var quorumEverReached = false
     /// Which listed coordinator proposes; this one stands by while another leads.
     private var leadership: Leadership
+    /// The leadership lease in etcd, when the topology names a coordination service.
+    private let campaign: LeaseCampaign?
+    private var campaignTask: Task<Void, Never>?
+    private var leaseUnreachable: String?
+    private var leaseHolder: NodeID??
     /// The `plans` feed of every other listed coordinator: their heartbeats (alive, leading) and
     /// the approved plans a standby follows into its own journal.
     private let peerFeeds: Set<SocketLoop.Handle>
@@ -70,6 +75,10 @@ public actor CoordinatorRole: RoleHandler {
         let peers = topology.coordinators.filter { $0.id != runtime.node.id }
         peerOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: peers.map { ($0.id, $0.signingKey) }), types: [.approvedPlan, .heartbeat])
         leadership = Leadership(me: runtime.node.id, topology: topology, now: runtime.clock.now())
+        campaign = LeaseCampaign(topology: topology, me: runtime.node.id)
+        // Whatever the journal missed while this coordinator was down (or all of it, if its disk
+        // was lost) the executors still hold: ask them, a few times, from the journal's last.
+        refillAfter = approvedSeq
         proposals = try runtime.bind(.router, endpoint: "proposals", receive: true)
         plans = try runtime.bind(.pub, endpoint: "plans", receive: false)
         replay = try runtime.bind(.router, endpoint: "replay", receive: true)
@@ -249,8 +258,32 @@ public actor CoordinatorRole: RoleHandler {
         refillAttempts += 1
     }
 
+    /// What the lease campaign found (off the decision path, between events).
+    private func onLease(_ outcome: LeaseCampaign.Outcome) {
+        switch outcome {
+        case let .leased(holder, validUntil):
+            if leaseUnreachable != nil { runtime.logger.notice("etcd answers again: the lease decides who leads") }
+            leaseUnreachable = nil
+            if leaseHolder != .some(holder) { runtime.logger.info("leadership lease", metadata: ["holder": "\(holder ?? "nobody")"]) }
+            leaseHolder = .some(holder)
+            leadership.leased(holder: holder, validUntil: validUntil)
+        case let .unreachable(reason):
+            if leaseUnreachable == nil {
+                runtime.logger.warning("etcd unreachable: who leads is decided by silence and order until it answers", metadata: ["error": "\(LogText.quoted(reason, limit: 200))"])
+            }
+            runtime.counters.increment("leadership.lease_unreachable")
+            leaseUnreachable = reason
+            leaseHolder = nil
+            leadership.leaseUnreachable()
+        }
+    }
+
     public func tick() async {
         let now = runtime.clock.now()
+        if let campaign, campaignTask == nil {
+            let clock = runtime.clock
+            campaignTask = Task { await campaign.run(clock: { clock.now() }, report: { await self.onLease($0) }) }
+        }
         if !targetsRecorded {
             // Not keyed on heartbeatSeq: a replay batch's end marker may take the first sequence.
             runtime.recordVenueTargets()
@@ -330,7 +363,8 @@ public actor CoordinatorRole: RoleHandler {
                 do { try journal.reserve(planSeq: to) } catch {
                     runtime.logger.critical("cannot journal plan sequence", metadata: ["error": "\(error)"])
                 }
-                // A standby's sequence trails the leader's signed proposals all the time: normal.
+                // A standby's sequence trails the leader's signed proposals all the time: normal
+                // (what it missed while down was asked of the executors at its start).
                 guard leadership.leads || leadership.order.count == 1 else { continue }
                 runtime.counters.increment("plans.sequence_raised")
                 runtime.logger.warning("journal behind the verifiers: continuing above what a quorum has signed", metadata: ["last_plan_seq": "\(from)", "continues_after": "\(to)"])

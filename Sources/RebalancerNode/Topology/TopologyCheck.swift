@@ -1,3 +1,4 @@
+import Foundation
 import RebalancerCore
 
 /// Checks a topology for everything the roles rely on: unique ids and keys, a well-formed quorum,
@@ -28,6 +29,15 @@ public enum TopologyCheck {
         errors += checkRoutes(topology)
         errors += checkMarket(topology)
         errors += checkLimits(topology)
+        if let coordination = topology.coordination {
+            let url = URL(string: coordination.etcd)
+            if url?.scheme != "http" && url?.scheme != "https" || url?.host == nil {
+                errors.append(TopologyError(path: "coordination.etcd", message: "must be etcd's client URL, for example http://127.0.0.1:2379, got \"\(coordination.etcd)\""))
+            }
+            if coordination.leaseMs < 1000 || coordination.leaseMs % 1000 != 0 {
+                errors.append(TopologyError(path: "coordination.lease_ms", message: "must be whole seconds of at least 1000 (etcd leases count seconds), got \(coordination.leaseMs)"))
+            }
+        }
         errors += VenueAdapterFactory.check(topology).map { TopologyError(path: $0.path, message: $0.message) }
         return errors
     }

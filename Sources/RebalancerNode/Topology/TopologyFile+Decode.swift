@@ -50,7 +50,7 @@ extension TopologyFile {
     }
 
     private static func decodeTopology(_ root: Node, _ r: YAMLFieldReader) -> Topology? {
-        let known = ["id", "epoch", "quorum", "keys_dir", "nodes", "venues", "routes", "limits", "timing", "market"]
+        let known = ["id", "epoch", "quorum", "keys_dir", "nodes", "venues", "routes", "limits", "timing", "market", "coordination"]
         guard let f = r.fields(root, at: "", known: known) else { return nil }
         let id = f.required("id", YAMLFieldReader.string)
         let epoch = f.required("epoch", YAMLFieldReader.uint64)
@@ -62,13 +62,18 @@ extension TopologyFile {
         let limits = f.value("limits", required: true).flatMap { decodeLimits($0.node, $0.path, r) }
         let timing = f.value("timing", required: true).flatMap { decodeTiming($0.node, $0.path, r) }
         let market = f.value("market", required: true).flatMap { decodeMarket($0.node, $0.path, r) }
+        let coordinationField = f.value("coordination", required: false)
+        let coordination = coordinationField.map { decodeCoordination($0.node, $0.path, r) }
         guard let id, let epoch, let quorum, let keysDir, let nodes, let venues, let routes,
               let limits, let timing, let market
         else { return nil }
-        return Topology(
+        if let coordination, coordination == nil { return nil }
+        var topology = Topology(
             id: id, epoch: epoch, quorum: quorum, keysDir: keysDir, nodes: nodes, venues: venues,
             routes: routes, limits: limits, timing: timing, market: market
         )
+        topology.coordination = coordination ?? nil
+        return topology
     }
 
     /// A required list field whose every item decodes; nil if any does not.
@@ -163,6 +168,14 @@ extension TopologyFile {
         let window = f.required("window_seconds", YAMLFieldReader.int64)
         guard let perTransfer, let perVenue, let global, let window else { return nil }
         return Topology.Limits(perTransferCap: perTransfer, perVenueOutflow: perVenue, perRouteOutflow: perRoute, globalNotional: global, windowSeconds: window)
+    }
+
+    private static func decodeCoordination(_ node: Node, _ path: String, _ r: YAMLFieldReader) -> Topology.Coordination? {
+        guard let f = r.fields(node, at: path, known: ["etcd", "lease_ms"]) else { return nil }
+        let etcd = f.required("etcd", YAMLFieldReader.string)
+        let lease = f.required("lease_ms", YAMLFieldReader.int64)
+        guard let etcd, let lease else { return nil }
+        return Topology.Coordination(etcd: etcd, leaseMs: lease)
     }
 
     private static func decodeTiming(_ node: Node, _ path: String, _ r: YAMLFieldReader) -> Topology.Timing? {

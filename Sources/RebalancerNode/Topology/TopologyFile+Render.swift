@@ -42,6 +42,9 @@ extension TopologyFile {
             "plan_ttl_ms: \(timing.planTTLms)", "basis_tolerance_ms: \(timing.basisToleranceMs)",
         ], by: 2)
         out += renderMarket(topology.market)
+        if let coordination = topology.coordination {
+            out += ["coordination:"] + indented(["etcd: \(text(coordination.etcd))", "lease_ms: \(coordination.leaseMs)"], by: 2)
+        }
         return out.joined(separator: "\n") + "\n"
     }
 
