@@ -108,7 +108,9 @@ public struct AdapterParameters: Sendable {
 public struct HTTPAdapterSettings: Sendable, Equatable {
     /// The base URL of the venue's API.
     public var baseURL: URL
-    /// Timeout of one request, ms (`timeout_ms`).
+    /// Timeout of one request, ms (`timeout_ms`, at least 1000: FoundationNetworking's URLSession
+    /// on Linux fails every other request on a kept-alive connection when its timeout is under a
+    /// second, seen with Swift 6.3.1).
     public var timeoutMs: Int64
     /// Attempts per read, first included (`max_attempts`).
     public var maxAttempts: Int
@@ -130,7 +132,7 @@ public struct HTTPAdapterSettings: Sendable, Equatable {
     public static func read(_ parameters: inout AdapterParameters, defaultBaseURL: String, defaultWeightPerMinute: Int) throws(AdapterParameterError) -> HTTPAdapterSettings {
         HTTPAdapterSettings(
             baseURL: try parameters.baseURL("base_url", default: defaultBaseURL),
-            timeoutMs: Int64(try parameters.integer("timeout_ms", default: 5_000, in: 50...120_000)),
+            timeoutMs: Int64(try parameters.integer("timeout_ms", default: 5_000, in: 1_000...120_000)),
             maxAttempts: try parameters.integer("max_attempts", default: 3, in: 1...10),
             backoffMs: Int64(try parameters.integer("backoff_ms", default: 200, in: 0...60_000)),
             weightPerMinute: try parameters.integer("weight_per_minute", default: defaultWeightPerMinute, in: 1...1_000_000)
