@@ -86,12 +86,14 @@ final class Cluster: @unchecked Sendable {
     }
 
     /// Starts one role process in the background; its log goes to `<dir>/<name>.log`.
-    func start(_ name: String, _ arguments: [String], topology: String? = nil) throws {
+    /// `wrapper` runs the binary through another command (for example `ip netns exec NS`).
+    func start(_ name: String, _ arguments: [String], topology: String? = nil, wrapper: [String] = []) throws {
         let log = directory + "/\(name).log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Cluster.binary)
-        process.arguments = arguments + ["--topology", topology ?? topologyPath, "--data-dir", directory + "/data/\(name)"]
+        let command = wrapper + [Cluster.binary] + arguments + ["--topology", topology ?? topologyPath, "--data-dir", directory + "/data/\(name)"]
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle
         process.standardError = handle
