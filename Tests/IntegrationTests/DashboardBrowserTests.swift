@@ -13,21 +13,8 @@ import Testing
 
     /// A cluster whose tight bands keep plans coming, plus the dashboard on a free port.
     static func start() throws -> (Cluster, Topology) {
-        let cluster = try Cluster(venues: 3, verifiers: 4, quorum: 3)
-        var topology = try cluster.topology
-        topology.market.drift = 0
-        topology.market.volatility = 0.8
-        topology.market.secondsPerTick = 600
-        topology.market.shockMultiplier = 1
-        for i in topology.venues.indices {
-            topology.venues[i].lowerBand = 2.9
-            topology.venues[i].upperBand = 3.1
-        }
-        try TopologyFile.render(topology).write(toFile: cluster.topologyPath, atomically: true, encoding: .utf8)
-        try cluster.start("venues", ["venues"])
-        for venue in topology.venues.map(\.id) { try cluster.start("watcher-\(venue)", ["watcher", "--venue", venue]) }
-        for i in 1...4 { try cluster.start("verifier-\(i)", ["verifier", "--id", "verifier-\(i)"]) }
-        try cluster.start("executor", ["executor", "--id", "executor-1"])
+        let (cluster, topology) = try Cluster.busy(venues: 3)
+        try cluster.startAllButCoordinators(topology)
         try cluster.start("coordinator", ["coordinator"])
         try cluster.start("dashboard", ["dashboard", "--listen", "127.0.0.1:0"])
         return (cluster, topology)

@@ -51,7 +51,7 @@ import Testing
 
     @Test func theLeaseHolderLeadsTheOtherTakesOverAndEtcdsLossStopsNothing() async throws {
         try #require(Etcd.binary != nil, "etcd is not installed: `make test` installs Debian's etcd-server when run as root")
-        let (cluster, topology0) = try FailoverTests.busyCluster()
+        let (cluster, topology0) = try Cluster.busy(coordinators: 2)
         let etcd = try Etcd(directory: cluster.directory)
         defer { etcd.kill() }
         var topology = topology0
@@ -61,7 +61,7 @@ import Testing
         let up = await eventually(15) { (try? await client.grant(ttlSeconds: 1)) != nil }
         try #require(up, "etcd answers on \(etcd.clientURL)")
 
-        try FailoverTests.startAllButCoordinators(cluster, topology)
+        try cluster.startAllButCoordinators(topology)
         try cluster.start("coordinator", ["coordinator", "--id", "coordinator"])
         try cluster.start("coordinator-2", ["coordinator", "--id", "coordinator-2"])
         defer { cluster.stopAll() }

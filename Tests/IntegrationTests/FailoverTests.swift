@@ -8,29 +8,6 @@ import Testing
 /// and the first, restarted, defers. And safety never rests on the election: two coordinators
 /// that both lead (each cut off from the other) never get two plans approved under one planSeq.
 @Suite(.serialized) struct FailoverTests {
-    /// A cluster whose market keeps needing small plans (no trend, noise, tight bands).
-    static func busyCluster() throws -> (Cluster, Topology) {
-        let cluster = try Cluster(venues: 4, verifiers: 4, quorum: 3, coordinators: 2)
-        var topology = try cluster.topology
-        topology.market.drift = 0
-        topology.market.volatility = 0.8
-        topology.market.secondsPerTick = 600
-        topology.market.shockMultiplier = 1
-        for i in topology.venues.indices {
-            topology.venues[i].lowerBand = 2.9
-            topology.venues[i].upperBand = 3.1
-        }
-        try TopologyFile.render(topology).write(toFile: cluster.topologyPath, atomically: true, encoding: .utf8)
-        return (cluster, topology)
-    }
-
-    static func startAllButCoordinators(_ cluster: Cluster, _ topology: Topology) throws {
-        try cluster.start("venues", ["venues"])
-        for venue in topology.venues.map(\.id) { try cluster.start("watcher-\(venue)", ["watcher", "--venue", venue]) }
-        for i in 1...4 { try cluster.start("verifier-\(i)", ["verifier", "--id", "verifier-\(i)"]) }
-        try cluster.start("executor", ["executor", "--id", "executor-1"])
-    }
-
     /// When the first line of `log` ending in `marker` was written.
     static func firstTime(_ log: String, _ marker: String) -> Date? {
         guard let line = log.split(separator: "\n").first(where: { $0.hasSuffix(marker) }),
@@ -41,8 +18,8 @@ import Testing
     }
 
     @Test func theStandbyTakesOverWhenTheLeaderIsKilledAndTheLeaderDefersOnReturn() async throws {
-        let (cluster, topology) = try Self.busyCluster()
-        try Self.startAllButCoordinators(cluster, topology)
+        let (cluster, topology) = try Cluster.busy(coordinators: 2)
+        try cluster.startAllButCoordinators(topology)
         try cluster.start("coordinator", ["coordinator", "--id", "coordinator"])
         try cluster.start("coordinator-2", ["coordinator", "--id", "coordinator-2"])
         defer { cluster.stopAll() }
@@ -76,7 +53,7 @@ import Testing
     }
 
     @Test func twoCoordinatorsThatBothLeadNeverGetTwoPlansApprovedUnderOneSequence() async throws {
-        let (cluster, topology) = try Self.busyCluster()
+        let (cluster, topology) = try Cluster.busy(coordinators: 2)
         // Each coordinator gets a copy of the topology in which the other's feed is on a port
         // nobody listens to: neither hears the other, so both lead (a partition between them).
         for (me, other) in [("coordinator", "coordinator-2"), ("coordinator-2", "coordinator")] {
@@ -85,7 +62,7 @@ import Testing
             cut.nodes[index].endpoints["plans"] = "tcp://127.0.0.1:\(Cluster.freeBasePort())"
             try TopologyFile.render(cut).write(toFile: cluster.directory + "/\(me).yaml", atomically: true, encoding: .utf8)
         }
-        try Self.startAllButCoordinators(cluster, topology)
+        try cluster.startAllButCoordinators(topology)
         try cluster.start("coordinator", ["coordinator", "--id", "coordinator"], topology: cluster.directory + "/coordinator.yaml")
         try cluster.start("coordinator-2", ["coordinator", "--id", "coordinator-2"], topology: cluster.directory + "/coordinator-2.yaml")
         defer { cluster.stopAll() }

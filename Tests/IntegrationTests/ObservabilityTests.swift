@@ -12,21 +12,8 @@ import Testing
 @Suite(.serialized) struct ObservabilityTests {
     /// A cluster whose market keeps venues leaving tight bands, so plans come quickly.
     func startCluster() throws -> (Cluster, Topology) {
-        let cluster = try Cluster(venues: 4, verifiers: 4, quorum: 3)
-        var topology = try cluster.topology
-        topology.market.drift = 0
-        topology.market.volatility = 0.8
-        topology.market.secondsPerTick = 600
-        topology.market.shockMultiplier = 1
-        for i in topology.venues.indices {
-            topology.venues[i].lowerBand = 2.9
-            topology.venues[i].upperBand = 3.1
-        }
-        try TopologyFile.render(topology).write(toFile: cluster.topologyPath, atomically: true, encoding: .utf8)
-        try cluster.start("venues", ["venues"])
-        for venue in topology.venues.map(\.id) { try cluster.start("watcher-\(venue)", ["watcher", "--venue", venue]) }
-        for i in 1...4 { try cluster.start("verifier-\(i)", ["verifier", "--id", "verifier-\(i)"]) }
-        try cluster.start("executor-1", ["executor", "--id", "executor-1"])
+        let (cluster, topology) = try Cluster.busy()
+        try cluster.startAllButCoordinators(topology, executorName: "executor-1")
         try cluster.start("coordinator", ["coordinator"])
         return (cluster, topology)
     }

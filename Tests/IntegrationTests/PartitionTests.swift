@@ -83,7 +83,7 @@ import Testing
             return
         }
         defer { partition.teardown() }
-        let (cluster, base) = try FailoverTests.busyCluster()
+        let (cluster, base) = try Cluster.busy(coordinators: 2)
         // The first coordinator's endpoints on the namespace's side of the link, everyone else's
         // on the test's side: the cut separates it from every other process.
         var topology = base
@@ -92,7 +92,7 @@ import Testing
             topology.nodes[index].endpoints = topology.nodes[index].endpoints.mapValues { $0.replacingOccurrences(of: "127.0.0.1", with: ip) }
         }
         try TopologyFile.render(topology).write(toFile: cluster.topologyPath, atomically: true, encoding: .utf8)
-        try FailoverTests.startAllButCoordinators(cluster, topology)
+        try cluster.startAllButCoordinators(topology)
         try cluster.start("coordinator", ["coordinator", "--id", "coordinator"], wrapper: partition.wrapper)
         try cluster.start("coordinator-2", ["coordinator", "--id", "coordinator-2"])
         defer { cluster.stopAll() }

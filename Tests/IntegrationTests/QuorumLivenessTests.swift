@@ -9,23 +9,8 @@ import ZeroMQ
 /// approved and the coordinator says why; when one returns, approvals resume.
 @Suite(.serialized) struct QuorumLivenessTests {
     @Test func approvalsNeedAQuorumAndResumeWhenItReturns() async throws {
-        let cluster = try Cluster(venues: 4, verifiers: 4, quorum: 3)
-        var topology = try cluster.topology
-        // No trend (capital never runs out), enough noise that venues keep leaving their bands.
-        topology.market.drift = 0
-        topology.market.volatility = 0.8
-        topology.market.secondsPerTick = 600
-        topology.market.shockMultiplier = 1
-        // Tight bands: the market keeps needing small plans, so approvals (or their absence) show quickly.
-        for i in topology.venues.indices {
-            topology.venues[i].lowerBand = 2.9
-            topology.venues[i].upperBand = 3.1
-        }
-        try TopologyFile.render(topology).write(toFile: cluster.topologyPath, atomically: true, encoding: .utf8)
-        try cluster.start("venues", ["venues"])
-        for venue in topology.venues.map(\.id) { try cluster.start("watcher-\(venue)", ["watcher", "--venue", venue]) }
-        for i in 1...4 { try cluster.start("verifier-\(i)", ["verifier", "--id", "verifier-\(i)"]) }
-        try cluster.start("executor", ["executor", "--id", "executor-1"])
+        let (cluster, topology) = try Cluster.busy()
+        try cluster.startAllButCoordinators(topology)
         try cluster.start("coordinator", ["coordinator"])
 
         // Watch the coordinator's heartbeats as the monitor node.

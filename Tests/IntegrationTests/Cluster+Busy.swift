@@ -1,0 +1,31 @@
+import Foundation
+import RebalancerCore
+import RebalancerNode
+
+extension Cluster {
+    /// A cluster whose market keeps needing small plans: no trend (capital never runs out), enough
+    /// noise that venues keep leaving tight bands, so approvals (or their absence) show quickly.
+    static func busy(venues: Int = 4, verifiers: Int = 4, quorum: Int = 3, coordinators: Int = 1) throws -> (Cluster, Topology) {
+        let cluster = try Cluster(venues: venues, verifiers: verifiers, quorum: quorum, coordinators: coordinators)
+        var topology = try cluster.topology
+        topology.market.drift = 0
+        topology.market.volatility = 0.8
+        topology.market.secondsPerTick = 600
+        topology.market.shockMultiplier = 1
+        for i in topology.venues.indices {
+            topology.venues[i].lowerBand = 2.9
+            topology.venues[i].upperBand = 3.1
+        }
+        try TopologyFile.render(topology).write(toFile: cluster.topologyPath, atomically: true, encoding: .utf8)
+        return (cluster, topology)
+    }
+
+    /// Starts the venues, every watcher, every verifier and `executor` (named `executorName`),
+    /// but no coordinator.
+    func startAllButCoordinators(_ topology: Topology, executorName: String = "executor") throws {
+        try start("venues", ["venues"])
+        for venue in topology.venues.map(\.id) { try start("watcher-\(venue)", ["watcher", "--venue", venue]) }
+        for verifier in topology.verifiers.map(\.id) { try start(verifier, ["verifier", "--id", verifier]) }
+        try start(executorName, ["executor", "--id", "executor-1"])
+    }
+}
