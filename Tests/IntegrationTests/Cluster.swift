@@ -114,6 +114,20 @@ final class Cluster: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// Sends SIGTERM and waits at most `seconds` for the exit: its status, or nil (then SIGKILL)
+    /// if the process did not exit in time. A hung shutdown fails a test instead of hanging it.
+    func stop(_ name: String, within seconds: Double) async -> Int32? {
+        guard let process = processes[name] else { return nil }
+        if process.isRunning { process.terminate() }
+        let exited = await eventually(seconds) { !process.isRunning }
+        guard exited else {
+            kill(name)
+            return nil
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     /// Sends SIGKILL (no shutdown, no linger: as if the host died) and waits for the exit.
     func kill(_ name: String) {
         guard let process = processes[name] else { return }

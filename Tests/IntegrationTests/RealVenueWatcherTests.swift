@@ -60,6 +60,24 @@ import ZeroMQ
         log.split(separator: "\n").filter { $0.contains(text) }
     }
 
+    /// SIGTERM while a read is waiting on the venue: the watcher exits. (Cancelling a task
+    /// suspended in URLSession's `data(for:)` deadlocked FoundationNetworking on Linux, and the
+    /// watcher never exited.)
+    @Test func aWatcherStopsWhileAReadIsInFlight() async throws {
+        let fixture = try FixtureVenue("hyperliquid")
+        try await fixture.inject(["fault": "slow", "delay_ms": 6000, "count": 1_000_000, "path": "/info"])
+        let cluster = try Cluster(venues: 2, verifiers: 4, quorum: 3)
+        _ = try Self.useAdapter(VenueAdapter(kind: "hyperliquid", parameters: [
+            "base_url": fixture.baseURL, "address": Self.hyperliquidAddress, "poll_ms": "200",
+            "timeout_ms": "2000", "max_attempts": "1",
+        ]), on: cluster)
+        try cluster.start("watcher", ["watcher", "--venue", "v1"])
+        let inFlight = await eventually(30) { ((try? await fixture.requests()) ?? []).contains { $0.path == "/info" } }
+        try #require(inFlight, "the watcher's first read reached the venue")
+        let status = await cluster.stop("watcher", within: 15)
+        #expect(status != nil, "the watcher exits on SIGTERM with a read in flight; log:\n\(cluster.log("watcher").suffix(2000))")
+    }
+
     @Test func aWatcherReadsHyperliquidGoesStaleInAnOutageAndRecovers() async throws {
         let fixture = try FixtureVenue("hyperliquid")
         try await fixture.set(["crossMaintenanceMarginUsed": "1234.567"])

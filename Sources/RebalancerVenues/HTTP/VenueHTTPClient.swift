@@ -74,7 +74,13 @@ public struct VenueHTTPClient: Sendable {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await session.data(for: urlRequest)
+            // In an unstructured task, so the caller's cancellation never reaches URLSession: on
+            // Linux, cancelling a task suspended in `data(for:)` can deadlock FoundationNetworking
+            // (the cancel handler waits on the session's queue while that queue waits to resume
+            // the task), which hung a watcher's shutdown. The request still ends by its timeout.
+            let session = self.session
+            let request = urlRequest
+            (data, response) = try await Task { try await session.data(for: request) }.value
         } catch let error as URLError where error.code == .timedOut {
             throw .timeout(afterMs: timeoutMs)
         } catch {
