@@ -105,11 +105,18 @@ final class Cluster: @unchecked Sendable {
 
     func log(_ name: String) -> String { (try? String(contentsOfFile: directory + "/\(name).log", encoding: .utf8)) ?? "" }
 
-    /// Sends SIGTERM and waits for the exit status.
+    /// Sends SIGTERM and waits for the exit status; a process still running 20 s later is
+    /// SIGKILLed (and says so), so a hung shutdown cannot hang the test run.
     @discardableResult
     func stop(_ name: String) -> Int32? {
         guard let process = processes[name] else { return nil }
         if process.isRunning { process.terminate() }
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            print("\(name) did not exit within 20 s of SIGTERM: SIGKILL")
+            Foundation.kill(process.processIdentifier, SIGKILL)
+        }
         process.waitUntilExit()
         return process.terminationStatus
     }
@@ -140,7 +147,7 @@ final class Cluster: @unchecked Sendable {
     }
 
     deinit {
-        for process in processes.values where process.isRunning { process.terminate(); process.waitUntilExit() }
+        for name in processes.keys { stop(name) }
         if ProcessInfo.processInfo.environment["KEEP_TEST_DIRS"] == nil { try? FileManager.default.removeItem(atPath: directory) }
     }
 }
