@@ -36,12 +36,26 @@ public struct MarketRecord: Sendable {
         public var price: Double
         /// Venues liquidated at this tick.
         public var liquidated: [VenueID]?
+        /// Transfers the market accepted since the previous tick.
+        public var accepted: [Accepted]?
 
         enum CodingKeys: String, CodingKey {
             case tick
             case atNs = "at_ns"
-            case price, liquidated
+            case price, liquidated, accepted
         }
+    }
+
+    /// A transfer the market accepted.
+    public struct Accepted: Codable, Sendable, Equatable {
+        /// Its id (`planSeq/index`).
+        public var id: String
+        /// Source venue.
+        public var from: VenueID
+        /// Destination venue.
+        public var to: VenueID
+        /// Amount debited at the source, in cents.
+        public var amount: Amount
     }
 
     /// The header.

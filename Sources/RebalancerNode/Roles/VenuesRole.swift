@@ -30,6 +30,7 @@ public actor VenuesRole: RoleHandler {
     private var refused: [String: Int] = [:]
     private var refusedTransfers: [String: String] = [:]
     private var recorder: MarketRecorder?
+    private var acceptedSinceTick: [MarketRecord.Accepted] = []
 
     /// Sets up the market and its sockets; `prices` replays a recorded path instead of the seeded
     /// walk; `load` publishes as fast as it can; `reportPath` receives the final figures on shutdown;
@@ -74,6 +75,7 @@ public actor VenuesRole: RoleHandler {
             submitter[order.transferID] = identity
             let fee = market.route(from: order.transfer.from, to: order.transfer.to).map { min(max($0.fee(for: order.transfer.amount), 0), order.transfer.amount) } ?? 0
             accepted.append(.init(id: order.transferID, from: order.transfer.from, to: order.transfer.to, amount: order.transfer.amount, fee: fee, executor: opened.sender))
+            if recorder != nil { acceptedSinceTick.append(.init(id: order.transferID, from: order.transfer.from, to: order.transfer.to, amount: order.transfer.amount)) }
             receipt.state = .submitted
             receipt.detail = "settles in \((due - now) / Nanos.perMillisecond) ms"
             runtime.counters.increment("transfers.accepted")
@@ -141,8 +143,12 @@ public actor VenuesRole: RoleHandler {
     /// Appends the tick just played to the record; a failed write stops recording (logged once).
     private func record(now: Nanos, liquidated: [VenueID]) {
         guard let recorder else { return }
+        defer { acceptedSinceTick.removeAll() }
         do {
-            try recorder.append(MarketRecord.Tick(tick: Int(market.ticks), atNs: now, price: market.price, liquidated: liquidated.isEmpty ? nil : liquidated))
+            try recorder.append(MarketRecord.Tick(
+                tick: Int(market.ticks), atNs: now, price: market.price, liquidated: liquidated.isEmpty ? nil : liquidated,
+                accepted: acceptedSinceTick.isEmpty ? nil : acceptedSinceTick
+            ))
         } catch {
             runtime.logger.error("price path record stopped", metadata: ["error": "\(error)"])
             self.recorder = nil
