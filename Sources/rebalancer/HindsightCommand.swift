@@ -19,7 +19,7 @@ struct HindsightCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .customLong("run"), help: "The run: a market-record.jsonl file, the venues' data directory, or a demo's data directory (run/demo).")
+    @Option(name: .customLong("run"), help: ArgumentHelp("The run: a market-record.jsonl file, the venues' data directory, or a demo's data directory (run/demo).", valueName: "run"))
     var runPath: String
 
     @Option(name: .long, help: "Write the report as JSON to this file.")

@@ -24,6 +24,9 @@ public struct HindsightReport: Sendable, Equatable, Codable {
 
     /// Ticks the path played.
     public var ticks: Int
+    /// Ticks the latency-aware check covered: all of them up to `flowTickLimit`, the first
+    /// `flowTickLimit` beyond (a liquidation after them is reported avoidable).
+    public var checkedTicks: Int
     /// A lower bound on the liquidations any strategy suffers on this path: 1 when no schedule
     /// keeps every venue alive (latencies counted), or the hedged pairs whose pooled collateral
     /// fell below their margin (`HindsightBound.liquidations`), whichever is more.
@@ -37,11 +40,20 @@ public struct HindsightReport: Sendable, Equatable, Codable {
     /// Every liquidation of the run, in order.
     public var liquidations: [Liquidation]
 
+    /// Most ticks the latency-aware check covers (its flow network grows with venues × routes × ticks).
+    public static let flowTickLimit = 50_000
+
     /// Computes the report of `path` for the liquidations that happened, as (venue, tick).
     public init(path: HindsightPath, liquidations happened: [(venue: VenueID, tick: Int)]) {
         let bound = path.bound()
-        let first = path.firstUnavoidableTick()
+        var checked = path
+        if path.ticks > Self.flowTickLimit {
+            checked.prices = Array(path.prices.prefix(Self.flowTickLimit + 1))
+            checked.times = Array(path.times.prefix(Self.flowTickLimit + 1))
+        }
+        let first = checked.firstUnavoidableTick()
         ticks = path.ticks
+        checkedTicks = checked.ticks
         firstUnavoidableTick = first
         unavoidableLiquidations = max(bound.liquidations, first == nil ? 0 : 1)
         hindsightCost = Amount((bound.minFeesWithoutLiquidation * 100).rounded(.up))
@@ -54,6 +66,7 @@ public struct HindsightReport: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case ticks
+        case checkedTicks = "checked_ticks"
         case unavoidableLiquidations = "unavoidable_liquidations"
         case firstUnavoidableTick = "first_unavoidable_tick"
         case hindsightCost = "hindsight_cost"
