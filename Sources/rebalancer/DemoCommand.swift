@@ -66,6 +66,9 @@ struct DemoCommand: AsyncParsableCommand {
         print("\nsummary (\(summary.strategy), \(summary.seconds) s):")
         print("  plans proposed \(summary.plans_proposed), approved \(summary.plans_approved), rejected \(summary.plans_rejected), executed \(summary.plans_executed)")
         print("  transfers settled \(summary.transfers_settled), liquidations \(summary.liquidations), fees $\(summary.fees_paid / 100), penalties $\(summary.penalties_charged / 100)")
+        if let h = summary.hindsight {
+            print("  hindsight: \(h.avoidableLiquidations) of \(h.liquidations.count) liquidations avoidable, \(h.unavoidableLiquidations) unavoidable\(h.firstUnavoidableTick.map { " (first at tick \($0))" } ?? ""), least fees without liquidation $\(h.hindsightCost / 100)")
+        }
         print("  latency p50 \(summary.latency_ms.p50) ms, p99 \(summary.latency_ms.p99) ms over \(summary.latency_ms.samples) plans")
         print("  capital: initial $\(summary.initial_capital / 100), final $\(summary.final_capital / 100) (+ fees and penalties = $\((summary.final_capital + summary.fees_paid + summary.penalties_charged) / 100))")
         print("  \(summary.processes.count) processes: \(summary.processes.map { "\($0.id)=\($0.pid)" }.joined(separator: " "))")

@@ -11,7 +11,7 @@ struct Rebalancer: AsyncParsableCommand {
             DemoCommand.self, VenuesCommand.self, WatcherCommand.self, CoordinatorCommand.self,
             VerifierCommand.self, ExecutorCommand.self, KeygenCommand.self, TopologyCommand.self,
             PlanCommand.self, SimCommand.self, BenchCommand.self, ChaosCommand.self, RotationCommand.self,
-            UpCommand.self, AdapterCommand.self, StatusCommand.self, DashboardCommand.self,
+            UpCommand.self, AdapterCommand.self, StatusCommand.self, DashboardCommand.self, HindsightCommand.self,
         ]
     )
 

@@ -33,7 +33,8 @@ struct VenuesCommand: AsyncParsableCommand {
         let runtime = try options.bootstrap(nodeID: id, role: .venues) { topology in
             if let seed { topology.market.seed = seed }
         }
-        let role = try VenuesRole(runtime: runtime, prices: closes, load: load, reportPath: report)
+        let record = (options.dataDirectory(topologyID: runtime.topology.id, nodeID: id) as NSString).appendingPathComponent(MarketRecord.fileName)
+        let role = try VenuesRole(runtime: runtime, prices: closes, load: load, reportPath: report, recordPath: record)
         let interval: Duration = load ? .milliseconds(1) : .milliseconds(runtime.topology.market.tickMs)
         try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: interval), logger: runtime.logger)
     }

@@ -73,6 +73,11 @@ struct CLIMessageTests {
         Case(name: "prices out of time order", arguments: { f in ["sim", "--hours", "1", "--prices", f.pricesOutOfOrder] }, status: 1,
              expected: { f in ["Error: \(f.pricesOutOfOrder): line 3: time '2024-01-01' does not come after the previous row's '2024-01-02' (rows must be in time order; each row is one tick and the spacing of the times is not used)"] },
              absent: [rootUsage]),
+        Case(name: "hindsight without a run", arguments: { _ in ["hindsight"] }, status: 64,
+             expected: { _ in ["Error: Missing expected argument '--run <run>'", "Usage: rebalancer hindsight --run <run>"] }),
+        Case(name: "hindsight of a folder with no record", arguments: { f in ["hindsight", "--run", f.directory + "/keys"] }, status: 1,
+             expected: { f in ["Error: --run: no market-record.jsonl in \(f.directory)/keys or its subdirectories (run the venues with a data directory)"] },
+             absent: [rootUsage]),
     ]
 
     static let example: String = {

@@ -19,6 +19,29 @@ import Testing
         let final_capital: Int64
         let processes: [Proc]
         let latency_ms: Latency
+        let avoidable_liquidations: Int
+        let hindsight_cost: Int64
+        let hindsight: Hindsight
+    }
+
+    struct Hindsight: Decodable {
+        struct Liquidation: Decodable { let venue: String; let tick: Int; let avoidable: Bool }
+        let ticks: Int
+        let unavoidable_liquidations: Int
+        let liquidations: [Liquidation]
+    }
+
+    /// One tick line of the market's `market-record.jsonl` (after its header line).
+    struct RecordedTick: Decodable {
+        struct Accepted: Decodable { let from: String; let to: String; let amount: Int64 }
+        let tick: Int?
+        let liquidated: [String]?
+        let accepted: [Accepted]?
+    }
+
+    func record(_ cluster: Cluster, strategy: String) throws -> [RecordedTick] {
+        let text = try String(contentsOfFile: cluster.directory + "/run-\(strategy)/venues/market-record.jsonl", encoding: .utf8)
+        return try text.split(separator: "\n").dropFirst().map { try JSONDecoder().decode(RecordedTick.self, from: Data($0.utf8)) }
     }
 
     func demo(_ cluster: Cluster, strategy: String, seconds: Int) throws -> Summary {
@@ -52,6 +75,24 @@ import Testing
         // Nothing is created or lost: capital held plus fees and penalties is what we started with.
         for s in [rebalanced, baseline] {
             #expect(s.final_capital + s.fees_paid + s.penalties_charged == s.initial_capital)
+            // The market recorded the path it played; the hindsight report judged every liquidation.
+            #expect(s.hindsight.ticks >= 50)
+            #expect(s.hindsight.liquidations.count == s.liquidations)
+            #expect(s.avoidable_liquidations == s.hindsight.liquidations.filter(\.avoidable).count)
+            #expect(s.hindsight_cost > 0)
+        }
+        // After a liquidation (the market closes the position and unwinds its hedge), the venues
+        // that still hold positions keep being rebalanced: capital moves to them after it.
+        let ticks = try record(cluster, strategy: "optimal")
+        #expect(ticks.count == rebalanced.hindsight.ticks + 1)  // tick 0 is the opening
+        if let first = ticks.firstIndex(where: { $0.liquidated != nil }) {
+            let pairs = [["v1", "v2"], ["v3", "v4"], ["v5", "v6"]]
+            let hit = Set(ticks[...first].flatMap { $0.liquidated ?? [] })
+            let intact = Set(pairs.filter { hit.isDisjoint(with: $0) }.flatMap { $0 })
+            let later = ticks[(first + 1)...].flatMap { $0.accepted ?? [] }.filter { intact.contains($0.to) }
+            if !intact.isEmpty && ticks.count - first > 30 {
+                #expect(!later.isEmpty, "no transfer to \(intact.sorted()) after the liquidation at tick \(first)")
+            }
         }
     }
 }

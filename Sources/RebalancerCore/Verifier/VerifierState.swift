@@ -42,7 +42,7 @@ extension Verifier {
                 topology: topology, view: view, viewReceivedAt: receivedAt, lastSignedSeq: lastSigned?.seq ?? 0,
                 signedOutflows: signedOutflows, now: now
             )
-            context.virtual = virtualCapital(now: now)
+            context.virtual = virtualCapital(now: now, basis: basis.mapValues(\.state))
             let verdict = Verifier.check(plan, basis: basis, context: context)
             if verdict.decision == .approve {
                 lastSigned = (plan.planSeq, digest)
@@ -54,11 +54,18 @@ extension Verifier {
             return verdict
         }
 
-        /// What this verifier approved that its own view does not show yet, per venue; forgets
-        /// what both ends show settled and what expired unexecuted.
-        mutating func virtualCapital(now: Nanos) -> [VenueID: (inbound: Amount, outbound: Amount)] {
+        /// What this verifier approved that the states a plan is judged on do not show yet, per
+        /// venue: the plan's `basis` states where it has them, its own view elsewhere. The plan's
+        /// objective is computed from the basis, so capital in flight must be counted against the
+        /// basis too: a basis newer than the verifier's own view may already list a transfer as
+        /// pending at its destination, and counting it again as virtual would see the destination
+        /// funded twice and refuse a plan the coordinator rightly made. Forgets what both ends show
+        /// settled and what expired unexecuted.
+        mutating func virtualCapital(now: Nanos, basis: [VenueID: VenueState] = [:]) -> [VenueID: (inbound: Amount, outbound: Amount)] {
             _ = approvedInFlight.dropUnexecuted(now: now, grace: InFlightBook.unexecutedGrace(topology), states: view)
-            var views = view.mapValues { VenueView(state: $0) }
+            var states = view
+            for (venue, state) in basis { states[venue] = state }
+            var views = states.mapValues { VenueView(state: $0) }
             approvedInFlight.apply(to: &views)
             return views.compactMapValues { v in
                 v.virtualIn == 0 && v.virtualOut == 0 ? nil : (inbound: v.virtualIn, outbound: v.virtualOut)

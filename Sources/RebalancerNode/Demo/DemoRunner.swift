@@ -62,7 +62,15 @@ public struct DemoRunner: Sendable {
         }
         // Whatever happened, no child outlives the demo.
         await deployment.shutdown()
-        let (summary, exitedEarly) = try outcome.get()
+        let (finished, exitedEarly) = try outcome.get()
+        var summary = finished
+        if let venues = deployment.topology.venuesNode {
+            do {
+                summary.attach(try MarketRecord.read(from: deployment.directory(of: venues.id)).hindsight())
+            } catch {
+                logger.warning("no hindsight report", metadata: ["error": "\(error)"])
+            }
+        }
         if let (child, status) = exitedEarly.first {
             let tail = ((try? String(contentsOfFile: child.logPath, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5).joined(separator: "\n")
             throw DemoError("\(child.id) (\(child.role.rawValue)) exited with status \(status); see \(child.logPath):\n\(tail)")

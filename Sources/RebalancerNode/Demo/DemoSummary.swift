@@ -1,4 +1,5 @@
 import Foundation
+import RebalancerCore
 
 /// What a demo run reports, printed at the end and written as JSON with `--json`.
 public struct DemoSummary: Codable, Sendable {
@@ -52,6 +53,20 @@ public struct DemoSummary: Codable, Sendable {
     public var processes: [ProcessInfo]
     /// From a watcher's observation of the state that triggered a plan to the executor's verified receipt of it.
     public var latency_ms: Latency
+    /// Liquidations that a transfer schedule chosen with hindsight (knowing the price path the
+    /// market played, with the routes' latencies and the capital) could have avoided.
+    public var avoidable_liquidations: Int64 = 0
+    /// The least route fees of a run without liquidation on the same price path, in cents.
+    public var hindsight_cost: Int64 = 0
+    /// The market's hindsight report (`rebalancer hindsight`); nil when the market left no record.
+    public var hindsight: HindsightReport? = nil
+
+    /// Adds the hindsight report of the run's recorded price path.
+    public mutating func attach(_ report: HindsightReport) {
+        hindsight = report
+        avoidable_liquidations = Int64(report.avoidableLiquidations)
+        hindsight_cost = report.hindsightCost
+    }
 }
 
 extension DemoSummary.Latency {

@@ -29,10 +29,13 @@ public actor VenuesRole: RoleHandler {
     private var accepted: [VenuesReport.Transfer] = []
     private var refused: [String: Int] = [:]
     private var refusedTransfers: [String: String] = [:]
+    private var recorder: MarketRecorder?
+    private var acceptedSinceTick: [MarketRecord.Accepted] = []
 
     /// Sets up the market and its sockets; `prices` replays a recorded path instead of the seeded
-    /// walk; `load` publishes as fast as it can; `reportPath` receives the final figures on shutdown.
-    public init(runtime: NodeRuntime, prices: [Double]? = nil, load: Bool = false, reportPath: String? = nil) throws {
+    /// walk; `load` publishes as fast as it can; `reportPath` receives the final figures on shutdown;
+    /// `recordPath` receives the price path as it is played (`MarketRecord`; never in load mode).
+    public init(runtime: NodeRuntime, prices: [Double]? = nil, load: Bool = false, reportPath: String? = nil, recordPath: String? = nil) throws {
         self.runtime = runtime
         self.load = load
         self.reportPath = reportPath
@@ -42,6 +45,14 @@ public actor VenuesRole: RoleHandler {
         feed = try runtime.bind(.pub, endpoint: "feed", receive: false)
         orders = try runtime.bind(.router, endpoint: "orders", receive: true)
         orderOpener = EnvelopeOpener(senders: topology.signingKeys(of: .executor), types: [.transferOrder])
+        if let recordPath, !load {
+            let header = MarketRecord.Header(topologyID: topology.id, market: topology.market, routes: topology.routes, replay: prices != nil)
+            do {
+                recorder = try MarketRecorder(path: recordPath, header: header, opening: .init(tick: 0, atNs: runtime.clock.now(), price: market.price))
+            } catch {
+                runtime.logger.error("cannot record the price path", metadata: ["path": "\(recordPath)", "error": "\(error)"])
+            }
+        }
         runtime.logger.info("market open", metadata: [
             "venues": "\(market.venues.count)", "price": "\(market.price)", "capital": "\(market.initialCapital)",
         ])
@@ -64,6 +75,7 @@ public actor VenuesRole: RoleHandler {
             submitter[order.transferID] = identity
             let fee = market.route(from: order.transfer.from, to: order.transfer.to).map { min(max($0.fee(for: order.transfer.amount), 0), order.transfer.amount) } ?? 0
             accepted.append(.init(id: order.transferID, from: order.transfer.from, to: order.transfer.to, amount: order.transfer.amount, fee: fee, executor: opened.sender))
+            if recorder != nil { acceptedSinceTick.append(.init(id: order.transferID, from: order.transfer.from, to: order.transfer.to, amount: order.transfer.amount)) }
             receipt.state = .submitted
             receipt.detail = "settles in \((due - now) / Nanos.perMillisecond) ms"
             runtime.counters.increment("transfers.accepted")
@@ -88,6 +100,8 @@ public actor VenuesRole: RoleHandler {
 
     /// One market tick: settle, liquidate, and publish every venue's state.
     private func step(now: Nanos) {
+        var liquidated: [VenueID] = []
+        defer { record(now: now, liquidated: liquidated) }
         for event in market.tick(now: now) {
             switch event {
             case let .settled(id, from, to, credited):
@@ -101,6 +115,7 @@ public actor VenuesRole: RoleHandler {
                 receipt.atNs = now
                 reply(receipt, to: identity)
             case let .liquidated(venue, penalty):
+                liquidated.append(venue)
                 runtime.counters.increment("liquidations")
                 runtime.logger.warning("liquidated", metadata: ["venue": "\(venue)", "penalty": "\(penalty)", "price": "\(market.price)"])
             case let .regimeChanged(regime):
@@ -122,6 +137,21 @@ public actor VenuesRole: RoleHandler {
                 runtime.send(envelope, topic: Topic.tick(venue), on: feed)
                 runtime.counters.increment("ticks.published")
             }
+        }
+    }
+
+    /// Appends the tick just played to the record; a failed write stops recording (logged once).
+    private func record(now: Nanos, liquidated: [VenueID]) {
+        guard let recorder else { return }
+        defer { acceptedSinceTick.removeAll() }
+        do {
+            try recorder.append(MarketRecord.Tick(
+                tick: Int(market.ticks), atNs: now, price: market.price, liquidated: liquidated.isEmpty ? nil : liquidated,
+                accepted: acceptedSinceTick.isEmpty ? nil : acceptedSinceTick
+            ))
+        } catch {
+            runtime.logger.error("price path record stopped", metadata: ["error": "\(error)"])
+            self.recorder = nil
         }
     }
 

@@ -1,0 +1,86 @@
+extension HindsightPath {
+    /// True when some transfer schedule, chosen knowing the whole path, keeps every venue of the
+    /// original book at or above its maintenance margin at every tick from 0 through `horizon`.
+    ///
+    /// The schedule may send any amount from a venue right after any tick, as long as the venue keeps
+    /// its maintenance margin at that tick (a venue refuses a withdrawal that would leave it under
+    /// margin; the verifiers' floor asks more); it is credited at the first tick at least the
+    /// route's latency later, as the market settles. The check is a flow over time: one node per
+    /// venue and tick, balances carried from tick to tick with a lower bound of the maintenance
+    /// margin, mark-to-market entering as supply or demand, a transfer arc per route and tick
+    /// landing at its arrival tick. Such a flow exists exactly when a maximum flow saturates the
+    /// supplies of the lower-bound reduction.
+    ///
+    /// It is a relaxation, so "cannot keep" is a proof: route fees are not deducted from the
+    /// credited amount, and capacities, withdrawal limits and the verifiers' windows are ignored.
+    public func canKeepEveryVenue(through horizon: Int) -> Bool {
+        let n = accounts.count
+        let h = min(max(0, horizon), ticks)
+        guard n > 0, !prices.isEmpty else { return true }
+        let infinite = Int64(1) << 60
+        func node(_ i: Int, _ k: Int) -> Int { k * n + i }
+        var network = MaxFlow(nodes: n * (h + 1))
+        var supply = [Int64](repeating: 0, count: network.nodeCount)
+        let sinkAll = network.addNode()
+        supply.append(0)
+        var total: Int64 = 0
+        for (i, a) in accounts.enumerated() {
+            supply[node(i, 0)] += a.balance
+            total += a.balance
+            for k in 0...h {
+                let v = node(i, k)
+                if k > 0 {
+                    let pnl = Market.cents(a.position * (prices[k] - prices[k - 1]) * 100)
+                    supply[v] += pnl
+                    total += pnl
+                }
+                // What the venue carries past tick k, after sending, is at least its margin then
+                // (so it held that much at the check too).
+                let margin = a.position != 0 ? Market.cents(abs(a.position) * prices[k] * a.maintenanceRate * 100) : 0
+                let carry = k < h ? node(i, k + 1) : sinkAll
+                supply[v] -= margin
+                supply[carry] += margin
+                network.addArc(from: v, to: carry, capacity: infinite)
+            }
+        }
+        guard total >= 0 else { return false }
+        supply[sinkAll] -= total
+        let index = Dictionary(accounts.enumerated().map { ($1.venue, $0) }, uniquingKeysWith: { first, _ in first })
+        for route in routes {
+            guard let from = index[route.from], let to = index[route.to], from != to else { continue }
+            let latency = max(0, route.latencyMs) * Nanos.perMillisecond
+            var arrival = 1
+            for k in 0..<h {
+                arrival = max(arrival, k + 1)
+                while arrival <= h && times[arrival] < times[k] + latency { arrival += 1 }
+                guard arrival <= h else { break }
+                network.addArc(from: node(from, k), to: node(to, arrival), capacity: infinite)
+            }
+        }
+        let source = network.addNode()
+        let sink = network.addNode()
+        var required: Int64 = 0
+        for (v, s) in supply.enumerated() where s != 0 {
+            if s > 0 {
+                network.addArc(from: source, to: v, capacity: s)
+                required += s
+            } else {
+                network.addArc(from: v, to: sink, capacity: -s)
+            }
+        }
+        return network.maximize(from: source, to: sink) == required
+    }
+
+    /// The first tick at which no transfer schedule could have kept every venue above maintenance
+    /// margin (see `canKeepEveryVenue(through:)`), or nil when the whole path could be survived.
+    public func firstUnavoidableTick() -> Int? {
+        guard !canKeepEveryVenue(through: ticks) else { return nil }
+        var low = 0, high = ticks  // invariant: cannot keep through `high`
+        if !canKeepEveryVenue(through: 0) { return 0 }
+        while high - low > 1 {
+            let mid = (low + high) / 2
+            if canKeepEveryVenue(through: mid) { low = mid } else { high = mid }
+        }
+        return high
+    }
+}
