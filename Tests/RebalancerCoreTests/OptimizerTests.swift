@@ -25,9 +25,9 @@ import Testing
     }
 
     /// Every transfer is one the verifier's safety rules accept: a known route, at least the
-    /// minimum, within the route and per-transfer caps, only into venues below target, and no
-    /// venue sends more than its surplus (sources) or its relay allowance (relays: above its lower
-    /// band, and no more than it lacks of its target).
+    /// minimum, within the route and per-transfer caps, only into venues below target and never
+    /// beyond their shortfall, and no venue sends more than its surplus (at or above target) or what
+    /// it may lend down to its lower band (below target).
     static func feasibilityProblems(_ transfers: [Transfer], views: [VenueID: VenueView], topology: Topology, minimum: Amount) -> [String] {
         var problems: [String] = []
         var out: [VenueID: Amount] = [:]
@@ -45,12 +45,21 @@ import Testing
             let view = views[venue]!
             let config = topology.venue(venue)!
             let bands = Bands(venue: config)
-            let surplus = bands.surplus(view)
+            // At or above target a venue gives its surplus; below target (inside its band) it may
+            // lend down to max(floor, lower band).
             let lower = Amount((Double(view.state.maintenanceMargin) * config.lowerBand).rounded(.up))
-            let keep = max(bands.floor(view.state), lower)
-            let shortfall = bands.target(view.state) - view.effectiveBalance
-            let relay = max(0, min(view.state.balance - view.virtualOut - keep, view.effectiveBalance - keep, config.withdrawalLimit, shortfall))
-            if amount > max(surplus, relay) { problems.append("\(venue) sends \(amount) > \(max(surplus, relay))") }
+            let keep = view.effectiveBalance >= bands.target(view.state) ? max(bands.target(view.state), bands.floor(view.state)) : max(bands.floor(view.state), lower)
+            let limit = bands.deficit(view) > 0 || !view.canSend ? 0 : max(0, min(view.state.balance - view.virtualOut - keep, view.effectiveBalance - keep, config.withdrawalLimit))
+            if amount > limit { problems.append("\(venue) sends \(amount) > \(limit)") }
+        }
+        // Never credited beyond the shortfall to target (the verifiers' overfunding rule, its slack included).
+        var credit: [VenueID: Amount] = [:]
+        for t in transfers { if let route = topology.route(from: t.from, to: t.to) { credit[t.to, default: 0] += t.amount - route.fee(for: t.amount) } }
+        for (venue, credited) in credit {
+            let view = views[venue]!
+            let shortfall = Bands(venue: topology.venue(venue)!).target(view.state) - view.effectiveBalance
+            let slack = max(Amount(Double(shortfall) * Verifier.overfundingTolerance), 100_00)
+            if credited > shortfall + slack { problems.append("\(venue) credited \(credited) > shortfall \(shortfall)") }
         }
         return problems
     }
