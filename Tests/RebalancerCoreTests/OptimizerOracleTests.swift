@@ -44,6 +44,7 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("optimizer-oracle-\(ProcessInfo.processInfo.processIdentifier).json")
         try encoder.encode(inputs).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
+        if let keep = ProcessInfo.processInfo.environment["OPTIMIZER_ORACLE_KEEP"] { try? FileManager.default.copyItem(at: file, to: URL(fileURLWithPath: keep)) }
         let result = try Self.run(["python3", Self.script, file.path])
         #expect(result.status == 0)
         let lines = result.output.split(separator: "\n").filter { $0.hasPrefix("{") }

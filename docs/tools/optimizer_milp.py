@@ -152,6 +152,11 @@ def solve(instance, minimum, latency_weight, penalty, relaxation):
         h.changeColCost(col, c)
     start = time.perf_counter()
     h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        # Tight integrality tolerances occasionally end in a solve error: retry with HiGHS's default.
+        h.setOptionValue("mip_feasibility_tolerance", 1e-7)
+        h.clearSolver()
+        h.run()
     seconds = time.perf_counter() - start
     status = h.modelStatusToString(h.getModelStatus())
     objective = h.getInfo().objective_function_value + constant if routes else constant

@@ -276,6 +276,8 @@ struct OptimizerInstance {
         for (e, x) in delivered.enumerated() where x > 0 {
             let c = candidates[e]
             sent[e] = Self.gross(toDeliver: min(x, c.netCap), route: topology.routes[c.route], cap: c.sendCap)
+            // Fee rounding can make a delivery of the minimum's worth cost a cent less than the minimum.
+            if x >= c.minDelivered && sent[e] < minimumTransfer && minimumTransfer <= c.sendCap { sent[e] = minimumTransfer }
         }
         return sent
     }
