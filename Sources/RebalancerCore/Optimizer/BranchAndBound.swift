@@ -20,6 +20,9 @@ struct BranchAndBound {
     var lowerBound = -Double.infinity
     /// The root relaxation's bound.
     var rootBound = -Double.infinity
+    /// The root relaxation as solved (costs `c_e + F_e / N_e`, nothing fixed): its potentials are
+    /// the marginal prices the plan reports, its certificate proves `rootBound`.
+    var rootLP: OptimizerInstance.LPResult?
     /// Linear programs solved.
     var solves = 0
     /// Nodes solved.
@@ -89,7 +92,7 @@ struct BranchAndBound {
             var used = 0.0
             for x in flows where x > 0 { deliveredTotal += Double(x); used += 1 }
             let bound = lp.solution.cost / scale + constant - deliveredTotal / scale - used
-            if node.id == 0 { rootBound = bound }
+            if node.id == 0 { rootBound = bound; rootLP = lp }
 
             // The node's flow as a plan.
             let legs = instance.repaired(instance.grossUp(delivered: flows))

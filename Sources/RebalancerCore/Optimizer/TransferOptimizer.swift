@@ -4,13 +4,14 @@ public struct OptimizedPlan: Sendable {
     public var transfers: [Transfer]
     /// `planCost` of the transfers: fees + latency penalty + unmet-demand penalty, in minor units.
     public var objective: Double
-    /// Shadow prices of the final linear program, per venue, in cost per unit: for a venue that can
-    /// receive, the marginal cost of delivering one more unit there (P when its demand is left
-    /// unmet); for a source, the value of one more unit of its surplus. Zero at the super-source.
+    /// Shadow prices of the root relaxation (docs/optimizer.md §3), per venue, in cost per unit: for
+    /// a venue with demand, the marginal cost of delivering one more unit there (P when its demand
+    /// is left unmet); for a venue with supply, the value of one more unit of it. Zero at the
+    /// super-source. (Without branch and bound, `nodeLimit` 0: those of the best heuristic LP.)
     public var potentials: [VenueID: Double]
     /// Demand left unmet by the transfers, in minor units.
     public var unmet: Amount
-    /// Objective of the final linear program (its scaled integer costs divided by the scale).
+    /// Objective of that linear program (its scaled integer costs divided by the scale).
     public var lpCost: Double
     /// planCost of the best plan read from the linear programs (before the greedy fallback).
     public var lpPlanCost: Double
@@ -30,11 +31,12 @@ public struct OptimizedPlan: Sendable {
     public var gap: Double { max(0, objective - lowerBound) }
     /// True when the search proved the plan optimal within `TransferOptimizer.tolerance(objective)`.
     public var provenOptimal: Bool
-    /// The final linear program: its network, supplies and optimal solution, which `Certificate` checks.
+    /// The linear program of `potentials` (the root relaxation): its network, supplies and optimal
+    /// solution, which `Certificate` checks.
     public var network: MinCostFlow
-    /// Supplies of the final linear program.
+    /// Supplies of that linear program.
     public var supplies: [Int64]
-    /// Optimal solution of the final linear program.
+    /// Optimal solution of that linear program.
     public var solution: MinCostFlow.Solution
 }
 
@@ -61,11 +63,15 @@ public struct TransferOptimizer: Sendable {
     /// Optional time budget, checked before each node: returns true once the search must stop. The
     /// core reads no clock; the caller passes one in (a plan that stops early carries its gap).
     public var deadline: (@Sendable () -> Bool)?
+    /// Venues below target but inside their band may lend down to their lower band (docs/optimizer.md §2).
+    /// Off, only venues at or above target give (their surplus).
+    public var lendsFromBand: Bool
 
     /// Creates an optimizer.
     public init(
         model: CostModel = CostModel(), minimumTransfer: Amount = 100_00, fixedFeeRounds: Int = 2, maxSolves: Int = 4, dropTrials: Int = 2,
-        baselineFallback: Bool = true, costScale: Double = 1e9, nodeLimit: Int = 200, deadline: (@Sendable () -> Bool)? = nil
+        baselineFallback: Bool = true, costScale: Double = 1e9, nodeLimit: Int = 200, deadline: (@Sendable () -> Bool)? = nil,
+        lendsFromBand: Bool = true
     ) {
         self.model = model
         self.minimumTransfer = minimumTransfer
@@ -76,6 +82,7 @@ public struct TransferOptimizer: Sendable {
         self.costScale = costScale
         self.nodeLimit = nodeLimit
         self.deadline = deadline
+        self.lendsFromBand = lendsFromBand
     }
 
     /// The optimality tolerance: a plan within this much of the lower bound counts as optimal,
@@ -84,7 +91,7 @@ public struct TransferOptimizer: Sendable {
 
     /// The plan for these views.
     public func solve(views: [VenueID: VenueView], topology: Topology) -> OptimizedPlan {
-        let instance = OptimizerInstance(views: views, topology: topology, model: model, minimumTransfer: minimumTransfer)
+        let instance = OptimizerInstance(views: views, topology: topology, model: model, minimumTransfer: minimumTransfer, lends: lendsFromBand)
         return instance.optimize(self)
     }
 }
@@ -138,7 +145,7 @@ struct OptimizerInstance {
         return max(0, min(settled - keep, view.effectiveBalance - keep, venue.withdrawalLimit))
     }
 
-    init(views: [VenueID: VenueView], topology: Topology, model: CostModel, minimumTransfer: Amount) {
+    init(views: [VenueID: VenueView], topology: Topology, model: CostModel, minimumTransfer: Amount, lends: Bool = true) {
         self.topology = topology
         self.minimumTransfer = minimumTransfer
         costs = CostIndex(views: views, topology: topology, model: model)
@@ -154,7 +161,7 @@ struct OptimizerInstance {
             if role.demand == 0 {
                 if view.effectiveBalance >= target {
                     role.supply = bands.surplus(view)
-                } else {
+                } else if lends {
                     role.supply = Self.lendable(view, venue: venue)
                     role.lends = role.supply > 0
                 }
@@ -450,7 +457,8 @@ struct OptimizerInstance {
             best.lp = search.incumbentLP ?? best.lp
             baselineChosen = false
         }
-        let chosen = best.lp ?? lp
+        // The LP the plan reports (potentials, certificate): the root relaxation when it was solved.
+        let chosen = search.rootLP ?? best.lp ?? lp
 
         // Canonical order, and the objective summed in that order so it equals planCost bit for bit.
         let legs = best.legs.sorted {
