@@ -94,13 +94,29 @@ struct BranchAndBound {
             let bound = lp.solution.cost / scale + constant - deliveredTotal / scale - used
             if node.id == 0 { rootBound = bound; rootLP = lp }
 
-            // The node's flow as a plan.
-            let legs = instance.repaired(instance.grossUp(delivered: flows))
-            let cost = instance.costs.evaluate(legs)
-            if cost.total < incumbent.cost.total {
-                incumbent = (legs, cost)
-                incumbentLP = lp
-                improved = true
+            // The node's flow as a plan; when fees overdraw a budget, the budget is cut by the
+            // overdraft and the node re-solved (a heuristic: the bound above stands).
+            var repair = lp
+            var repairFlows = flows
+            for round in 0..<3 {
+                let sent = instance.grossUp(delivered: repairFlows)
+                let legs = instance.repaired(sent)
+                let cost = instance.costs.evaluate(legs)
+                if cost.total < incumbent.cost.total {
+                    incumbent = (legs, cost)
+                    incumbentLP = repair
+                    improved = true
+                }
+                let over = instance.overdraft(sent)
+                guard round < 2, over.contains(where: { $0 > 0 }) else { break }
+                for v in over.indices where over[v] > 0 && repair.budgetArc[v] >= 0 {
+                    let arc = repair.budgetArc[v]
+                    repair.network.setCapacity(arc, max(0, repair.network.arcs[arc].capacity - over[v]))
+                }
+                repair.solution = repair.network.solve(supplies: repair.supplies, warmStart: repair.solution)
+                solves += 1
+                guard repair.solution.feasible else { break }
+                repairFlows = instance.delivered(repair, extra: forced)
             }
             if bound >= incumbent.cost.total - TransferOptimizer.tolerance(incumbent.cost.total) { continue }
 

@@ -240,10 +240,20 @@ struct OptimizerInstance {
             }
         }
         supplies[superSource] = totalDemand
+        // A venue's budget counts delivered units: what it sends, less at least the lowest fee rate
+        // of its routes (Σ x_e ≤ Σ (1 − ρ_e) a_e ≤ (1 − ρ_min) · supply), a valid and tighter cap.
+        // (Plus a cent per route: a fee rounded to the cent can be half a cent under ρ·a.)
+        var lowestRate = [Double](repeating: 1, count: n)
+        var routesOut = [Amount](repeating: 0, count: n)
+        for c in candidates {
+            lowestRate[c.from] = min(lowestRate[c.from], topology.routes[c.route].feeBps / 10_000)
+            routesOut[c.from] += 1
+        }
         var budgetArc = [Int](repeating: -1, count: n)
         for v in 0..<n {
             if roles[v].supply > 0 {
-                budgetArc[v] = network.addArc(from: superSource, to: outNode[v], capacity: roles[v].supply, cost: 0)
+                let delivered = Amount((Double(roles[v].supply) * (1 - min(1, lowestRate[v]))).rounded(.down)) + routesOut[v]
+                budgetArc[v] = network.addArc(from: superSource, to: outNode[v], capacity: min(roles[v].supply, max(0, delivered)), cost: 0)
             }
             if roles[v].demand > 0 {
                 network.addArc(from: superSource, to: inNode[v], capacity: roles[v].demand, cost: unmetCost)
