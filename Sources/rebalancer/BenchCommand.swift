@@ -40,6 +40,10 @@ struct BenchOptimizerCommand: ParsableCommand {
     @Option(help: "Comma-separated instance families: random (today's), realistic (hubs, fixed fees, scarce supply, two assets, capital in flight).")
     var family: String = "random,realistic"
 
+    /// Branch-and-bound node budget of the optimizer.
+    @Option(name: .customLong("node-limit"), help: "Branch-and-bound nodes per solve (default \(TransferOptimizer().nodeLimit); 0: heuristic passes only).")
+    var nodeLimit: Int = TransferOptimizer().nodeLimit
+
     /// Instances per size handed to HiGHS.
     @Option(name: .customLong("highs-instances"), help: "Instances per size also solved by HiGHS (its LP relaxation of the exact problem) when highspy is installed; 0 skips.")
     var highsInstances: Int = 20
@@ -49,6 +53,7 @@ struct BenchOptimizerCommand: ParsableCommand {
             throw ValidationError("--venues must be comma-separated integers of at least 2, for example 10,100,1000")
         }
         guard instances >= 1 else { throw ValidationError("--instances must be at least 1") }
+        guard nodeLimit >= 0 else { throw ValidationError("--node-limit must be at least 0") }
         guard highsInstances >= 0 else { throw ValidationError("--highs-instances must be at least 0") }
         guard !families.isEmpty, families.count == family.split(separator: ",").count else {
             throw ValidationError("--family must be comma-separated names among \(OptimizerBenchmark.Family.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -68,7 +73,7 @@ struct BenchOptimizerCommand: ParsableCommand {
         let highs = highsInstances > 0 && HiGHSReference.available
         if highsInstances > 0 && !highs { print("(highspy not installed: no HiGHS column; python3 -m pip install highspy)") }
         for family in families {
-            let results = OptimizerBenchmark.run(sizes: sizes, instances: instances, seed: seed, clock: Self.monotonicNanos, family: family)
+            let results = OptimizerBenchmark.run(sizes: sizes, instances: instances, seed: seed, clock: Self.monotonicNanos, optimizer: TransferOptimizer(nodeLimit: nodeLimit), family: family)
             all[family.rawValue] = results
             print("family \(family.rawValue)")
             print("venues  instances  median_ms    p99_ms  cost/greedy max  cost/greedy median" + (highs ? "  highs_median_ms  (n)" : ""))
