@@ -83,16 +83,16 @@ test: deps test-tools python-tools
 	REBALANCER_BIN=$$($(SWIFT) build --show-bin-path)/rebalancer $(SWIFT) test --skip-build --parallel --num-workers 2 --skip IntegrationTests
 	REBALANCER_BIN=$$($(SWIFT) build --show-bin-path)/rebalancer $(SWIFT) test --skip-build --no-parallel --filter IntegrationTests
 
-## Python tools the tests run: ccxt, jsonschema, selenium (the dashboard test) and the ccxt reference adapter (adapters/ccxt).
+## Python tools the tests run: ccxt, jsonschema, selenium (the dashboard test), highspy (the optimizer oracle) and the ccxt reference adapter (adapters/ccxt).
 ## Reinstalled only when the adapter's sources change or an import fails; root or --user.
 PY_ADAPTER := $(wildcard adapters/ccxt/pyproject.toml adapters/ccxt/rebalancer_ccxt_adapter/*.py)
 .build/python-tools.stamp: $(PY_ADAPTER)
-	@python3 -m pip install -q --disable-pip-version-check ccxt jsonschema selenium ./adapters/ccxt 2>/dev/null || \
-	  python3 -m pip install -q --disable-pip-version-check --user ccxt jsonschema selenium ./adapters/ccxt
+	@python3 -m pip install -q --disable-pip-version-check ccxt jsonschema selenium highspy ./adapters/ccxt 2>/dev/null || \
+	  python3 -m pip install -q --disable-pip-version-check --user ccxt jsonschema selenium highspy ./adapters/ccxt
 	@mkdir -p .build && touch $@
 
 python-tools: .build/python-tools.stamp
-	@python3 -c "import ccxt, jsonschema, selenium, rebalancer_ccxt_adapter" 2>/dev/null || { rm -f .build/python-tools.stamp; $(MAKE) -s .build/python-tools.stamp; }
+	@python3 -c "import ccxt, jsonschema, selenium, highspy, rebalancer_ccxt_adapter" 2>/dev/null || { rm -f .build/python-tools.stamp; $(MAKE) -s .build/python-tools.stamp; }
 	@python3 docs/tools/check_adapter_schema.py
 
 ## Regenerates the protobuf Swift (needs protoc and protoc-gen-swift 1.39.0 on PATH).

@@ -19,7 +19,17 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "\(StrategyName.allCases.map(\.rawValue).joined(separator: ", ")) (default optimal, as everywhere).")
     var strategy: String = StrategyName.optimal.rawValue
 
+    /// Time budget of the optimizer's branch and bound (strategy optimal).
+    @Option(name: .customLong("time-limit-ms"), help: "Stop the optimizer's branch and bound after this many milliseconds (strategy optimal); the plan then reports its proven gap.")
+    var timeLimitMs: Int?
+
+    /// Node budget of the optimizer's branch and bound (strategy optimal).
+    @Option(name: .customLong("node-limit"), help: "Branch-and-bound nodes at most (strategy optimal; default \(TransferOptimizer().nodeLimit)).")
+    var nodeLimit: Int?
+
     func validate() throws {
+        if let limit = timeLimitMs, limit <= 0 { throw ValidationError("--time-limit-ms must be positive") }
+        if let limit = nodeLimit, limit < 0 { throw ValidationError("--node-limit must be at least 0") }
         guard StrategyName(rawValue: strategy) != nil else {
             throw ValidationError("--strategy must be one of \(StrategyName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -45,7 +55,18 @@ struct PlanCommand: ParsableCommand {
         do { topology = try parsed.resolvedTopology(base: base) } catch let problem as PlanInput.Problem {
             throw ValidationError("\(input): \(problem)")
         }
-        let report = PlanReport.make(strategy: StrategyName(rawValue: strategy)!.make(), views: parsed.views, topology: topology)
+        let name = StrategyName(rawValue: strategy)!
+        var chosen = name.make()
+        if name == .optimal {
+            var optimizer = TransferOptimizer()
+            if let limit = nodeLimit { optimizer.nodeLimit = limit }
+            if let limit = timeLimitMs {
+                let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(limit) * 1_000_000
+                optimizer.deadline = { DispatchTime.now().uptimeNanoseconds >= deadline }
+            }
+            chosen = OptimalStrategy(optimizer: optimizer)
+        }
+        let report = PlanReport.make(strategy: chosen, views: parsed.views, topology: topology, clock: { DispatchTime.now().uptimeNanoseconds })
         print(try JSONOutput.text(report))
     }
 }

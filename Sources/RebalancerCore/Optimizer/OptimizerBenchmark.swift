@@ -132,16 +132,33 @@ public enum OptimizerBenchmark {
         return (topology, views)
     }
 
-    /// Solves `instances` random instances of each size and reports timings and cost ratios
-    /// against the greedy baseline. `clock` returns nanoseconds (monotonic); it is passed in.
-    public static func run(sizes: [Int], instances: Int, seed: UInt64, clock: () -> UInt64, optimizer: TransferOptimizer = TransferOptimizer()) -> [SizeResult] {
+    /// The instance families of `bench optimizer`.
+    public enum Family: String, Sendable, CaseIterable {
+        /// `randomInstance`: a ring plus 4–8 random routes per venue, ample supply.
+        case random
+        /// `realisticInstance`: hubs, fixed fees, scarce supply, two assets, capital in flight.
+        case realistic
+    }
+
+    /// Instance `index` of a size in a family, as `run` solves it.
+    public static func instance(_ family: Family, venues size: Int, index: Int, seed: UInt64) -> (Topology, [VenueID: VenueView]) {
+        let instanceSeed = seed &+ UInt64(size) &* 1_000_003 &+ UInt64(index)
+        switch family {
+        case .random: return randomInstance(venues: size, seed: instanceSeed)
+        case .realistic: return realisticInstance(venues: size, seed: instanceSeed)
+        }
+    }
+
+    /// Solves `instances` instances of each size and reports timings and cost ratios against the
+    /// greedy baseline. `clock` returns nanoseconds (monotonic); it is passed in.
+    public static func run(sizes: [Int], instances: Int, seed: UInt64, clock: () -> UInt64, optimizer: TransferOptimizer = TransferOptimizer(), family: Family = .random) -> [SizeResult] {
         var results: [SizeResult] = []
         let greedy = GreedyThresholdStrategy()
         for size in sizes {
             var times: [Double] = []
             var ratios: [Double] = []
             for i in 0..<max(1, instances) {
-                let (topology, views) = randomInstance(venues: size, seed: seed &+ UInt64(size) &* 1_000_003 &+ UInt64(i))
+                let (topology, views) = instance(family, venues: size, index: i, seed: seed)
                 let start = clock()
                 let plan = optimizer.solve(views: views, topology: topology)
                 let end = clock()

@@ -4,25 +4,39 @@ public struct OptimizedPlan: Sendable {
     public var transfers: [Transfer]
     /// `planCost` of the transfers: fees + latency penalty + unmet-demand penalty, in minor units.
     public var objective: Double
-    /// Shadow prices of the final linear program, per venue, in cost per unit: for a venue that can
-    /// receive, the marginal cost of delivering one more unit there (P when its demand is left
-    /// unmet); for a source, the value of one more unit of its surplus. Zero at the super-source.
+    /// Shadow prices of the root relaxation (docs/optimizer.md §3), per venue, in cost per unit: for
+    /// a venue with demand, the marginal cost of delivering one more unit there (P when its demand
+    /// is left unmet); for a venue with supply, the value of one more unit of it. Zero at the
+    /// super-source. (Without branch and bound, `nodeLimit` 0: those of the best heuristic LP.)
     public var potentials: [VenueID: Double]
     /// Demand left unmet by the transfers, in minor units.
     public var unmet: Amount
-    /// Objective of the final linear program (its scaled integer costs divided by the scale).
+    /// Objective of that linear program (its scaled integer costs divided by the scale).
     public var lpCost: Double
     /// planCost of the best plan read from the linear programs (before the greedy fallback).
     public var lpPlanCost: Double
     /// True when the greedy plan was strictly cheaper than every LP plan and was returned instead.
     public var baselineChosen: Bool
-    /// Linear programs solved to produce the plan.
+    /// Linear programs solved to produce the plan (heuristic passes and branch-and-bound nodes).
     public var solves: Int
-    /// The final linear program: its network, supplies and optimal solution, which `Certificate` checks.
+    /// A proven lower bound on the cost of every valid plan (fixed fees, minimum transfer and fee
+    /// loss included, up to one cent of rounding per transfer): the least bound of the
+    /// branch-and-bound nodes left open, or the objective when the search finished.
+    public var lowerBound: Double
+    /// The best linear-programming relaxation bound at the root (before any branching).
+    public var rootBound: Double
+    /// Branch-and-bound nodes solved.
+    public var nodes: Int
+    /// `objective − lowerBound` (≥ 0): how much cheaper a valid plan could at most be.
+    public var gap: Double { max(0, objective - lowerBound) }
+    /// True when the search proved the plan optimal within `TransferOptimizer.tolerance(objective)`.
+    public var provenOptimal: Bool
+    /// The linear program of `potentials` (the root relaxation): its network, supplies and optimal
+    /// solution, which `Certificate` checks.
     public var network: MinCostFlow
-    /// Supplies of the final linear program.
+    /// Supplies of that linear program.
     public var supplies: [Int64]
-    /// Optimal solution of the final linear program.
+    /// Optimal solution of that linear program.
     public var solution: MinCostFlow.Solution
 }
 
@@ -43,9 +57,22 @@ public struct TransferOptimizer: Sendable {
     public var baselineFallback: Bool
     /// Integer cost units per unit of cost: LP arc costs are `round(cost × costScale)`.
     public var costScale: Double
+    /// Branch-and-bound nodes solved at most after the heuristic passes (0: heuristic only). The
+    /// search is deterministic: the same input and limit give the same plan.
+    public var nodeLimit: Int
+    /// Optional time budget, checked before each node: returns true once the search must stop. The
+    /// core reads no clock; the caller passes one in (a plan that stops early carries its gap).
+    public var deadline: (@Sendable () -> Bool)?
+    /// Venues below target but inside their band may lend down to their lower band (docs/optimizer.md §2).
+    /// Off, only venues at or above target give (their surplus).
+    public var lendsFromBand: Bool
 
     /// Creates an optimizer.
-    public init(model: CostModel = CostModel(), minimumTransfer: Amount = 100_00, fixedFeeRounds: Int = 2, maxSolves: Int = 4, dropTrials: Int = 2, baselineFallback: Bool = true, costScale: Double = 1e9) {
+    public init(
+        model: CostModel = CostModel(), minimumTransfer: Amount = 100_00, fixedFeeRounds: Int = 2, maxSolves: Int = 4, dropTrials: Int = 2,
+        baselineFallback: Bool = true, costScale: Double = 1e9, nodeLimit: Int = 200, deadline: (@Sendable () -> Bool)? = nil,
+        lendsFromBand: Bool = true
+    ) {
         self.model = model
         self.minimumTransfer = minimumTransfer
         self.fixedFeeRounds = fixedFeeRounds
@@ -53,11 +80,18 @@ public struct TransferOptimizer: Sendable {
         self.dropTrials = dropTrials
         self.baselineFallback = baselineFallback
         self.costScale = costScale
+        self.nodeLimit = nodeLimit
+        self.deadline = deadline
+        self.lendsFromBand = lendsFromBand
     }
+
+    /// The optimality tolerance: a plan within this much of the lower bound counts as optimal,
+    /// max(1 unit of the asset (100 minor units), 1e-6 of the cost), less a safety margin of half.
+    public static func tolerance(_ objective: Double) -> Double { 0.5 * max(100, 1e-6 * abs(objective)) }
 
     /// The plan for these views.
     public func solve(views: [VenueID: VenueView], topology: Topology) -> OptimizedPlan {
-        let instance = OptimizerInstance(views: views, topology: topology, model: model, minimumTransfer: minimumTransfer)
+        let instance = OptimizerInstance(views: views, topology: topology, model: model, minimumTransfer: minimumTransfer, lends: lendsFromBand)
         return instance.optimize(self)
     }
 }
@@ -66,11 +100,11 @@ public struct TransferOptimizer: Sendable {
 struct VenueRole {
     /// Demand (Bands.deficit).
     var demand: Amount = 0
-    /// Supply (Bands.surplus), for venues without demand.
+    /// Most the venue may send: its surplus (Bands.surplus) at or above target; below target but
+    /// inside its band, what it may lend down to its lower band (`lendable`).
     var supply: Amount = 0
-    /// Most the venue may forward as a relay: it can receive, keeps its lower band while sending,
-    /// and is never credited beyond its shortfall to target (the verifiers' overfunding rule).
-    var relay: Amount = 0
+    /// True when `supply` is lending from inside the band (below target).
+    var lends = false
     /// The verifier accepts inflows to it (below target, not stale).
     var canReceive = false
 }
@@ -84,6 +118,10 @@ struct CandidateRoute {
     var sendCap: Amount
     /// Most one transfer may deliver: sendCap − fee(sendCap).
     var netCap: Amount
+    /// Most this route can deliver in any valid plan: min(netCap, demand at the head, supply at the tail).
+    var usable: Amount
+    /// Least a transfer of `minimumTransfer` delivers (the delivered-flow lower bound when the route is open).
+    var minDelivered: Amount
     /// (feeBps/1e4 + latency penalty) / (1 − feeBps/1e4): linear cost per unit delivered.
     var unitCost: Double
     var fixedFee: Amount
@@ -96,7 +134,18 @@ struct OptimizerInstance {
     var roles: [VenueRole]
     var candidates: [CandidateRoute] = []
 
-    init(views: [VenueID: VenueView], topology: Topology, model: CostModel, minimumTransfer: Amount) {
+    /// What a venue below target but inside its band may lend: down to `max(floor, ⌈lowerBand · M⌉)`,
+    /// from its settled balance and its effective balance, within its withdrawal limit.
+    static func lendable(_ view: VenueView, venue: Topology.Venue) -> Amount {
+        guard view.canSend else { return 0 }
+        let bands = Bands(venue: venue)
+        let lower = Amount((Double(view.state.maintenanceMargin) * venue.lowerBand).rounded(.up))
+        let keep = max(bands.floor(view.state), lower)
+        let settled = view.state.balance - view.virtualOut
+        return max(0, min(settled - keep, view.effectiveBalance - keep, venue.withdrawalLimit))
+    }
+
+    init(views: [VenueID: VenueView], topology: Topology, model: CostModel, minimumTransfer: Amount, lends: Bool = true) {
         self.topology = topology
         self.minimumTransfer = minimumTransfer
         costs = CostIndex(views: views, topology: topology, model: model)
@@ -107,18 +156,15 @@ struct OptimizerInstance {
             let target = bands.target(view.state)
             var role = VenueRole()
             role.demand = bands.deficit(view)
-            role.supply = role.demand == 0 ? bands.surplus(view) : 0
             // The verifier rejects an inflow to a venue whose basis balance is at or above target.
             role.canReceive = view.effectiveBalance < target && view.state.balance + view.state.pendingIn < target
-            if role.canReceive && view.canSend {
-                // A relay sends from its settled balance before its inflow lands: keep it inside its band.
-                let lower = Amount((Double(view.state.maintenanceMargin) * venue.lowerBand).rounded(.up))
-                let keep = max(bands.floor(view.state), lower)
-                let settled = view.state.balance - view.virtualOut
-                // Verifiers reject a destination credited beyond its shortfall to target, forwarded
-                // capital included: a relay forwards at most what it lacks of its target.
-                let shortfall = target - view.effectiveBalance
-                role.relay = max(0, min(settled - keep, view.effectiveBalance - keep, venue.withdrawalLimit, shortfall))
+            if role.demand == 0 {
+                if view.effectiveBalance >= target {
+                    role.supply = bands.surplus(view)
+                } else if lends {
+                    role.supply = Self.lendable(view, venue: venue)
+                    role.lends = role.supply > 0
+                }
             }
             roles[i] = role
         }
@@ -128,15 +174,21 @@ struct OptimizerInstance {
             let to = costs.routeTo[r]
             guard from >= 0, to >= 0, from != to, costs.routeIndex[from * costs.venueCount + to] == r else { continue }
             guard topology.venues[from].asset == topology.venues[to].asset else { continue }
-            guard roles[from].supply > 0 || roles[from].relay > 0, roles[to].canReceive else { continue }
+            guard roles[from].supply > 0, roles[to].demand > 0, roles[to].canReceive else { continue }
             guard route.feeBps >= 0, route.feeBps < 10_000, route.fixedFee >= 0 else { continue }
-            let sendCap = min(route.capacity, cap)
+            let sendCap = min(route.capacity, cap, roles[from].supply)
             guard sendCap >= max(1, minimumTransfer) else { continue }
             let netCap = sendCap - route.fee(for: sendCap)
             guard netCap > 0 else { continue }
             let rate = route.feeBps / 10_000
             let unit = (rate + model.latencyPenalty(route: route, urgency: costs.urgency[to])) / (1 - rate)
-            candidates.append(CandidateRoute(route: r, from: from, to: to, sendCap: sendCap, netCap: netCap, unitCost: unit, fixedFee: route.fixedFee))
+            let usable = min(netCap, roles[to].demand)
+            let least = max(0, minimumTransfer - route.fee(for: minimumTransfer))
+            guard least <= usable else { continue }
+            candidates.append(CandidateRoute(
+                route: r, from: from, to: to, sendCap: sendCap, netCap: usable, usable: usable, minDelivered: least,
+                unitCost: unit, fixedFee: route.fixedFee
+            ))
         }
     }
 
@@ -157,15 +209,16 @@ struct OptimizerInstance {
         var solution: MinCostFlow.Solution
         /// Arc index per candidate, −1 when absent.
         var arcOf: [Int]
-        /// Per venue: the arc that bounds what it sends (S* → out for a source, in → out for a relay), or −1.
+        /// Per venue: the arc that bounds what it sends (S* → out), or −1.
         var budgetArc: [Int]
         var nodeOfVenue: [Int]
         var superSource: Int
     }
 
-    /// Builds the network: S*, an in-node per venue that can absorb or forward, an out-node per
-    /// venue that can send, and arcs S* → out (supply), in → out (relay), out → in (routes) and
-    /// S* → in (unmet demand, cost P).
+    /// Builds the network: S*, an in-node per venue with demand, an out-node per venue that can
+    /// send, and arcs S* → out (supply), out → in (routes) and S* → in (unmet demand, cost P).
+    /// Route arcs cost `unitCost` plus `fixedFee / usable` (the fixed fee spread over the most the
+    /// route can deliver: the convex envelope, a valid relaxation of the fixed charge).
     func buildNetwork(scale: Double, unmetCost: Int64) -> LPResult {
         let n = costs.venueCount
         var network = MinCostFlow(nodes: 1)
@@ -176,24 +229,31 @@ struct OptimizerInstance {
         var totalDemand: Int64 = 0
         for v in 0..<n {
             let role = roles[v]
-            let relays = role.canReceive && role.relay > 0
-            if role.demand > 0 || relays {
+            if role.demand > 0 {
                 inNode[v] = network.addNode()
                 supplies.append(-role.demand)
                 totalDemand += role.demand
             }
-            if role.supply > 0 || relays {
+            if role.supply > 0 {
                 outNode[v] = network.addNode()
                 supplies.append(0)
             }
         }
         supplies[superSource] = totalDemand
+        // A venue's budget counts delivered units: what it sends, less at least the lowest fee rate
+        // of its routes (Σ x_e ≤ Σ (1 − ρ_e) a_e ≤ (1 − ρ_min) · supply), a valid and tighter cap.
+        // (Plus a cent per route: a fee rounded to the cent can be half a cent under ρ·a.)
+        var lowestRate = [Double](repeating: 1, count: n)
+        var routesOut = [Amount](repeating: 0, count: n)
+        for c in candidates {
+            lowestRate[c.from] = min(lowestRate[c.from], topology.routes[c.route].feeBps / 10_000)
+            routesOut[c.from] += 1
+        }
         var budgetArc = [Int](repeating: -1, count: n)
         for v in 0..<n {
             if roles[v].supply > 0 {
-                budgetArc[v] = network.addArc(from: superSource, to: outNode[v], capacity: roles[v].supply, cost: 0)
-            } else if inNode[v] >= 0 && outNode[v] >= 0 {
-                budgetArc[v] = network.addArc(from: inNode[v], to: outNode[v], capacity: roles[v].relay, cost: 0)
+                let delivered = Amount((Double(roles[v].supply) * (1 - min(1, lowestRate[v]))).rounded(.down)) + routesOut[v]
+                budgetArc[v] = network.addArc(from: superSource, to: outNode[v], capacity: min(roles[v].supply, max(0, delivered)), cost: 0)
             }
             if roles[v].demand > 0 {
                 network.addArc(from: superSource, to: inNode[v], capacity: roles[v].demand, cost: unmetCost)
@@ -201,7 +261,8 @@ struct OptimizerInstance {
         }
         var arcOf = [Int](repeating: -1, count: candidates.count)
         for (e, c) in candidates.enumerated() where outNode[c.from] >= 0 && inNode[c.to] >= 0 {
-            arcOf[e] = network.addArc(from: outNode[c.from], to: inNode[c.to], capacity: c.netCap, cost: Self.scaled(c.unitCost, scale))
+            let amortized = Double(c.fixedFee) / Double(c.usable)
+            arcOf[e] = network.addArc(from: outNode[c.from], to: inNode[c.to], capacity: c.usable, cost: Self.scaled(c.unitCost + amortized, scale))
         }
         var nodeOfVenue = inNode
         for v in 0..<n where nodeOfVenue[v] < 0 { nodeOfVenue[v] = outNode[v] }
@@ -212,64 +273,47 @@ struct OptimizerInstance {
     /// A cost per unit as an integer arc cost, at least one unit so that optimal flows are acyclic.
     static func scaled(_ cost: Double, _ scale: Double) -> Int64 { max(1, Int64((cost * scale).rounded())) }
 
+    /// Delivered flow per candidate in an LP solution (plus `extra`, the forced lower bounds of a
+    /// branch-and-bound node).
+    func delivered(_ lp: LPResult, extra: [Amount]? = nil) -> [Amount] {
+        var out = [Amount](repeating: 0, count: candidates.count)
+        for (e, arc) in lp.arcOf.enumerated() where arc >= 0 {
+            out[e] = lp.solution.flows[arc] + (extra?[e] ?? 0)
+        }
+        return out
+    }
+
     /// Sent amounts per candidate for the LP's delivered flows, grossed up for fees: every transfer
-    /// delivers its LP flow, and a relay's inflow is raised to cover what it sends.
-    func grossUp(_ lp: LPResult) -> [Amount] {
-        let n = costs.venueCount
-        var delivered = [Amount](repeating: 0, count: candidates.count)
-        var inArcs = [[Int]](repeating: [], count: n)
-        var outArcs = [[Int]](repeating: [], count: n)
-        for (e, arc) in lp.arcOf.enumerated() where arc >= 0 && lp.solution.flows[arc] > 0 {
-            delivered[e] = lp.solution.flows[arc]
-            inArcs[candidates[e].to].append(e)
-            outArcs[candidates[e].from].append(e)
-        }
-        // Topological order of the flow (acyclic: every route arc costs at least one unit).
-        var indegree = inArcs.map(\.count)
-        var order: [Int] = []
-        order.reserveCapacity(n)
-        for v in 0..<n where indegree[v] == 0 && !(inArcs[v].isEmpty && outArcs[v].isEmpty) { order.append(v) }
-        var head = 0
-        while head < order.count {
-            let v = order[head]
-            head += 1
-            for e in outArcs[v] {
-                let w = candidates[e].to
-                indegree[w] -= 1
-                if indegree[w] == 0 { order.append(w) }
-            }
-        }
+    /// sends the least amount that delivers its flow (every path is one route: no relays).
+    func grossUp(_ lp: LPResult) -> [Amount] { grossUp(delivered: delivered(lp)) }
+
+    /// `grossUp` of delivered amounts.
+    func grossUp(delivered: [Amount]) -> [Amount] {
         var sent = [Amount](repeating: 0, count: candidates.count)
-        for v in order.reversed() where !inArcs[v].isEmpty {
-            let inflow = inArcs[v].reduce(Amount(0)) { $0 + delivered[$1] }
-            let extra = outArcs[v].reduce(Amount(0)) { $0 + max(0, sent[$1] - delivered[$1]) }
-            var leftover = extra
-            var required = [Amount](repeating: 0, count: inArcs[v].count)
-            for (k, e) in inArcs[v].enumerated() {
-                let share = extra > 0 ? Amount((Double(extra) * Double(delivered[e]) / Double(inflow)).rounded(.down)) : 0
-                required[k] = min(candidates[e].netCap, delivered[e] + share)
-                leftover -= required[k] - delivered[e]
-            }
-            for (k, e) in inArcs[v].enumerated() where leftover > 0 {
-                let add = min(leftover, candidates[e].netCap - required[k])
-                required[k] += add
-                leftover -= add
-            }
-            for (k, e) in inArcs[v].enumerated() {
-                let c = candidates[e]
-                sent[e] = Self.gross(toDeliver: required[k], route: topology.routes[c.route], cap: c.sendCap)
-            }
+        for (e, x) in delivered.enumerated() where x > 0 {
+            let c = candidates[e]
+            sent[e] = Self.gross(toDeliver: min(x, c.netCap), route: topology.routes[c.route], cap: c.sendCap)
+            // Fee rounding can make a delivery of the minimum's worth cost a cent less than the minimum.
+            if x >= c.minDelivered && sent[e] < minimumTransfer && minimumTransfer <= c.sendCap { sent[e] = minimumTransfer }
         }
         return sent
     }
 
-    /// Per venue, how far its total sent exceeds what it may send (its surplus or relay capacity).
+    /// A valid plan from sent amounts: each over-sending venue's transfers are cut (the largest
+    /// first) to its supply, and transfers below the minimum are dropped.
+    func repaired(_ sent: [Amount]) -> [(route: Int, amount: Amount)] {
+        var sent = sent
+        let over = overdraft(sent)
+        if over.contains(where: { $0 > 0 }) { clamp(&sent, over) }
+        return sent.indices.filter { sent[$0] >= max(1, minimumTransfer) }.map { (route: candidates[$0].route, amount: sent[$0]) }
+    }
+
+    /// Per venue, how far its total sent exceeds what it may send (its surplus or what it may lend).
     func overdraft(_ sent: [Amount]) -> [Amount] {
         var out = [Amount](repeating: 0, count: costs.venueCount)
         for (e, amount) in sent.enumerated() where amount > 0 { out[candidates[e].from] += amount }
         for v in 0..<out.count {
-            let allowed = roles[v].supply > 0 ? roles[v].supply : roles[v].relay
-            out[v] = max(0, out[v] - allowed)
+            out[v] = max(0, out[v] - roles[v].supply)
         }
         return out
     }
@@ -282,7 +326,7 @@ struct OptimizerInstance {
         var lossPrice = [Double](repeating: 0, count: candidates.count)
         let useFixed = options.fixedFeeRounds > 0 && candidates.contains { $0.fixedFee > 0 }
         if useFixed {
-            for (e, c) in candidates.enumerated() { amortized[e] = Double(c.fixedFee) / Double(c.netCap) }
+            for (e, c) in candidates.enumerated() { amortized[e] = Double(c.fixedFee) / Double(c.usable) }
         }
         func applyCosts() {
             for (e, arc) in lp.arcOf.enumerated() where arc >= 0 {
@@ -315,7 +359,7 @@ struct OptimizerInstance {
             for v in 0..<over.count where lp.budgetArc[v] >= 0 {
                 let arc = lp.budgetArc[v]
                 let capacity = lp.network.arcs[arc].capacity
-                let allowed = roles[v].supply > 0 ? roles[v].supply : roles[v].relay
+                let allowed = roles[v].supply
                 var adjusted = capacity
                 if over[v] > 0 {
                     adjusted = max(0, capacity - over[v])
@@ -392,7 +436,6 @@ struct OptimizerInstance {
             }
         }
 
-        let chosen = best.lp ?? lp
         let lpCandidate = best.cost
         var baselineChosen = false
         if options.baselineFallback {
@@ -413,6 +456,20 @@ struct OptimizerInstance {
                 }
             }
         }
+
+        // Branch and bound on the fixed fees and the minimum transfer, from the best plan so far.
+        var search = BranchAndBound(incumbent: (best.legs, best.cost), lp: best.lp)
+        search.run(self, options: options, unmetCost: unmetCost)
+        solves += search.solves
+        if search.improved {
+            best.legs = search.incumbent.legs
+            best.cost = search.incumbent.cost
+            best.lp = search.incumbentLP ?? best.lp
+            baselineChosen = false
+        }
+        // The LP the plan reports (potentials, certificate): the root relaxation when it was solved.
+        let chosen = search.rootLP ?? best.lp ?? lp
+
         // Canonical order, and the objective summed in that order so it equals planCost bit for bit.
         let legs = best.legs.sorted {
             let (a, b) = (topology.routes[$0.route], topology.routes[$1.route])
@@ -425,9 +482,12 @@ struct OptimizerInstance {
         for (v, venue) in topology.venues.enumerated() where chosen.nodeOfVenue[v] >= 0 {
             potentials[venue.id] = Double(chosen.solution.potentials[chosen.nodeOfVenue[v]] - base) / scale
         }
+        let lowerBound = min(final.total, search.lowerBound)
         return OptimizedPlan(
             transfers: transfers, objective: final.total, potentials: potentials, unmet: final.unmet,
             lpCost: chosen.solution.cost / scale, lpPlanCost: lpCandidate.total, baselineChosen: baselineChosen, solves: solves,
+            lowerBound: lowerBound, rootBound: min(final.total, search.rootBound), nodes: search.nodes,
+            provenOptimal: final.total - lowerBound <= TransferOptimizer.tolerance(final.total),
             network: chosen.network, supplies: chosen.supplies, solution: chosen.solution
         )
     }

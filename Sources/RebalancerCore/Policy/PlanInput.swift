@@ -116,12 +116,14 @@ public struct PlanInput: Sendable, Equatable, Codable {
         public var pendingOut: Amount?
         public var inFlightIn: Amount?
         public var inFlightOut: Amount?
+        /// True when the state is older than the staleness bound: nothing is planned from or to the venue.
+        public var stale: Bool?
 
         /// Creates a state entry.
         public init(
             venue: VenueID, balance: Amount, maintenanceMargin: Amount, initialMargin: Amount? = nil, markPrice: Double? = nil,
             volatility: Double? = nil, positionSize: Double? = nil, utilisationTrend: Double? = nil, withdrawalsEnabled: Bool? = nil,
-            pendingIn: Amount? = nil, pendingOut: Amount? = nil, inFlightIn: Amount? = nil, inFlightOut: Amount? = nil
+            pendingIn: Amount? = nil, pendingOut: Amount? = nil, inFlightIn: Amount? = nil, inFlightOut: Amount? = nil, stale: Bool? = nil
         ) {
             self.venue = venue
             self.balance = balance
@@ -136,6 +138,7 @@ public struct PlanInput: Sendable, Equatable, Codable {
             self.pendingOut = pendingOut
             self.inFlightIn = inFlightIn
             self.inFlightOut = inFlightOut
+            self.stale = stale
         }
 
         var view: VenueView {
@@ -146,7 +149,7 @@ public struct PlanInput: Sendable, Equatable, Codable {
                     positionSize: positionSize ?? 0, withdrawalsEnabled: withdrawalsEnabled ?? true, pendingIn: pendingIn ?? 0,
                     pendingOut: pendingOut ?? 0, utilisationTrend: utilisationTrend ?? 0
                 ),
-                virtualIn: inFlightIn ?? 0, virtualOut: inFlightOut ?? 0
+                virtualIn: inFlightIn ?? 0, virtualOut: inFlightOut ?? 0, stale: stale ?? false
             )
         }
     }
@@ -160,13 +163,19 @@ public struct PlanInput: Sendable, Equatable, Codable {
     /// The topology to plan on: `base` (from the `topology` file) with the inline venues, routes
     /// and limits laid over it. Throws when a state or route names an unknown venue.
     public func resolvedTopology(base: Topology? = nil) throws -> Topology {
+        // Linear in the input: entries are matched to the base's by a dictionary, not a scan.
         var venues = base?.venues ?? []
+        var venueAt: [VenueID: Int] = [:]
+        for (i, v) in venues.enumerated() where venueAt[v.id] == nil { venueAt[v.id] = i }
         for v in self.venues ?? [] {
-            if let i = venues.firstIndex(where: { $0.id == v.id }) { venues[i] = v.resolved } else { venues.append(v.resolved) }
+            if let i = venueAt[v.id] { venues[i] = v.resolved } else { venueAt[v.id] = venues.count; venues.append(v.resolved) }
         }
         var routes = base?.routes ?? []
+        var routeAt: [String: Int] = [:]
+        for (i, r) in routes.enumerated() where routeAt[r.from + "\u{0}" + r.to] == nil { routeAt[r.from + "\u{0}" + r.to] = i }
         for r in self.routes ?? [] {
-            if let i = routes.firstIndex(where: { $0.from == r.from && $0.to == r.to }) { routes[i] = r.resolved } else { routes.append(r.resolved) }
+            let key = r.from + "\u{0}" + r.to
+            if let i = routeAt[key] { routes[i] = r.resolved } else { routeAt[key] = routes.count; routes.append(r.resolved) }
         }
         let known = Set(venues.map(\.id))
         guard !known.isEmpty else { throw Problem(description: "no venues: give \"venues\" or a \"topology\" file") }

@@ -56,21 +56,58 @@ public struct PlanReport: Sendable, Equatable, Codable {
     public var venues: [VenueLine]
     /// Node potentials (duals) of the optimizer, for optimizer strategies; empty otherwise.
     public var potentials: [VenueID: Double]
+    /// How the optimizer solved it, for optimizer strategies; nil otherwise.
+    public var solver: Solver?
+
+    /// The optimizer's proof and effort (docs/optimizer.md §5).
+    public struct Solver: Sendable, Equatable, Codable {
+        /// Proven lower bound on every valid plan's cost (nil when no bound was computed).
+        public var lowerBound: Double?
+        /// The root linear-programming relaxation's bound (nil when not solved).
+        public var lpBound: Double?
+        /// objective − lower bound (nil without a bound).
+        public var gap: Double?
+        /// True when the plan is proven optimal within max($1, 1e-6 relative).
+        public var provenOptimal: Bool
+        /// Linear programs solved.
+        public var solves: Int
+        /// Branch-and-bound nodes solved.
+        public var nodes: Int
+        /// Wall time of the solve in milliseconds, when the caller passed a clock.
+        public var solveMs: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case gap, solves, nodes
+            case lowerBound = "lower_bound"
+            case lpBound = "lp_bound"
+            case provenOptimal = "proven_optimal"
+            case solveMs = "solve_ms"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case strategy, transfers, objective, unmet, venues, potentials
+        case strategy, transfers, objective, unmet, venues, potentials, solver
         case objectiveOfNothing = "objective_of_nothing"
     }
 
-    /// The report of `strategy` on these views.
-    public static func make(strategy: any Strategy, views: [VenueID: VenueView], topology: Topology) -> PlanReport {
+    /// The report of `strategy` on these views; `clock` (nanoseconds, monotonic), when given, times the solve.
+    public static func make(strategy: any Strategy, views: [VenueID: VenueView], topology: Topology, clock: (() -> UInt64)? = nil) -> PlanReport {
         let bands = strategy.policyTopology(views: views, topology: topology)
         var potentials: [VenueID: Double] = [:]
+        var solver: Solver?
         let transfers: [Transfer]
         if let optimizer = (strategy as? PredictiveStrategy)?.optimizer ?? (strategy as? OptimalStrategy)?.optimizer {
+            let start = clock?()
             let solved = optimizer.solve(views: views, topology: bands)
+            let end = clock?()
             transfers = solved.transfers
             potentials = solved.potentials
+            let finite = { (x: Double) -> Double? in x.isFinite ? x : nil }
+            solver = Solver(
+                lowerBound: finite(solved.lowerBound), lpBound: finite(solved.rootBound), gap: finite(solved.gap),
+                provenOptimal: solved.provenOptimal, solves: solved.solves, nodes: solved.nodes,
+                solveMs: start.flatMap { s in end.map { Double($0 &- s) / 1e6 } }
+            )
         } else {
             transfers = Plan.canonical(strategy.plan(views: views, topology: topology))
         }
@@ -99,7 +136,7 @@ public struct PlanReport: Sendable, Equatable, Codable {
         return PlanReport(
             strategy: strategy.name, transfers: legs, objective: breakdown.total,
             objectiveOfNothing: planCost([], views: views, topology: bands, model: model), unmet: breakdown.unmet,
-            venues: lines, potentials: potentials
+            venues: lines, potentials: potentials, solver: solver
         )
     }
 }

@@ -14,7 +14,7 @@ public struct PredictiveStrategy: Strategy {
     /// urgency 1: the risk bands already hold more at slow venues, so a slow cheap route is taken
     /// only when the destination is far from urgent) and a $20,000 minimum transfer, so a fixed
     /// fee is at most 0.2% of a transfer on the scenario's routes.
-    public static let defaultOptimizer = TransferOptimizer(model: CostModel(latencyWeight: 1e-5), minimumTransfer: 20_000_00)
+    public static let defaultOptimizer = TransferOptimizer(model: CostModel(latencyWeight: 1e-5), minimumTransfer: 20_000_00, lendsFromBand: false)
 
     /// Creates the strategy.
     public init(targets: RiskTargets = RiskTargets(), optimizer: TransferOptimizer = PredictiveStrategy.defaultOptimizer) {

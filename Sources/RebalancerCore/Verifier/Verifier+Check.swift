@@ -161,7 +161,11 @@ extension Verifier {
                 }
             }
             before += max(0, target - now)
-            after += max(0, target - then)
+            // A venue that lends from inside its band (it stays at or above its lower band) creates
+            // no need: its shortfall counts as before, as the optimizer's formulation assumes.
+            let lower = Amount((Double(state.maintenanceMargin) * config.lowerBand).rounded(.up))
+            let lends = then < now && then >= lower
+            after += lends ? max(0, target - now) : max(0, target - then)
         }
         guard after < before else { return .reject(.noImprovement, "shortfall \(before) -> \(after)") }
 
