@@ -16,8 +16,8 @@ struct PlanCommand: ParsableCommand {
     var input: String
 
     /// The strategy.
-    @Option(help: "\(StrategyName.allCases.map(\.rawValue).joined(separator: ", ")) (default optimal, as everywhere).")
-    var strategy: String = StrategyName.optimal.rawValue
+    @Option(help: "\(StrategyName.list) (default \(StrategyName.standard.rawValue), as everywhere).")
+    var strategy: String = StrategyName.standard.rawValue
 
     func validate() throws {
         guard StrategyName(rawValue: strategy) != nil else {
