@@ -47,7 +47,41 @@ struct SimCommand: ParsableCommand {
     @Option(help: "Write the report as JSON to this path.")
     var json: String?
 
+    /// Overrides of the predictive strategy's parameters (RiskBands).
+    @Option(help: "predictive: probability bound of reaching maintenance margin before a refill lands (0 < p < 1; default \(RiskBands().liquidationProbability)).")
+    var epsilon: Double?
+
+    /// Refill gap override.
+    @Option(help: "predictive: smallest gap S - s between trigger and refill level, as a ratio of maintenance margin (default \(RiskBands().minimumGap)).")
+    var gap: Double?
+
+    /// Initial-margin cushion override.
+    @Option(help: "predictive: standard deviations of the horizon's move kept above initial margin (default \(RiskBands().initialMarginConfidence); negative lets the trigger sit below initial margin).")
+    var imCushion: Double?
+
+    /// Source keep override.
+    @Option(help: "predictive: a venue that gives is drawn down to this ratio above its own trigger (default: to its refill level).")
+    var sourceKeep: Double?
+
+    /// Minimum transfer override.
+    @Option(help: "predictive: smallest transfer in USD (default \(PredictiveStrategy.defaultOptimizer.minimumTransfer / 100)).")
+    var minTransfer: Int64?
+
+    /// The predictive strategy with the overrides.
+    var predictiveBands: RiskBands {
+        var bands = RiskBands()
+        if let epsilon { bands.liquidationProbability = epsilon }
+        if let gap { bands.minimumGap = gap }
+        if let imCushion { bands.initialMarginConfidence = imCushion }
+        if let sourceKeep { bands.sourceKeep = sourceKeep }
+        return bands
+    }
+
     func validate() throws {
+        if let epsilon { guard epsilon > 0, epsilon < 1 else { throw ValidationError("--epsilon must be more than 0 and less than 1, got \(epsilon.cliText)") } }
+        if let gap { guard gap > 0, gap <= 20 else { throw ValidationError("--gap must be more than 0 and at most 20, got \(gap.cliText)") } }
+        if let minTransfer { guard minTransfer > 0, minTransfer <= 10_000_000 else { throw ValidationError("--min-transfer must be from 1 to 10000000 USD, got \(minTransfer)") } }
+        if let imCushion { guard imCushion.isFinite, abs(imCushion) <= 10 else { throw ValidationError("--im-cushion must be from -10 to 10, got \(imCushion.cliText)") } }
         guard strategy == "all" || StrategyName(rawValue: strategy) != nil else {
             throw ValidationError("--strategy must be one of \(StrategyName.list) or all")
         }
@@ -75,10 +109,10 @@ struct SimCommand: ParsableCommand {
             let sim = Simulation(scenario: .deltaNeutralMonth(seed: seedList[0], initialPrice: closes[0]), closes: closes)
             var named = sim
             named.scenario.name = "prices \((prices! as NSString).lastPathComponent)"
-            sweeps.append(SimulationSweep(scenario: named.scenario.name, hours: hours, reports: [named.run(strategies: names.map { $0.make() }, hours: hours)]))
+            sweeps.append(SimulationSweep(scenario: named.scenario.name, hours: hours, reports: [named.run(strategies: Self.makeStrategies(names, bands: predictiveBands, optimizer: predictiveOptimizer), hours: hours)]))
         } else {
             for scenario in scenarios {
-                sweeps.append(Self.sweep(scenario: scenario, seeds: seedList, strategies: names, hours: hours))
+                sweeps.append(Self.sweep(scenario: scenario, seeds: seedList, make: { [bands = predictiveBands, optimizer = predictiveOptimizer] in Self.makeStrategies(names, bands: bands, optimizer: optimizer) }, hours: hours))
             }
         }
         let order = names.map(\.rawValue)
@@ -100,12 +134,24 @@ struct SimCommand: ParsableCommand {
         }
     }
 
+    /// The strategies of `names`, predictive with the command's overrides.
+    static func makeStrategies(_ names: [StrategyName], bands: RiskBands, optimizer: TransferOptimizer) -> [any Strategy] {
+        names.map { $0 == .predictive ? PredictiveStrategy(bands: bands, optimizer: optimizer) : $0.make() }
+    }
+
+    /// The predictive optimizer with the minimum-transfer override.
+    var predictiveOptimizer: TransferOptimizer {
+        var optimizer = PredictiveStrategy.defaultOptimizer
+        if let minTransfer { optimizer.minimumTransfer = minTransfer * 100 }
+        return optimizer
+    }
+
     /// Runs every seed of one scenario, several at once (each run is independent and deterministic).
-    static func sweep(scenario: ScenarioName, seeds: [UInt64], strategies: [StrategyName], hours: Double) -> SimulationSweep {
+    static func sweep(scenario: ScenarioName, seeds: [UInt64], make: @Sendable () -> [any Strategy], hours: Double) -> SimulationSweep {
         let results = ResultSlots<SimulationReport>(count: seeds.count)
         DispatchQueue.concurrentPerform(iterations: seeds.count) { i in
             let sim = scenario.simulation(seed: seeds[i], hours: hours)
-            results.set(i, sim.run(strategies: strategies.map { $0.make() }, hours: hours))
+            results.set(i, sim.run(strategies: make(), hours: hours))
         }
         return SimulationSweep(scenario: scenario.rawValue, hours: hours, reports: results.values)
     }

@@ -43,14 +43,18 @@ public struct RiskBands: Sendable, Equatable, Codable {
     public var minimumBuffer: Double
     /// Largest trigger buffer `s − 1`.
     public var maximumBuffer: Double
+    /// How far above its own trigger a venue that does not need capital is drawn down when it
+    /// gives (as a ratio); nil: down to its refill level `S`, as `Bands` does.
+    public var sourceKeep: Double?
 
     /// Creates risk bands; the defaults are the `predictive` strategy's.
     public init(
-        liquidationProbability: Double = 0.001, initialMarginConfidence: Double = 1, reactionSeconds: Double = 60,
+        liquidationProbability: Double = 0.01, initialMarginConfidence: Double = 0, reactionSeconds: Double = 60,
         unreachableSeconds: Double = 86_400, liquidationLoss: Double = 0.02, initialMarginLoss: Double = 0.001,
-        capitalCostPerYear: Double = 0.10, minimumGap: Double = 0.8, maxFixedFeeShare: Double = 0.001,
-        minimumBuffer: Double = 0.3, maximumBuffer: Double = 20
+        capitalCostPerYear: Double = 0.10, minimumGap: Double = 0.6, maxFixedFeeShare: Double = 0.001,
+        minimumBuffer: Double = 0.3, maximumBuffer: Double = 20, sourceKeep: Double? = nil
     ) {
+        self.sourceKeep = sourceKeep
         self.liquidationProbability = liquidationProbability
         self.initialMarginConfidence = initialMarginConfidence
         self.reactionSeconds = reactionSeconds
@@ -141,6 +145,7 @@ public struct RiskBands: Sendable, Equatable, Codable {
             }
             adjusted.venues[index].lowerBand = trigger
             adjusted.venues[index].targetRatio = p.refill
+            if let keep = sourceKeep, ratio >= p.trigger { adjusted.venues[index].targetRatio = min(p.refill, p.trigger + max(0, keep)) }
             adjusted.venues[index].upperBand = p.refill + (p.refill - p.trigger)
         }
         return adjusted
