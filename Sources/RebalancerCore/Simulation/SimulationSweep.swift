@@ -63,10 +63,11 @@ public struct SimulationSweep: Sendable, Equatable, Codable {
 
     /// The done-when of issue 12 for one strategy against `baseline` (normally `threshold`): no
     /// liquidation where hindsight has none, cost at most `maxCostMultiple` × hindsight, fewer
-    /// minutes below initial margin than the baseline.
+    /// minutes below initial margin than the baseline (or none at all).
     public func meetsTarget(_ strategy: String, baseline: String, maxCostMultiple: Double = 3) -> Bool {
-        avoidableLiquidations(strategy) == 0 && costMultiple(strategy) <= maxCostMultiple
-            && total(strategy).minutesBelowInitialMargin < total(baseline).minutesBelowInitialMargin
+        let minutes = total(strategy).minutesBelowInitialMargin
+        return avoidableLiquidations(strategy) == 0 && costMultiple(strategy) <= maxCostMultiple
+            && (minutes < total(baseline).minutesBelowInitialMargin || minutes == 0)
     }
 
     /// At least as good as `baseline` on liquidations, cost and minutes below initial margin.
