@@ -33,7 +33,7 @@ struct SimCommandTests {
         let result = try Cluster.run(["sim", "--scenario", "crash", "--seeds", "1-2", "--hours", "3"], timeout: 120)
         #expect(result.status == 0, "\(result.output)")
         for text in ["crash, 3 simulated hours, 2 seeds", "hindsight liq/fees", "total", "static", "threshold", "optimal", "predictive",
-                     "default (predictive) meets the issue-12 target", "predictive at least as good as threshold"] {
+                     "default (optimal) meets the issue-12 target", "predictive at least as good as threshold"] {
             #expect(result.output.contains(text), "expected \(text) in:\n\(result.output)")
         }
         let rows = result.output.split(separator: "\n").filter { $0.hasPrefix("1 ") || $0.hasPrefix("2 ") }

@@ -4,18 +4,19 @@ import Testing
 /// The default strategy (`StrategyName.standard`) on short runs: no liquidation where hindsight
 /// has none. The 32-seed, 720-hour comparison is `rebalancer sim --seeds 1-32 --scenario all`.
 struct DefaultStrategyTests {
-    @Test func theDefaultIsPredictiveEverywhere() {
-        #expect(StrategyName.standard == .predictive)
-        #expect(StrategyName.standard.make().name == "predictive")
+    @Test func theDefaultIsOneStrategyEverywhere() {
+        #expect(StrategyName.standard.make().name == StrategyName.standard.rawValue)
     }
 
     @Test(arguments: [UInt64(1), 2, 3])
     func noLiquidationWhereHindsightHasNone(seed: UInt64) {
         let sim = ScenarioName.deltaNeutralMonth.simulation(seed: seed, hours: 96)
         let bound = sim.hindsight(hours: 96)
-        let standard = sim.run(StrategyName.standard.make(), hours: 96)
-        if bound.liquidations == 0 { #expect(standard.liquidations == 0) }
-        #expect(standard.liquidations <= sim.run(GreedyThresholdStrategy(), hours: 96).liquidations)
+        for strategy in [StrategyName.standard.make(), PredictiveStrategy()] as [any Strategy] {
+            let metrics = sim.run(strategy, hours: 96)
+            if bound.liquidations == 0 { #expect(metrics.liquidations == 0, "\(strategy.name)") }
+            #expect(metrics.liquidations <= sim.run(GreedyThresholdStrategy(), hours: 96).liquidations)
+        }
     }
 
     @Test func sweepTotalsAndChecks() {

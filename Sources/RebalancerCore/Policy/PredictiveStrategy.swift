@@ -4,8 +4,7 @@
 /// Each venue's bands come from `RiskBands` (its signed volatility forecast, the latency of its
 /// fastest inbound route, its margins, the cost of a refill); the transfers are the min-cost flow
 /// of `TransferOptimizer` against those bands. Pure: the same views and topology always give the
-/// same plan, which is what lets a verifier recompute it. The default strategy everywhere
-/// (`StrategyName.standard`).
+/// same plan, which is what lets a verifier recompute it.
 public struct PredictiveStrategy: Strategy {
     /// How bands follow risk.
     public var bands: RiskBands
