@@ -34,7 +34,7 @@ public struct Market: Sendable {
 
     /// Settled transfer ids kept per venue for `VenueState.settledTransfers`.
     public static let recentSettledLimit = 64
-    /// EWMA decay of the volatility estimate (RiskMetrics).
+    /// Decay of the fast EWMA of the volatility forecast (RiskMetrics λ; `VolatilityForecast.fastDecay`).
     public static let volatilityDecay = 0.94
 
     let index: [VenueID: Int]

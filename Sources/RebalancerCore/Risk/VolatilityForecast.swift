@@ -31,7 +31,7 @@ public struct VolatilityForecast: Sendable, Equatable, Codable {
     public private(set) var jumps: Int
 
     /// Creates a forecast seeded with a per-tick variance (both averages start there).
-    public init(initialVariance: Double, fastDecay: Double = 0.94, slowDecay: Double = 0.998, jumpZ: Double = 4, persistence: Double = 0.99) {
+    public init(initialVariance: Double, fastDecay: Double = Market.volatilityDecay, slowDecay: Double = 0.998, jumpZ: Double = 4, persistence: Double = 0.99) {
         let start = initialVariance.isFinite ? max(0, initialVariance) : 0
         self.fastDecay = fastDecay
         self.slowDecay = slowDecay
