@@ -20,8 +20,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Write the summary as JSON to this file.")
     var json: String?
 
-    @Option(name: .long, help: "Coordinator strategy: optimal (min-cost-flow plans, the default), predictive (risk-based bands), threshold (greedy baseline) or static (never move capital).")
-    var strategy: String = StrategyName.optimal.rawValue
+    @Option(name: .long, help: "Coordinator strategy: \(StrategyName.list) (default \(StrategyName.standard.rawValue), as everywhere).")
+    var strategy: String = StrategyName.standard.rawValue
 
     @Option(name: .long, help: "Seed of the simulated price path (default: the topology's).")
     var seed: UInt64?

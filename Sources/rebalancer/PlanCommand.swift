@@ -16,8 +16,8 @@ struct PlanCommand: ParsableCommand {
     var input: String
 
     /// The strategy.
-    @Option(help: "\(StrategyName.allCases.map(\.rawValue).joined(separator: ", ")) (default optimal, as everywhere).")
-    var strategy: String = StrategyName.optimal.rawValue
+    @Option(help: "\(StrategyName.list) (default \(StrategyName.standard.rawValue), as everywhere).")
+    var strategy: String = StrategyName.standard.rawValue
 
     /// Time budget of the optimizer's branch and bound (strategy optimal).
     @Option(name: .customLong("time-limit-ms"), help: "Stop the optimizer's branch and bound after this many milliseconds (strategy optimal); the plan then reports its proven gap.")

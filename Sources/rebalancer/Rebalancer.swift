@@ -10,7 +10,7 @@ struct Rebalancer: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, VenuesCommand.self, WatcherCommand.self, CoordinatorCommand.self,
             VerifierCommand.self, ExecutorCommand.self, KeygenCommand.self, TopologyCommand.self,
-            PlanCommand.self, SimCommand.self, BenchCommand.self, ChaosCommand.self, RotationCommand.self,
+            PlanCommand.self, SimCommand.self, TuneCommand.self, BenchCommand.self, ChaosCommand.self, RotationCommand.self,
             UpCommand.self, AdapterCommand.self, StatusCommand.self, DashboardCommand.self, HindsightCommand.self,
         ]
     )

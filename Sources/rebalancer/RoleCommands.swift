@@ -70,8 +70,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Node id (default: the topology's coordinator).")
     var id: String?
 
-    @Option(name: .long, help: "Planning strategy: \(StrategyName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var strategy: String = StrategyName.optimal.rawValue
+    @Option(name: .long, help: "Planning strategy: \(StrategyName.list) (default \(StrategyName.standard.rawValue), as everywhere).")
+    var strategy: String = StrategyName.standard.rawValue
 
     @Option(name: .long, help: "A signed verifier-set rotation to relay to executors (repeatable).")
     var rotation: [String] = []

@@ -2,23 +2,30 @@ import ArgumentParser
 import Foundation
 import RebalancerCore
 
-/// `rebalancer sim`: the delta-neutral scenario in simulated time, strategies side by side.
+/// `rebalancer sim`: the delta-neutral book in simulated time over scenarios and seeds,
+/// strategies side by side, against the hindsight bound.
 struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
-        abstract: "Run the delta-neutral scenario in simulated time and compare strategies.",
+        abstract: "Run the delta-neutral book in simulated time and compare strategies over scenarios and seeds.",
         discussion: """
-            No sockets and no clock: one-minute ticks of the seeded market (or of --prices), the \
-            strategy planning every tick, transfers credited after each route's latency. The \
-            scenario is SimulationScenario.deltaNeutralMonth (docs/strategies.md). JSON: \
-            {"strategies": {NAME: {liquidations, minutes_below_initial_margin, transfers, fees_paid, \
-            latency_cost, idle_capital_share, ...}}, "hindsight": {...}}; money in USD.
+            No sockets and no clock: one-minute ticks of a seeded price path (or of --prices), the \
+            strategy planning every tick, transfers credited after each route's latency. Scenarios: \
+            \(ScenarioName.list) (docs/strategies.md). One seed prints every metric; several print a \
+            per-seed table, totals and the issue-12 checks of the default strategy (\(StrategyName.standard.rawValue)) \
+            against threshold. JSON: one sweep per scenario, {"scenario", "hours", "reports": [{"seed", \
+            "strategies": {NAME: {liquidations, minutes_below_initial_margin, transfers, fees_paid, \
+            latency_cost, ...}}, "hindsight": {...}}]}; money in USD.
             """
     )
 
     /// Which strategy, or all.
-    @Option(help: "\(StrategyName.allCases.map(\.rawValue).joined(separator: ", ")) or all (every one of them).")
+    @Option(help: "\(StrategyName.list) or all (every one of them).")
     var strategy: String = "all"
+
+    /// Which scenario, or all.
+    @Option(help: "\(ScenarioName.list) or all (ignored with --prices).")
+    var scenario: String = ScenarioName.deltaNeutralMonth.rawValue
 
     /// Simulated hours.
     @Option(parsing: .unconditional, help: "Simulated hours (more than 0, at most 87600).")
@@ -26,7 +33,11 @@ struct SimCommand: ParsableCommand {
 
     /// Price seed.
     @Option(help: "Seed of the price path.")
-    var seed: UInt64 = 1
+    var seed: UInt64?
+
+    /// Several seeds.
+    @Option(help: "Seeds: a list of seeds and ranges, e.g. 1-32 or 1,4,9-12 (instead of --seed).")
+    var seeds: String?
 
     /// Recorded closes to replay.
     @Option(help: "CSV with header time,close: one close per one-minute tick, replayed instead of the seeded path (the time column only orders the rows: it must increase; its spacing is not used).")
@@ -36,11 +47,50 @@ struct SimCommand: ParsableCommand {
     @Option(help: "Write the report as JSON to this path.")
     var json: String?
 
+    /// Overrides of the predictive strategy's parameters (RiskBands).
+    @Option(help: "predictive: probability bound of reaching maintenance margin before a refill lands (0 < p < 1; default \(RiskBands().liquidationProbability)).")
+    var epsilon: Double?
+
+    /// Refill gap override.
+    @Option(help: "predictive: smallest gap S - s between trigger and refill level, as a ratio of maintenance margin (default \(RiskBands().minimumGap)).")
+    var gap: Double?
+
+    /// Initial-margin cushion override.
+    @Option(help: "predictive: standard deviations of the horizon's move kept above initial margin (default \(RiskBands().initialMarginConfidence); negative lets the trigger sit below initial margin).")
+    var imCushion: Double?
+
+    /// Source keep override.
+    @Option(help: "predictive: a venue that gives is drawn down to this ratio above its own trigger (default: to its refill level).")
+    var sourceKeep: Double?
+
+    /// Minimum transfer override.
+    @Option(help: "predictive: smallest transfer in USD (default \(PredictiveStrategy.defaultOptimizer.minimumTransfer / 100)).")
+    var minTransfer: Int64?
+
+    /// The predictive strategy with the overrides.
+    var predictiveBands: RiskBands {
+        var bands = RiskBands()
+        if let epsilon { bands.liquidationProbability = epsilon }
+        if let gap { bands.minimumGap = gap }
+        if let imCushion { bands.initialMarginConfidence = imCushion }
+        if let sourceKeep { bands.sourceKeep = sourceKeep }
+        return bands
+    }
+
     func validate() throws {
+        if let epsilon { guard epsilon > 0, epsilon < 1 else { throw ValidationError("--epsilon must be more than 0 and less than 1, got \(epsilon.cliText)") } }
+        if let gap { guard gap > 0, gap <= 20 else { throw ValidationError("--gap must be more than 0 and at most 20, got \(gap.cliText)") } }
+        if let minTransfer { guard minTransfer > 0, minTransfer <= 10_000_000 else { throw ValidationError("--min-transfer must be from 1 to 10000000 USD, got \(minTransfer)") } }
+        if let imCushion { guard imCushion.isFinite, abs(imCushion) <= 10 else { throw ValidationError("--im-cushion must be from -10 to 10, got \(imCushion.cliText)") } }
         guard strategy == "all" || StrategyName(rawValue: strategy) != nil else {
-            throw ValidationError("--strategy must be one of \(StrategyName.allCases.map(\.rawValue).joined(separator: ", ")) or all")
+            throw ValidationError("--strategy must be one of \(StrategyName.list) or all")
+        }
+        guard scenario == "all" || ScenarioName(rawValue: scenario) != nil else {
+            throw ValidationError("--scenario must be one of \(ScenarioName.list) or all")
         }
         guard hours > 0, hours <= 87_600 else { throw ValidationError("--hours must be more than 0 and at most 87600, got \(hours.cliText)") }
+        guard seed == nil || seeds == nil else { throw ValidationError("--seed and --seeds cannot be used together") }
+        if let seeds, case let .failure(error) = SeedList.parse(seeds) { throw ValidationError("--\(error)") }
     }
 
     func run() throws {
@@ -51,15 +101,59 @@ struct SimCommand: ParsableCommand {
                 throw ValidationError("\(prices): \(error)")
             }
         }
-        let scenario = SimulationScenario.deltaNeutralMonth(seed: seed, initialPrice: closes?.first ?? 60_000)
-        let names: [StrategyName] = strategy == "all"
-            ? StrategyName.allCases : [StrategyName(rawValue: strategy)!]
-        let report = Simulation(scenario: scenario, closes: closes).run(strategies: names.map { $0.make() }, hours: hours)
-        print(Self.table(report, order: names.map(\.rawValue)))
+        let names: [StrategyName] = strategy == "all" ? StrategyName.allCases : [StrategyName(rawValue: strategy)!]
+        let seedList: [UInt64] = seeds.flatMap { try? SeedList.parse($0).get() } ?? [seed ?? 1]
+        let scenarios: [ScenarioName] = scenario == "all" ? ScenarioName.allCases : [ScenarioName(rawValue: scenario)!]
+        var sweeps: [SimulationSweep] = []
+        if let closes {
+            let sim = Simulation(scenario: .deltaNeutralMonth(seed: seedList[0], initialPrice: closes[0]), closes: closes)
+            var named = sim
+            named.scenario.name = "prices \((prices! as NSString).lastPathComponent)"
+            sweeps.append(SimulationSweep(scenario: named.scenario.name, hours: hours, reports: [named.run(strategies: Self.makeStrategies(names, bands: predictiveBands, optimizer: predictiveOptimizer), hours: hours)]))
+        } else {
+            for scenario in scenarios {
+                sweeps.append(Self.sweep(scenario: scenario, seeds: seedList, make: { [bands = predictiveBands, optimizer = predictiveOptimizer] in Self.makeStrategies(names, bands: bands, optimizer: optimizer) }, hours: hours))
+            }
+        }
+        let order = names.map(\.rawValue)
+        for sweep in sweeps {
+            if sweep.reports.count == 1 {
+                print(Self.table(sweep.reports[0], order: order))
+            } else {
+                print(SimSweepTable.render(sweep, order: order))
+            }
+            print("")
+        }
         if let json {
-            try JSONOutput.write(report, to: json)
+            if sweeps.count == 1, sweeps[0].reports.count == 1 {
+                try JSONOutput.write(sweeps[0].reports[0], to: json)
+            } else {
+                try JSONOutput.write(sweeps, to: json)
+            }
             print("wrote \(json)")
         }
+    }
+
+    /// The strategies of `names`, predictive with the command's overrides.
+    static func makeStrategies(_ names: [StrategyName], bands: RiskBands, optimizer: TransferOptimizer) -> [any Strategy] {
+        names.map { $0 == .predictive ? PredictiveStrategy(bands: bands, optimizer: optimizer) : $0.make() }
+    }
+
+    /// The predictive optimizer with the minimum-transfer override.
+    var predictiveOptimizer: TransferOptimizer {
+        var optimizer = PredictiveStrategy.defaultOptimizer
+        if let minTransfer { optimizer.minimumTransfer = minTransfer * 100 }
+        return optimizer
+    }
+
+    /// Runs every seed of one scenario, several at once (each run is independent and deterministic).
+    static func sweep(scenario: ScenarioName, seeds: [UInt64], make: @Sendable () -> [any Strategy], hours: Double) -> SimulationSweep {
+        let results = ResultSlots<SimulationReport>(count: seeds.count)
+        DispatchQueue.concurrentPerform(iterations: seeds.count) { i in
+            let sim = scenario.simulation(seed: seeds[i], hours: hours)
+            results.set(i, sim.run(strategies: make(), hours: hours))
+        }
+        return SimulationSweep(scenario: scenario.rawValue, hours: hours, reports: results.values)
     }
 
     /// The report as a table, one column per strategy.

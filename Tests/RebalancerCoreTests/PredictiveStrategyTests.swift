@@ -84,12 +84,13 @@ struct PredictiveStrategyTests {
         #expect(PolicyCheck.recompute(strategy: "magic", basis: input.views.mapValues(\.state), topology: try input.resolvedTopology()) == nil)
     }
 
-    @Test func predictiveBeatsThresholdOnLiquidationsAtNoHigherCostOnAShortRun() {
-        // The 720-hour comparison is the `sim` command's; this one keeps the test fast.
+    @Test func predictiveSpendsLessTimeBelowInitialMarginThanThresholdOnAShortRun() {
+        // The 32-seed, 720-hour comparison is the `sim` command's (docs/strategies.md); this one
+        // keeps the test fast: seed 1, 240 hours.
         let sim = Simulation(scenario: .deltaNeutralMonth(seed: 1))
         let threshold = sim.run(GreedyThresholdStrategy(), hours: 240)
         let predictive = sim.run(PredictiveStrategy(), hours: 240)
-        #expect(predictive.liquidations <= threshold.liquidations)
         #expect(predictive.transfers > 0)
+        #expect(predictive.minutesBelowInitialMargin < threshold.minutesBelowInitialMargin)
     }
 }

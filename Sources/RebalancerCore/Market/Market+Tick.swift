@@ -34,12 +34,10 @@ extension Market {
         cumulativePnL += total
     }
 
-    /// Folds one log return into the EWMA variance.
+    /// Folds one log return into the volatility forecast.
     mutating func updateVolatility(from old: Double, to new: Double) {
         guard old > 0, new > 0, old.isFinite, new.isFinite else { return }
-        let r = PortableMath.log(new / old)
-        let lambda = Market.volatilityDecay
-        ewmaVariance = lambda * ewmaVariance + (1 - lambda) * r * r
+        forecast.update(logReturn: PortableMath.log(new / old))
     }
 
     /// Liquidates, in venue order, every venue with a position whose balance is below its

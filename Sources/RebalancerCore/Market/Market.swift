@@ -34,7 +34,7 @@ public struct Market: Sendable {
 
     /// Settled transfer ids kept per venue for `VenueState.settledTransfers`.
     public static let recentSettledLimit = 64
-    /// EWMA decay of the volatility estimate (RiskMetrics).
+    /// Decay of the fast EWMA of the volatility forecast (RiskMetrics λ; `VolatilityForecast.fastDecay`).
     public static let volatilityDecay = 0.94
 
     let index: [VenueID: Int]
@@ -57,7 +57,7 @@ public struct Market: Sendable {
     var acceptedIDs: Set<String> = []
     var path: PricePath
     /// EWMA of squared per-tick log returns.
-    var ewmaVariance: Double
+    var forecast: VolatilityForecast
 
     /// Creates a market from its specification and the topology's routes.
     ///
@@ -104,7 +104,7 @@ public struct Market: Sendable {
         self.path = path
         self.price = path.price
         let dt = spec.secondsPerTick / PricePath.secondsPerYear
-        self.ewmaVariance = spec.volatility * spec.volatility * dt
+        self.forecast = VolatilityForecast(initialVariance: spec.volatility * spec.volatility * dt)
     }
 
     /// The regime of the price path (always calm for a replay).
@@ -135,11 +135,16 @@ public struct Market: Sendable {
         balances.reduce(0, +) + inFlight.reduce(0) { $0 + $1.credited }
     }
 
-    /// Annualised EWMA (λ = 0.94) estimate of volatility from the per-tick log returns; seeded with
+    /// Seconds ahead the published volatility forecasts (`VolatilityForecast`): half an hour, the
+    /// latency of a slow route.
+    public static let forecastHorizonSeconds = 1_800.0
+
+    /// Annualised volatility forecast over the next `forecastHorizonSeconds`, from the per-tick log
+    /// returns (`VolatilityForecast`: fast and slow EWMA, jump detection); seeded with
     /// `spec.volatility`.
     public var estimatedVolatility: Double {
         let dt = spec.secondsPerTick / PricePath.secondsPerYear
-        return dt > 0 ? (ewmaVariance / dt).squareRoot() : spec.volatility
+        return dt > 0 ? forecast.annualised(horizonSeconds: Market.forecastHorizonSeconds, secondsPerTick: spec.secondsPerTick) : spec.volatility
     }
 }
 

@@ -1,12 +1,13 @@
-/// Risk bands set before the move happens, planned optimally.
+/// Capital positioned before the move, by risk: (s, S) bands from each venue's liquidation
+/// probability over its inbound latency, refills only when worth their cost, planned optimally.
 ///
-/// Each venue's bands come from `RiskTargets` (its signed volatility estimate, the latency of its
-/// fastest inbound route, its signed utilisation trend, the cost of a refill); the transfers are
-/// the min-cost flow of `TransferOptimizer` against those bands. Pure: the same views and topology
-/// always give the same plan, which is what lets a verifier recompute it.
+/// Each venue's bands come from `RiskBands` (its signed volatility forecast, the latency of its
+/// fastest inbound route, its margins, the cost of a refill); the transfers are the min-cost flow
+/// of `TransferOptimizer` against those bands. Pure: the same views and topology always give the
+/// same plan, which is what lets a verifier recompute it.
 public struct PredictiveStrategy: Strategy {
     /// How bands follow risk.
-    public var targets: RiskTargets
+    public var bands: RiskBands
     /// The planner.
     public var optimizer: TransferOptimizer
 
@@ -17,17 +18,17 @@ public struct PredictiveStrategy: Strategy {
     public static let defaultOptimizer = TransferOptimizer(model: CostModel(latencyWeight: 1e-5), minimumTransfer: 20_000_00, lendsFromBand: false)
 
     /// Creates the strategy.
-    public init(targets: RiskTargets = RiskTargets(), optimizer: TransferOptimizer = PredictiveStrategy.defaultOptimizer) {
-        self.targets = targets
+    public init(bands: RiskBands = RiskBands(), optimizer: TransferOptimizer = PredictiveStrategy.defaultOptimizer) {
+        self.bands = bands
         self.optimizer = optimizer
     }
 
     /// "predictive".
     public var name: String { StrategyName.predictive.rawValue }
 
-    /// The topology with every venue's risk bands.
+    /// The topology with every venue's (s, S) bands.
     public func policyTopology(views: [VenueID: VenueView], topology: Topology) -> Topology {
-        targets.apply(views: views, topology: topology)
+        bands.apply(views: views, topology: topology)
     }
 
     /// The optimizer's transfers against the risk bands, in canonical order.

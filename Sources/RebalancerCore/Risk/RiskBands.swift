@@ -1,0 +1,164 @@
+/// (s, S) bands from liquidation risk: each venue's trigger `s` is the lowest margin ratio at
+/// which the probability of reaching maintenance margin before capital sent now could arrive
+/// stays under a bound, and a refill to `S` is made only when the loss it is expected to avoid
+/// exceeds what it costs. See docs/strategies.md, "predictive".
+///
+/// For a venue with maintenance margin `M`, initial margin `I·M`, position notional `N`, the
+/// latency `L` of its fastest inbound route plus the reaction time (horizon `T = L + reaction`) and
+/// the watcher's volatility forecast `σ` (`VolatilityForecast`):
+/// - `k = 1 + N / M`, `m = k σ √(T / year)`: the ratio's standard deviation over the horizon;
+/// - trigger `s = max(1 + m Φ⁻¹(1 − ε/2), I + zI m, 1 + minimumBuffer)`: `P(reach M within T) ≤ ε`
+///   and, with `zI` standard deviations, the venue stays above initial margin (where the desk
+///   can still carry its book) until the capital lands;
+/// - refill level `S = s + max(minimumGap, fixed fee / (maxFixedFeeShare × M))`;
+/// - cost-benefit: at ratio `r < s` the refill of `D = (S − r) M` is made only when
+///   `lossLiquidation × N × (p(r) − p(S)) + lossInitial × N × (q(r) − q(S))` exceeds
+///   `fee(D) + D × L × capitalCost / year`, with `p`, `q` the probabilities of touching `M`,
+///   `I·M` within the horizon (`LiquidationRisk`); otherwise the venue's lower band is set just
+///   under its ratio and it does not ask.
+///
+/// Everything comes from the venue's own signed state and the topology, so a verifier recomputes
+/// the same bands from the basis states.
+public struct RiskBands: Sendable, Equatable, Codable {
+    /// ε: largest acceptable probability of reaching maintenance margin before a refill lands.
+    public var liquidationProbability: Double
+    /// zI: standard deviations of the horizon's move kept above initial margin.
+    public var initialMarginConfidence: Double
+    /// Seconds added to the inbound latency: detection, planning, quorum and execution.
+    public var reactionSeconds: Double
+    /// Horizon of a venue no route leads to, in seconds.
+    public var unreachableSeconds: Double
+    /// Loss of a liquidation, as a share of the position's notional (penalty, the hedge unwound,
+    /// the book re-opened).
+    public var liquidationLoss: Double
+    /// Loss of a fall below initial margin, as a share of notional (the desk cannot carry the book).
+    public var initialMarginLoss: Double
+    /// Annual cost of capital in transit (prices the latency of a refill).
+    public var capitalCostPerYear: Double
+    /// Smallest distance `S − s`, as a ratio.
+    public var minimumGap: Double
+    /// Largest share of a refill its fixed fee may take (sets `S − s` when fixed fees are large).
+    public var maxFixedFeeShare: Double
+    /// Smallest trigger buffer `s − 1`.
+    public var minimumBuffer: Double
+    /// Largest trigger buffer `s − 1`.
+    public var maximumBuffer: Double
+    /// How far above its own trigger a venue that does not need capital is drawn down when it
+    /// gives (as a ratio); nil: down to its refill level `S`, as `Bands` does.
+    public var sourceKeep: Double?
+
+    /// Creates risk bands; the defaults are the `predictive` strategy's.
+    public init(
+        liquidationProbability: Double = 0.01, initialMarginConfidence: Double = 0, reactionSeconds: Double = 60,
+        unreachableSeconds: Double = 86_400, liquidationLoss: Double = 0.02, initialMarginLoss: Double = 0.001,
+        capitalCostPerYear: Double = 0.10, minimumGap: Double = 0.6, maxFixedFeeShare: Double = 0.001,
+        minimumBuffer: Double = 0.3, maximumBuffer: Double = 20, sourceKeep: Double? = nil
+    ) {
+        self.sourceKeep = sourceKeep
+        self.liquidationProbability = liquidationProbability
+        self.initialMarginConfidence = initialMarginConfidence
+        self.reactionSeconds = reactionSeconds
+        self.unreachableSeconds = unreachableSeconds
+        self.liquidationLoss = liquidationLoss
+        self.initialMarginLoss = initialMarginLoss
+        self.capitalCostPerYear = capitalCostPerYear
+        self.minimumGap = minimumGap
+        self.maxFixedFeeShare = maxFixedFeeShare
+        self.minimumBuffer = minimumBuffer
+        self.maximumBuffer = maximumBuffer
+    }
+
+    /// One venue's (s, S) policy, in multiples of maintenance margin.
+    public struct Parameters: Sendable, Equatable, Codable {
+        /// Trigger `s`.
+        public var trigger: Double
+        /// Refill level `S`.
+        public var refill: Double
+        /// Horizon `T`, seconds.
+        public var horizonSeconds: Double
+        /// The ratio's standard deviation over the horizon, `m`.
+        public var move: Double
+        /// Initial margin as a ratio, `I`.
+        public var initialRatio: Double
+        /// Position notional, cents.
+        public var notional: Double
+    }
+
+    /// The (s, S) policy of one venue, or nil when it holds no position (nothing to protect).
+    public func parameters(venue: Topology.Venue, state: VenueState, topology: Topology) -> Parameters? {
+        let notional = abs(state.positionSize) * state.markPrice * 100
+        let margin = Double(state.maintenanceMargin)
+        guard margin > 0, notional > 0, notional.isFinite else { return nil }
+        let k = 1 + notional / margin
+        let horizon = inbound(of: venue.id, topology: topology)?.horizon ?? unreachableSeconds
+        let sigma = state.volatility.isFinite ? max(0, state.volatility) : 0
+        let move = k * sigma * (horizon / PricePath.secondsPerYear).squareRoot()
+        let initial = max(1, Double(state.initialMargin) / margin)
+        let riskBuffer = LiquidationRisk.buffer(bound: liquidationProbability, move: move)
+        let cushion = initial - 1 + initialMarginConfidence * move
+        let buffer = min(maximumBuffer, max(minimumBuffer, riskBuffer.isFinite ? riskBuffer : maximumBuffer, cushion))
+        let fixed = Double(inbound(of: venue.id, topology: topology)?.route.fixedFee ?? 0)
+        let costGap = fixed / (maxFixedFeeShare * margin)
+        let gap = max(minimumGap, costGap.isFinite ? costGap : minimumGap)
+        return Parameters(
+            trigger: 1 + buffer, refill: 1 + buffer + gap, horizonSeconds: horizon, move: move,
+            initialRatio: initial, notional: notional
+        )
+    }
+
+    /// Expected loss avoided by lifting the ratio from `ratio` to the refill level, in cents.
+    public func avoidedLoss(from ratio: Double, _ p: Parameters) -> Double {
+        let liq = LiquidationRisk.touchProbability(distance: ratio - 1, move: p.move)
+            - LiquidationRisk.touchProbability(distance: p.refill - 1, move: p.move)
+        let im = LiquidationRisk.touchProbability(distance: ratio - p.initialRatio, move: p.move)
+            - LiquidationRisk.touchProbability(distance: p.refill - p.initialRatio, move: p.move)
+        return p.notional * (liquidationLoss * max(0, liq) + initialMarginLoss * max(0, im))
+    }
+
+    /// What a refill from `ratio` to the refill level costs through the fastest inbound route, in
+    /// cents: its fee plus the capital cost of the time in transit.
+    public func refillCost(from ratio: Double, _ p: Parameters, venue: VenueID, margin: Amount, topology: Topology) -> Double {
+        let amount = max(0, p.refill - ratio) * Double(margin)
+        guard let route = inbound(of: venue, topology: topology)?.route else { return .infinity }
+        let fee = Double(route.fixedFee) + amount * route.feeBps / 10_000
+        return fee + amount * Double(route.latencyMs) / 1000 * capitalCostPerYear / PricePath.secondsPerYear
+    }
+
+    /// True when the refill from `ratio` is worth its cost.
+    public func worthRefilling(from ratio: Double, _ p: Parameters, venue: VenueID, margin: Amount, topology: Topology) -> Bool {
+        avoidedLoss(from: ratio, p) > refillCost(from: ratio, p, venue: venue, margin: margin, topology: topology)
+    }
+
+    /// The topology with every venue's (s, S) policy as its bands (`lowerBand = s`, `targetRatio
+    /// = S`, `upperBand = S + (S − s)`); a venue under `s` whose refill is not worth its cost gets
+    /// a lower band just under its ratio. Venues without a view or a position keep their bands.
+    public func apply(views: [VenueID: VenueView], topology: Topology) -> Topology {
+        var adjusted = topology
+        for index in adjusted.venues.indices {
+            let venue = adjusted.venues[index]
+            guard let view = views[venue.id], let p = parameters(venue: venue, state: view.state, topology: topology) else { continue }
+            let margin = view.state.maintenanceMargin
+            let ratio = Double(view.effectiveBalance) / Double(margin)
+            var trigger = p.trigger
+            if ratio < trigger, !worthRefilling(from: ratio, p, venue: venue.id, margin: margin, topology: topology) {
+                trigger = max(0, ratio - 1e-6)
+            }
+            adjusted.venues[index].lowerBand = trigger
+            adjusted.venues[index].targetRatio = p.refill
+            if let keep = sourceKeep, ratio >= p.trigger { adjusted.venues[index].targetRatio = min(p.refill, p.trigger + max(0, keep)) }
+            adjusted.venues[index].upperBand = p.refill + (p.refill - p.trigger)
+        }
+        return adjusted
+    }
+
+    /// The fastest inbound route and its horizon (latency plus reaction), or nil without one.
+    func inbound(of venue: VenueID, topology: Topology) -> (route: Topology.Route, horizon: Double)? {
+        var best: Topology.Route?
+        for route in topology.routes where route.to == venue && route.from != venue {
+            if let b = best, (b.latencyMs, b.fixedFee, b.feeBps) <= (route.latencyMs, route.fixedFee, route.feeBps) { continue }
+            best = route
+        }
+        guard let best else { return nil }
+        return (best, Double(max(0, best.latencyMs)) / 1000 + reactionSeconds)
+    }
+}
