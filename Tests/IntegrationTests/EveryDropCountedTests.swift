@@ -98,7 +98,7 @@ import ZeroMQ
         try cluster.start("executor", ["executor", "--id", executorNode.id])
 
         let planDrops = plans.malformed(accepted: [.approvedPlan, .heartbeat, .rotation], hollow: [.approvedPlan], wrongType: .vote)
-        let replayDrops = replay.malformed(accepted: [.approvedPlan, .heartbeat], hollow: [.approvedPlan], wrongType: .replayRequest)
+        let replayDrops = replay.malformed(accepted: [.approvedPlan, .heartbeat, .replayRequest], hollow: [.approvedPlan], wrongType: .vote)
         let receiptDrops = orders.malformed(accepted: [.orderReceipt], hollow: [.orderReceipt], wrongType: .transferOrder)
         var others: [MessageType] = []
         let counters = await attackUntilCounted(
