@@ -45,7 +45,7 @@ test-tools:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing: etcd-server (the failover test's coordination service)"; \
 	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends etcd-server >/dev/null; } \
-	      || echo "note: etcd-server not installed; EtcdLeadershipTests will fail saying so"; \
+	      || echo "note: etcd-server not installed; the etcd tests say so and check nothing"; \
 	  else \
 	    echo "needed by the tests: sudo apt-get install -y etcd-server (EtcdLeadershipTests runs a real etcd)"; \
 	  fi; \
