@@ -74,13 +74,24 @@ public struct VenueHTTPClient: Sendable {
         let data: Data
         let response: URLResponse
         do {
-            // In an unstructured task, so the caller's cancellation never reaches URLSession: on
-            // Linux, cancelling a task suspended in `data(for:)` can deadlock FoundationNetworking
-            // (the cancel handler waits on the session's queue while that queue waits to resume
-            // the task), which hung a watcher's shutdown. The request still ends by its timeout.
-            let session = self.session
+            // A data task with a completion handler, not `data(for:)`: the caller's cancellation
+            // never reaches URLSession (on Linux, cancelling a task suspended in `data(for:)` can
+            // deadlock FoundationNetworking: its cancel handler waits on the session's queue while
+            // that queue waits to resume the task, which hung a watcher's shutdown), and the
+            // request leaves at once, with no hop to another task between signing and sending.
+            // The request still ends by its timeout.
             let request = urlRequest
-            (data, response) = try await Task { try await session.data(for: request) }.value
+            (data, response) = try await withCheckedThrowingContinuation { continuation in
+                session.dataTask(with: request) { data, response, error in
+                    if let error {
+                        continuation.resume(throwing: error)
+                    } else if let response {
+                        continuation.resume(returning: (data ?? Data(), response))
+                    } else {
+                        continuation.resume(throwing: URLError(.badServerResponse))
+                    }
+                }.resume()
+            }
         } catch let error as URLError where error.code == .timedOut {
             throw .timeout(afterMs: timeoutMs)
         } catch {
