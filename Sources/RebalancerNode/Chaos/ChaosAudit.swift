@@ -116,13 +116,7 @@ public struct ChaosAudit: Sendable {
         let digest = WireDigest.plan(plan)
         guard plan.planSeq == approved.planSeq, digest == approved.digest,
               plan.topologyID == topology.id, plan.epoch == topology.epoch else { return nil }
-        let keys = topology.signingKeys(of: .verifier)
-        var signers = Set<NodeID>()
-        for approval in wire.approvals {
-            guard let key = keys[approval.verifier], !signers.contains(approval.verifier),
-                  SignatureCheck.isValid(Array(approval.signature), of: digest, publicKey: key) else { continue }
-            signers.insert(approval.verifier)
-        }
+        let signers = wire.validSigners(of: digest, keys: topology.signingKeys(of: .verifier))
         return signers.count >= topology.quorum ? (plan, signers) : nil
     }
 

@@ -41,6 +41,8 @@ public actor CoordinatorRole: RoleHandler {
     private var quorumHold: String? = "starting: waiting for a quorum of verifier heartbeats"
     /// The heartbeat counter that says whether its sender leads (1) or stands by (0).
     static let leadsCounter = "coordinator.leads"
+    /// The executors' CURVE keys (Z85), the only connections a plan may be handed back over.
+    private let executorTransportKeys: Set<String>
     /// Accepts approved plans signed by a listed coordinator (this one or another), handed back by an executor.
     private let ownPlanOpener: EnvelopeOpener
     /// While the journal is being refilled from the executors: ask for plans after this one.
@@ -71,6 +73,7 @@ public actor CoordinatorRole: RoleHandler {
         let executors = topology.nodes(.executor)
         replayOpener = EnvelopeOpener(senders: topology.signingKeys(of: .executor), types: [.replayRequest])
         statusOpener = EnvelopeOpener(senders: topology.signingKeys(of: .executor), types: [.transferStatus, .heartbeat])
+        executorTransportKeys = Set(topology.nodes(.executor).map { Z85.encode($0.curveKey) })
         ownPlanOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: topology.coordinators.map { ($0.id, $0.signingKey) }), types: [.approvedPlan])
         let peers = topology.coordinators.filter { $0.id != runtime.node.id }
         peerOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: peers.map { ($0.id, $0.signingKey) }), types: [.approvedPlan, .heartbeat])
@@ -198,36 +201,35 @@ public actor CoordinatorRole: RoleHandler {
         guard approved.hasPlan else { return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, type: opened.type) }
         let plan = Plan(wire: approved.plan)
         let digest = WireDigest.plan(plan)
-        let signers = quorumSigners(of: approved, digest: digest)
+        let signers = approved.validSigners(of: digest, keys: runtime.topology.signingKeys(of: .verifier))
         guard signers.count >= runtime.topology.quorum else {
             runtime.counters.increment("plans.follow_refused")
             return runtime.logger.warning("not following a plan without a quorum", metadata: ["from": "\(opened.sender)", "plan_seq": "\(plan.planSeq)", "valid_signers": "\(signers.count)"])
         }
-        do {
-            guard try journal.append(planSeq: plan.planSeq, digest: digest, envelope: inbound.frames[1], at: now) else { return }
-        } catch {
-            return runtime.logger.error("cannot journal a followed plan", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
-        }
-        lastApproved = max(lastApproved, plan.planSeq)
+        guard journalApproved(plan, digest: digest, envelope: inbound.frames[1], at: now) else { return }
         runtime.counters.increment("plans.followed")
         runtime.logger.info("followed", metadata: ["plan_seq": "\(plan.planSeq)", "from": "\(opened.sender)"])
         apply(core.on(.followed(plan), now: now))
     }
 
-    /// The distinct verifiers whose approval of `digest` (recomputed here) verifies.
-    private func quorumSigners(of approved: WireApprovedPlan, digest: [UInt8]) -> Set<NodeID> {
-        let keys = runtime.topology.signingKeys(of: .verifier)
-        return Set(approved.approvals.filter { approval in
-            keys[approval.verifier].map { SignatureCheck.isValid(Array(approval.signature), of: digest, publicKey: $0) } ?? false
-        }.map(\.verifier))
+    /// Journals an approved plan this coordinator did not approve itself (followed from another
+    /// coordinator, or handed back by an executor) exactly as published; true if it was new.
+    private func journalApproved(_ plan: Plan, digest: [UInt8], envelope: [UInt8], at now: Nanos) -> Bool {
+        do {
+            guard try journal.append(planSeq: plan.planSeq, digest: digest, envelope: envelope, at: now) else { return false }
+        } catch {
+            runtime.logger.error("cannot journal an approved plan received from another node", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
+            return false
+        }
+        lastApproved = max(lastApproved, plan.planSeq)
+        return true
     }
 
     /// An approved plan a listed coordinator signed, handed back by an executor (over a connection
     /// authenticated as an executor) after the journal lost it: journaled again exactly as it was
     /// published, so replay serves it to executors that missed it.
     private func onHandedBack(_ inbound: SocketLoop.Inbound) {
-        let executorKeys = Set(runtime.topology.nodes(.executor).map { Z85.encode($0.curveKey) })
-        guard let peer = inbound.peerUserID, executorKeys.contains(peer) else {
+        guard let peer = inbound.peerUserID, executorTransportKeys.contains(peer) else {
             return runtime.drop(.transportMismatch, from: inbound.handle, sender: runtime.node.id, type: .approvedPlan, peer: inbound.peerUserID)
         }
         guard let (opened, approved) = runtime.open(inbound.frames[1], with: ownPlanOpener, from: inbound.handle, as: WireApprovedPlan.self) else { return }
@@ -235,16 +237,12 @@ public actor CoordinatorRole: RoleHandler {
         let plan = Plan(wire: approved.plan)
         let digest = WireDigest.plan(plan)
         // Another coordinator's plan counts only with its quorum (this one's own was checked when approved).
-        if opened.sender != runtime.node.id, quorumSigners(of: approved, digest: digest).count < runtime.topology.quorum {
+        if opened.sender != runtime.node.id,
+           approved.validSigners(of: digest, keys: runtime.topology.signingKeys(of: .verifier)).count < runtime.topology.quorum {
             return runtime.drop(.stale, from: inbound.handle, sender: opened.sender, type: opened.type, peer: peer)
         }
-        do {
-            guard try journal.append(planSeq: plan.planSeq, digest: digest, envelope: inbound.frames[1], at: runtime.clock.now()) else { return }
-        } catch {
-            return runtime.logger.error("cannot journal a handed-back plan", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
-        }
+        guard journalApproved(plan, digest: digest, envelope: inbound.frames[1], at: runtime.clock.now()) else { return }
         refillAfter = nil
-        lastApproved = max(lastApproved, plan.planSeq)
         runtime.counters.increment("replay.restored")
         runtime.logger.info("restored approved plan from an executor's record", metadata: ["plan_seq": "\(plan.planSeq)"])
     }
