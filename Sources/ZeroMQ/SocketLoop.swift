@@ -5,7 +5,8 @@ import Foundation
 ///
 /// `@unchecked Sendable`: the registered sockets are touched only by the registering thread
 /// before `start` and by the loop thread after it (Thread.start is the hand-off barrier); the
-/// outbox, counters, state and the wake socket (used by any thread, one at a time) are guarded by `lock`.
+/// outbox, counters, state, stop waiters and the wake socket (used by any thread, one at a time)
+/// are guarded by `lock`.
 public final class SocketLoop: @unchecked Sendable {
     /// Identifies a socket registered with the loop.
     public struct Handle: Hashable, Sendable {
@@ -62,6 +63,12 @@ public final class SocketLoop: @unchecked Sendable {
     private var linkObserver: (@Sendable (LinkEvent) -> Void)?
     /// Newest message per (socket, first frame) of conflating sockets, not yet taken by `resolve`.
     private var newest: [[UInt8]: [[UInt8]]] = [:]
+    /// Callers of `shutdown` waiting for the loop to finish.
+    private var stopWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Contexts `shutdown` asked to terminate once the sockets are closed.
+    private var contextsToTerminate: [Context] = []
+    /// True once every socket is closed and the contexts asked for are terminated.
+    private var isFinished = false
 
     /// Creates a loop (no thread yet) for sockets of `context`; `name` names the thread.
     public init(context: Context, name: String, inboundCapacity: Int = 10_000) {
@@ -154,33 +161,98 @@ public final class SocketLoop: @unchecked Sendable {
 
     /// Sends what is queued, closes every socket with `linger` ms, joins the thread, finishes the stream. Idempotent.
     ///
-    /// Blocks the caller for at most about one poll interval plus the sends. Do not call it from
-    /// the stream's consumer while that consumer must keep draining for the loop to finish (it does not).
+    /// Blocks the caller for at most about one poll interval plus the sends: never call it from a
+    /// Swift task (use `shutdown(linger:terminating:)`). Do not call it from the stream's consumer
+    /// while that consumer must keep draining for the loop to finish (it does not).
     public func stop(linger: Int32 = 500) {
-        let previous = lock.withLock { () -> State in
-            let previous = state
-            if previous == .idle || previous == .running {
+        if requestStop(linger: linger, terminating: nil, waiter: nil) == .closeUnstarted { closeUnstarted() }
+        finished.wait()
+        finished.signal()
+    }
+
+    /// The awaited `stop`: the loop thread sends what is queued, closes every socket with
+    /// `linger` ms, terminates `context` if given (zmq_ctx_term, which also stops its ZAP handler),
+    /// finishes the stream, and only then resumes the caller. No thread of the cooperative pool
+    /// waits meanwhile. Idempotent; a context given to a later call is terminated too.
+    public func shutdown(linger: Int32 = 500, terminating context: Context? = nil) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            switch requestStop(linger: linger, terminating: context, waiter: continuation) {
+            case .closeUnstarted:
+                let thread = Thread { [self] in closeUnstarted() }
+                thread.name = "zmq-loop-\(name)-stop"
+                thread.start()
+            case .alreadyFinished:
+                // The loop is gone: terminate the context off the pool, then resume.
+                let thread = Thread {
+                    context?.terminate()
+                    continuation.resume()
+                }
+                thread.name = "zmq-loop-\(name)-term"
+                thread.start()
+            case .waiting:
+                break
+            }
+        }
+    }
+
+    private enum StopRequest: Equatable { case closeUnstarted, waiting, alreadyFinished }
+
+    /// Moves the state to stopping (waking the loop), records the context to terminate and the
+    /// waiter to resume; says what the caller must do itself.
+    private func requestStop(linger: Int32, terminating context: Context?, waiter: CheckedContinuation<Void, Never>?) -> StopRequest {
+        lock.withLock {
+            if state == .stopped && isFinished { return .alreadyFinished }
+            if let waiter { stopWaiters.append(waiter) }
+            if let context { contextsToTerminate.append(context) }
+            switch state {
+            case .idle:
+                state = .stopping
+                self.linger = linger
+                return .closeUnstarted
+            case .running:
                 state = .stopping
                 self.linger = linger
                 wakeLocked()
+                return .waiting
+            case .stopping, .stopped:
+                return .waiting
             }
-            return previous
         }
-        switch previous {
-        case .idle:
-            // Never started: nothing to send from, just close the sockets.
-            for entry in lock.withLock({ entries }) {
-                entry.socket.close(linger: linger)
-                entry.link?.monitor.close(linger: 0)
+    }
+
+    /// Never started: nothing to send from, just close the sockets and finish.
+    private func closeUnstarted() {
+        let (entries, linger) = lock.withLock { () -> ([Entry], Int32) in
+            defer { self.entries = [] }
+            return (self.entries, self.linger)
+        }
+        for entry in entries {
+            entry.socket.close(linger: linger)
+            entry.link?.monitor.close(linger: 0)
+        }
+        finish()
+    }
+
+    /// Last step of every stop, on the thread that closed the sockets: terminates the contexts
+    /// asked for, marks the loop finished, wakes `stop` and resumes the awaiting callers.
+    private func finish() {
+        lock.withLock { state = .stopped }
+        while true {
+            let (contexts, waiters) = lock.withLock { () -> ([Context], [CheckedContinuation<Void, Never>]) in
+                let contexts = contextsToTerminate
+                contextsToTerminate = []
+                guard contexts.isEmpty else { return (contexts, []) }
+                isFinished = true
+                defer { stopWaiters = [] }
+                return ([], stopWaiters)
             }
-            lock.withLock {
-                entries = []
-                state = .stopped
+            guard contexts.isEmpty else {
+                for context in contexts { context.terminate() }
+                continue
             }
             finished.signal()
-        case .running, .stopping, .stopped:
-            finished.wait()
-            finished.signal()
+            for waiter in waiters { waiter.resume() }
+            return
         }
     }
 
@@ -274,7 +346,6 @@ public final class SocketLoop: @unchecked Sendable {
         let linger = lock.withLock { () -> Int32 in
             wakeSender?.close(linger: 0)
             wakeSender = nil
-            state = .stopped
             self.entries = []
             return self.linger
         }
@@ -284,7 +355,7 @@ public final class SocketLoop: @unchecked Sendable {
             entry.link?.monitor.close(linger: 0)
         }
         box.continuation.finish()
-        finished.signal()
+        finish()
     }
 
     /// Drains one reconnecting socket's monitor and reports what changed.

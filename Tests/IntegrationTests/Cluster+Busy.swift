@@ -23,9 +23,13 @@ extension Cluster {
     /// Starts the venues, every watcher, every verifier and `executor` (named `executorName`),
     /// but no coordinator.
     func startAllButCoordinators(_ topology: Topology, executorName: String = "executor") throws {
-        try start("venues", ["venues"])
-        for venue in topology.venues.map(\.id) { try start("watcher-\(venue)", ["watcher", "--venue", venue]) }
-        for verifier in topology.verifiers.map(\.id) { try start(verifier, ["verifier", "--id", verifier]) }
-        try start(executorName, ["executor", "--id", "executor-1"])
+        for node in topology.nodes {
+            switch node.role {
+            case .venues, .verifier: try start(node.id, node: node)
+            case .watcher: try start("watcher-\(node.venue ?? node.id)", node: node)
+            case .executor where node.id == "executor-1": try start(executorName, node: node)
+            case .executor, .coordinator, .monitor: break
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ import RebalancerNode
 final class Cluster: @unchecked Sendable {
     let directory: String
     let topologyPath: String
-    private var processes: [String: Process] = [:]
+    private var processes: [String: (process: Process, exit: ProcessExit)] = [:]
 
     /// The binary under test: `REBALANCER_BIN`, or the debug build next to the package.
     static var binary: String {
@@ -62,7 +62,9 @@ final class Cluster: @unchecked Sendable {
 
     func keys(_ node: String) throws -> NodeKeys { try KeyStore.load(node: node, dir: directory + "/keys") }
 
-    /// Runs the binary to completion and returns its status and combined output.
+    /// Runs the binary to completion and returns its status and combined output. The deadline
+    /// fires even when the process writes nothing: a silent hang is SIGTERMed at `timeout`
+    /// (SIGKILLed 5 s later) instead of hanging the test run.
     @discardableResult
     static func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> (status: Int32, output: String) {
         let process = Process()
@@ -71,37 +73,50 @@ final class Cluster: @unchecked Sendable {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
+        let exit = ProcessExit(process)
+        let output = PipeDrain(pipe.fileHandleForReading)
         try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        var data = Data()
-        let reader = pipe.fileHandleForReading
-        while process.isRunning || true {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            data.append(chunk)
-            if Date() > deadline { process.terminate() }
+        if !exit.wait(seconds: timeout) {
+            process.terminate()
+            if !exit.wait(seconds: 5) { Foundation.kill(process.processIdentifier, SIGKILL) }
+            exit.wait()
         }
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return (process.terminationStatus, output.text(waitingUpTo: 5))
     }
 
     /// Starts one role process in the background; its log goes to `<dir>/<name>.log`.
     /// `wrapper` runs the binary through another command (for example `ip netns exec NS`).
     func start(_ name: String, _ arguments: [String], topology: String? = nil, wrapper: [String] = []) throws {
+        try launch(name, wrapper + [Cluster.binary] + arguments + ["--topology", topology ?? topologyPath, "--data-dir", dataDirectory(name)])
+    }
+
+    /// Starts `node` of the topology as an operator would (`RoleArguments`, the mapping `up` and
+    /// the demo use), named `name`, with its data under `<dir>/data/<name>` and `extra` arguments;
+    /// `appendingLog` keeps the log of an earlier run of the same name (a restart).
+    func start(_ name: String, node: Topology.Node, extra: [String] = [], appendingLog: Bool = false) throws {
+        let arguments = RoleArguments.arguments(for: node, topologyPath: topologyPath, dataDirectory: dataDirectory(name)) + extra
+        try launch(name, [Cluster.binary] + arguments, appendingLog: appendingLog)
+    }
+
+    /// A role process's data directory.
+    func dataDirectory(_ name: String) -> String { directory + "/data/\(name)" }
+
+    private func launch(_ name: String, _ command: [String], appendingLog: Bool = false) throws {
         let log = directory + "/\(name).log"
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        if !appendingLog || !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
         let process = Process()
-        let command = wrapper + [Cluster.binary] + arguments + ["--topology", topology ?? topologyPath, "--data-dir", directory + "/data/\(name)"]
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        handle.seekToEndOfFile()
         process.standardOutput = handle
         process.standardError = handle
+        let exit = ProcessExit(process)
         try process.run()
-        processes[name] = process
+        processes[name] = (process, exit)
     }
 
-    func isRunning(_ name: String) -> Bool { processes[name]?.isRunning ?? false }
+    func isRunning(_ name: String) -> Bool { processes[name]?.process.isRunning ?? false }
 
     func log(_ name: String) -> String { (try? String(contentsOfFile: directory + "/\(name).log", encoding: .utf8)) ?? "" }
 
@@ -109,37 +124,33 @@ final class Cluster: @unchecked Sendable {
     /// SIGKILLed (and says so), so a hung shutdown cannot hang the test run.
     @discardableResult
     func stop(_ name: String) -> Int32? {
-        guard let process = processes[name] else { return nil }
+        guard let (process, exit) = processes[name] else { return nil }
         if process.isRunning { process.terminate() }
-        let deadline = Date().addingTimeInterval(20)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning {
+        if !exit.wait(seconds: 20) {
             print("\(name) did not exit within 20 s of SIGTERM: SIGKILL")
             Foundation.kill(process.processIdentifier, SIGKILL)
+            exit.wait()
         }
-        process.waitUntilExit()
         return process.terminationStatus
     }
 
     /// Sends SIGTERM and waits at most `seconds` for the exit: its status, or nil (then SIGKILL)
     /// if the process did not exit in time. A hung shutdown fails a test instead of hanging it.
     func stop(_ name: String, within seconds: Double) async -> Int32? {
-        guard let process = processes[name] else { return nil }
+        guard let (process, exit) = processes[name] else { return nil }
         if process.isRunning { process.terminate() }
-        let exited = await eventually(seconds) { !process.isRunning }
-        guard exited else {
+        guard await eventually(seconds, { exit.hasExited }) else {
             kill(name)
             return nil
         }
-        process.waitUntilExit()
         return process.terminationStatus
     }
 
     /// Sends SIGKILL (no shutdown, no linger: as if the host died) and waits for the exit.
     func kill(_ name: String) {
-        guard let process = processes[name] else { return }
+        guard let (process, exit) = processes[name] else { return }
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        exit.wait()
     }
 
     func stopAll() {
@@ -155,14 +166,4 @@ final class Cluster: @unchecked Sendable {
 struct ClusterError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// Polls `condition` until it holds or `seconds` pass.
-func eventually(_ seconds: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(100))
-    }
-    return try await condition()
 }

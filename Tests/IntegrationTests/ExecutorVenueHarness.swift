@@ -17,7 +17,6 @@ final class ExecutorVenueHarness {
     let coordinator: ByzantineCoordinator
     let statusFeed: Socket
     let executorNode: Topology.Node
-    private var executor: Process?
     /// Every transfer status the executor published, in order.
     private(set) var statuses: [WireTransferStatus] = []
 
@@ -50,7 +49,7 @@ final class ExecutorVenueHarness {
     }
 
     deinit {
-        if let executor, executor.isRunning { kill(executor.processIdentifier, SIGKILL); executor.waitUntilExit() }
+        cluster.kill(executorNode.id)
         statusFeed.close(linger: 0)
         coordinator.close()
     }
@@ -59,24 +58,12 @@ final class ExecutorVenueHarness {
 
     /// Starts the executor (again, on the same data directory); its log is appended to `<dir>/executor-1.log`.
     func startExecutor(_ extra: [String] = []) throws {
-        let path = cluster.directory + "/\(executorNode.id).log"
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        handle.seekToEndOfFile()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Cluster.binary)
-        process.arguments = ["executor", "--id", executorNode.id] + extra + ["--topology", cluster.topologyPath, "--data-dir", cluster.directory + "/data/\(executorNode.id)"]
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        executor = process
+        try cluster.start(executorNode.id, node: executorNode, extra: extra, appendingLog: true)
     }
 
-    /// Ends the executor with `signal` and waits for it.
+    /// Ends the executor with SIGTERM (and waits for it) or SIGKILL (as if the host died).
     func stopExecutor(_ signal: Int32 = SIGTERM) {
-        guard let executor else { return }
-        if executor.isRunning { kill(executor.processIdentifier, signal) }
-        executor.waitUntilExit()
+        if signal == SIGKILL { cluster.kill(executorNode.id) } else { cluster.stop(executorNode.id) }
     }
 
     /// An approved plan of one transfer v1 -> v2, signed by a quorum of the real verifiers' keys.
@@ -93,6 +80,14 @@ final class ExecutorVenueHarness {
             if !statuses.contains(where: { $0.planSeq == seq && $0.index == -1 }) { try publishPlan(seq: seq, amount: amount) }
             collect(for: 0.3)
             return statuses.contains { $0.planSeq == seq && $0.index == -1 && $0.state == .received }
+        }
+    }
+
+    /// Reads the status feed until transfer `id` reaches `state` or `seconds` pass; true if it did.
+    func awaitState(_ state: Rebalancer_V1_TransferState, of id: String, within seconds: Double) async -> Bool {
+        await eventually(seconds) {
+            collect(for: 0.2)
+            return states(of: id).contains(state)
         }
     }
 
@@ -117,6 +112,6 @@ final class ExecutorVenueHarness {
 
     /// The executor's record (read while it runs, or after).
     func record() throws -> ExecutorRecord {
-        try ExecutorRecord(path: cluster.directory + "/data/\(executorNode.id)/executed.sqlite")
+        try ExecutorRecord(path: cluster.dataDirectory(executorNode.id) + "/executed.sqlite")
     }
 }

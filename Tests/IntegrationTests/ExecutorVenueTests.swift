@@ -14,10 +14,7 @@ struct ExecutorVenueTests {
         let h = try ExecutorVenueHarness()
         try h.startExecutor(["--monitor-only"])
         #expect(try await h.deliverPlan(seq: 1, amount: 250_00), "log: \(h.log)")
-        let reported = await eventually(10) {
-            h.collect(for: 0.2)
-            return h.states(of: "1/0").contains(.received)
-        }
+        let reported = await h.awaitState(.received, of: "1/0", within: 10)
         #expect(reported, "statuses: \(h.statuses.map { "\($0.transferID) \($0.state) \($0.detail)" })")
         let route = try #require(h.topology.route(from: "v1", to: "v2"))
         let asset = try #require(h.topology.venue("v1")).asset
@@ -45,10 +42,7 @@ struct ExecutorVenueTests {
         let h = try ExecutorVenueHarness()
         try h.startExecutor()
         #expect(try await h.deliverPlan(seq: 1, amount: 250_00), "log: \(h.log)")
-        let settled = await eventually(20) {
-            h.collect(for: 0.2)
-            return h.states(of: "1/0").contains(.settled)
-        }
+        let settled = await h.awaitState(.settled, of: "1/0", within: 20)
         #expect(settled, "statuses: \(h.states(of: "1/0")) log: \(h.log)")
         #expect(h.states(of: "1/0") == [.submitted, .settled])
         let withdrawals = try await h.fixture.withdrawals()
@@ -75,10 +69,7 @@ struct ExecutorVenueTests {
         #expect(try h.record().transfer("1/0")?.state == "submitting")
 
         try h.startExecutor()
-        let settled = await eventually(25) {
-            h.collect(for: 0.2)
-            return h.states(of: "1/0").contains(.settled)
-        }
+        let settled = await h.awaitState(.settled, of: "1/0", within: 25)
         #expect(settled, "statuses: \(h.states(of: "1/0")) log: \(h.log)")
         let applies = try await h.fixture.requests().filter { $0.method == "POST" && $0.path == "/sapi/v1/capital/withdraw/apply" }
         #expect(applies.count == 1)

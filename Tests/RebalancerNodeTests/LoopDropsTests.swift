@@ -61,7 +61,6 @@ import ZeroMQ
         defer {
             push.close()
             context.terminate()
-            runtime.shutdown()
             _ = inbound
         }
         #expect(lines.all.isEmpty)
@@ -80,5 +79,6 @@ import ZeroMQ
         // Nothing new discarded: nothing new logged.
         runtime.recordLoopDrops()
         #expect(lines.all.filter { $0.contains("reason=inbound_buffer_full") }.count == 1)
+        await runtime.shutdown()
     }
 }

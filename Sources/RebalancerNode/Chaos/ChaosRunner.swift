@@ -45,19 +45,14 @@ public struct ChaosRunner: Sendable {
     public func run(logger: Logger = Logger(label: "chaos")) async throws -> ChaosReport {
         let deployment = try LocalDeployment<ChaosMonitor>(topologyPath: options.topologyPath, dataDirectory: options.dataDirectory,
                                              executable: executable, logger: logger, marketFeed: true)
-        do {
-            return try await run(deployment, logger: logger)
-        } catch {
-            await deployment.shutdown()
-            throw error
-        }
+        return try await deployment.running { try await run($0, logger: logger) }
     }
 
     private func run(_ deployment: LocalDeployment<ChaosMonitor>, logger: Logger) async throws -> ChaosReport {
         let topology = deployment.topology
         let supervisor = deployment.supervisor
         let monitor = deployment.monitor
-        try deployment.start()
+        try await deployment.start()
         // The clock starts once the market and the coordinator are visibly up.
         let up = await deployment.wait(upTo: .seconds(30)) {
             let market = await monitor.market
@@ -65,7 +60,6 @@ public struct ChaosRunner: Sendable {
             return market != nil && led
         }
         guard up else {
-            await deployment.shutdown()
             throw DemoError("the deployment did not come up within 30 s; see \(options.dataDirectory)/logs")
         }
         let schedule = ChaosSchedule(topology: topology, seconds: options.seconds, warmup: options.warmup, settle: options.settle)
@@ -75,13 +69,14 @@ public struct ChaosRunner: Sendable {
         for step in schedule.steps {
             let wait = step.at - elapsed()
             if wait > 0 { try? await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
-            var fault = ChaosReport.Fault(at: (elapsed() * 10).rounded() / 10, action: step.action.rawValue, node: step.node, pid: supervisor.child(step.node)?.pid ?? 0, error: "")
+            let pid = await supervisor.child(step.node)?.pid ?? 0
+            var fault = ChaosReport.Fault(at: (elapsed() * 10).rounded() / 10, action: step.action.rawValue, node: step.node, pid: pid, error: "")
             do {
                 switch step.action {
-                case .kill: try supervisor.signal(step.node, SIGKILL)
-                case .restart: fault.pid = try supervisor.restart(step.node).pid
-                case .pause: try supervisor.pause(step.node)
-                case .resume: try supervisor.resume(step.node)
+                case .kill: try await supervisor.signal(step.node, SIGKILL)
+                case .restart: fault.pid = try await supervisor.restart(step.node).pid
+                case .pause: try await supervisor.pause(step.node)
+                case .resume: try await supervisor.resume(step.node)
                 case .wipe: try FileManager.default.removeItem(atPath: deployment.directory(of: step.node))
                 }
             } catch {
@@ -92,7 +87,7 @@ public struct ChaosRunner: Sendable {
         }
         let remaining = options.seconds - elapsed()
         if remaining > 0 { try? await Task.sleep(for: .milliseconds(Int(remaining * 1000))) }
-        let crashed = supervisor.exited().map { "\($0.0.id) (\($0.0.role.rawValue)) status \($0.1), see \($0.0.logPath)" }
+        let crashed = await supervisor.exited().map { "\($0.0.id) (\($0.0.role.rawValue)) status \($0.1), see \($0.0.logPath)" }
 
         // No new states, so no new plans; an outstanding proposal resolves or expires meanwhile.
         await supervisor.stop(topology.nodes(.watcher).map(\.id))
@@ -111,9 +106,9 @@ public struct ChaosRunner: Sendable {
         await supervisor.stop(topology.nodes.map(\.id).filter { !venues.contains($0) })
         await supervisor.stop(venues)
         let seconds = (elapsed() * 10).rounded() / 10
-        await deployment.shutdown()
         let result = try audit.run(liveDigests: await monitor.liveDigests)
-        let replayed = topology.coordinator.flatMap { supervisor.child($0.id) }.map { Self.plansReplayed(logPath: $0.logPath) } ?? 0
+        let coordinatorLog = if let coordinator = topology.coordinator { await supervisor.child(coordinator.id)?.logPath } else { String?.none }
+        let replayed = coordinatorLog.map { Self.plansReplayed(logPath: $0) } ?? 0
         var report = ChaosReport(seconds: seconds, faults: faults, crashed: crashed, executorCounters: executorCounters, plansReplayed: replayed, audit: result)
         report.longestWithoutLeaderMs = await monitor.longestWithoutLeaderMs
         return report

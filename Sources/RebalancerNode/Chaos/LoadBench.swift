@@ -93,14 +93,7 @@ public struct LoadBench: Sendable {
     public func run(logger: Logger = Logger(label: "bench")) async throws -> Report {
         let deployment = try LocalDeployment<ChaosMonitor>(topologyPath: options.topologyPath, dataDirectory: options.dataDirectory,
                                              executable: executable, logger: logger, marketFeed: false)
-        do {
-            let report = try await run(deployment)
-            await deployment.shutdown()
-            return report
-        } catch {
-            await deployment.shutdown()
-            throw error
-        }
+        return try await deployment.running { try await run($0) }
     }
 
     private func run(_ deployment: LocalDeployment<ChaosMonitor>) async throws -> Report {
@@ -108,17 +101,18 @@ public struct LoadBench: Sendable {
         let supervisor = deployment.supervisor
         let monitor = deployment.monitor
         guard let coordinator = topology.coordinator, let venues = topology.venuesNode else { throw DemoError("the topology needs a coordinator and venues") }
-        try deployment.start(roles: [.watcher, .coordinator, .verifier, .executor])
+        try await deployment.start(roles: [.watcher, .coordinator, .verifier, .executor])
         let up = await deployment.wait(upTo: .seconds(30)) { await monitor.beat(coordinator.id) != nil }
         guard up else { throw DemoError("the coordinator did not come up within 30 s; see \(options.dataDirectory)/logs") }
         try? await Task.sleep(for: .seconds(1.5))  // every subscription connected
-        try deployment.start(roles: [.venues], venuesArguments: ["--load"])
+        try await deployment.start(roles: [.venues], venuesArguments: ["--load"])
         let loadStarted = ContinuousClock.now
         try? await Task.sleep(for: .milliseconds(Int(options.warmup * 1000)))
 
         let measured = [coordinator.id] + topology.verifiers.map(\.id)
+        let pids = await supervisor.children.filter { measured.contains($0.id) }
         func rss() -> [String: Int] {
-            Dictionary(uniqueKeysWithValues: measured.compactMap { id in supervisor.child(id).flatMap { ProcessSupervisor.residentKB(pid: $0.pid) }.map { (id, $0) } })
+            Dictionary(uniqueKeysWithValues: pids.compactMap { child in ProcessSupervisor.residentKB(pid: child.pid).map { (child.id, $0) } })
         }
         let watchers = topology.nodes(.watcher).map(\.id)
         func watcherStates() async -> Int64 {
@@ -144,7 +138,7 @@ public struct LoadBench: Sendable {
         await supervisor.stop(topology.verifiers.map(\.id))
         let sinceLoad = (ContinuousClock.now - loadStarted).seconds
         await supervisor.stop([venues.id])
-        let venuesCounters = Self.stoppedCounters(logPath: supervisor.child(venues.id)?.logPath)
+        let venuesCounters = Self.stoppedCounters(logPath: await supervisor.child(venues.id)?.logPath)
 
         func dropCounters(_ counters: [String: Int64]) -> [String: Int64] {
             counters.filter { $0.key.hasPrefix("dropped") || $0.key.contains("behind") || $0.key.contains("lagging") || $0.key.contains("resync") || $0.key.contains("overflow") || $0.key.hasPrefix("loop.") }
@@ -162,7 +156,7 @@ public struct LoadBench: Sendable {
         }
         var verifierNodes: [Report.Node] = []
         for verifier in topology.verifiers {
-            let counters = Self.stoppedCounters(logPath: supervisor.child(verifier.id)?.logPath)
+            let counters = Self.stoppedCounters(logPath: await supervisor.child(verifier.id)?.logPath)
             let states = counters["rx.venueState"] ?? 0
             let fresh = states - (counters["states.lagging"] ?? 0)
             verifierNodes.append(Report.Node(id: verifier.id, statesPerSecond: Double(states) / sinceLoad, freshPerSecond: Double(fresh) / sinceLoad, states: states, dropped: counters["dropped"] ?? 0,

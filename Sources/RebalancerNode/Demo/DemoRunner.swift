@@ -54,15 +54,8 @@ public struct DemoRunner: Sendable {
         if !deployment.generatedKeys.isEmpty {
             print("generated keys for \(deployment.generatedKeys.count) nodes (mode 0600, never committed)")
         }
-        let outcome: Result<(DemoSummary, [(ProcessSupervisor.Child, Int32)]), any Error>
-        do {
-            outcome = .success(try await drive(deployment))
-        } catch {
-            outcome = .failure(error)
-        }
         // Whatever happened, no child outlives the demo.
-        await deployment.shutdown()
-        let (finished, exitedEarly) = try outcome.get()
+        let (finished, exitedEarly) = try await deployment.running { try await drive($0) }
         var summary = finished
         if let venues = deployment.topology.venuesNode {
             do {
@@ -83,7 +76,7 @@ public struct DemoRunner: Sendable {
         var venuesArguments: [String] = []
         if let seed = options.seed { venuesArguments += ["--seed", "\(seed)"] }
         if let prices = options.pricesPath { venuesArguments += ["--prices", prices] }
-        try deployment.start(venuesArguments: venuesArguments, coordinatorArguments: ["--strategy", options.strategy])
+        try await deployment.start(venuesArguments: venuesArguments, coordinatorArguments: ["--strategy", options.strategy])
         // The web page is a side show: a dashboard that cannot start (its port taken) is logged, not fatal.
         let dashboard = try options.dashboard.map { try startDashboard(listen: $0, logDirectory: deployment.dataDirectory + "/logs") }
         defer { if let dashboard, dashboard.isRunning { dashboard.terminate(); dashboard.waitUntilExit() } }
@@ -95,7 +88,7 @@ public struct DemoRunner: Sendable {
             try? await Task.sleep(for: .milliseconds(500))
             let elapsed = (ContinuousClock.now - started).seconds
             await display.render(monitor: monitor, elapsed: elapsed, total: options.seconds)
-            exitedEarly = supervisor.exited()
+            exitedEarly = await supervisor.exited()
             if !exitedEarly.isEmpty { break }
         }
         let summary = await summarize(monitor: monitor, supervisor: supervisor, elapsed: (ContinuousClock.now - started).seconds)
@@ -119,7 +112,7 @@ public struct DemoRunner: Sendable {
             initial_capital: market.initialCapital,
             final_capital: market.capitalInSystem,
             dropped_messages: await monitor.dropped,
-            processes: supervisor.children.map { .init(role: $0.role.rawValue, id: $0.id, pid: $0.pid) },
+            processes: await supervisor.children.map { .init(role: $0.role.rawValue, id: $0.id, pid: $0.pid) },
             latency_ms: .init(nanos: latencies)
         )
     }

@@ -1,12 +1,19 @@
 import Foundation
 import Logging
 import RebalancerCore
+import ServiceLifecycle
 
 /// A whole topology on one machine for the demo, the chaos run and the load bench: each role a
 /// child process of `executable` with its data under `<dataDirectory>/<node>`, and this process
 /// as the topology's `monitor` node, watching the feeds through `Monitor`.
-final class LocalDeployment<Monitor: RoleHandler>: @unchecked Sendable {
-    // Used by the runner's own task, one call at a time.
+///
+/// A `Service`: `run()` feeds the monitor until graceful shutdown (or cancellation), then stops
+/// every child and closes the monitor's sockets. `running(_:)` runs it beside the caller's work
+/// and shuts it down when that work ends, whatever happened.
+///
+/// Sendable without `@unchecked`: every stored property is immutable and itself Sendable (the
+/// supervisor and the monitor are actors).
+final class LocalDeployment<Monitor: RoleHandler>: Service, Sendable {
     let topology: Topology
     let topologyPath: String
     let dataDirectory: String
@@ -15,10 +22,9 @@ final class LocalDeployment<Monitor: RoleHandler>: @unchecked Sendable {
     /// Nodes whose keys were generated because they had none (first run of a keyless topology).
     let generatedKeys: [NodeID]
     private let runtime: NodeRuntime
-    private var consumer: Task<Void, Never>?
 
-    /// Generates missing keys, wipes `dataDirectory`, and starts the monitor `makeMonitor` builds
-    /// on this process's runtime (no children yet).
+    /// Generates missing keys, wipes `dataDirectory`, and builds the monitor `makeMonitor` makes
+    /// on this process's runtime (no children yet, nothing received until `run()`).
     init(topologyPath: String, dataDirectory: String, executable: URL, logger: Logger, monitor makeMonitor: (NodeRuntime) throws -> Monitor) throws {
         generatedKeys = try KeyStore.ensure(topologyPath: topologyPath)
         topology = try TopologyFile.load(path: topologyPath)
@@ -35,9 +41,32 @@ final class LocalDeployment<Monitor: RoleHandler>: @unchecked Sendable {
         monitorLogger.logLevel = .error
         runtime = try NodeRuntime(topology: topology, topologyPath: topologyPath, node: monitorNode, logger: monitorLogger)
         monitor = try makeMonitor(runtime)
+    }
+
+    /// Feeds the monitor until graceful shutdown or cancellation, then stops every child and the
+    /// monitor's sockets.
+    func run() async {
         let inbound = runtime.start()
-        let monitor = monitor
-        consumer = Task { await runtime.deliver(inbound, to: monitor) }
+        await cancelWhenGracefulShutdown { await self.runtime.deliver(inbound, to: self.monitor) }
+        await supervisor.stopAll()
+        await runtime.shutdown()
+    }
+
+    /// Runs the deployment (`run()`) while `body` runs, then shuts it down (every child stopped,
+    /// the monitor's sockets closed) and returns what `body` returned or rethrows what it threw.
+    func running<T>(_ body: (LocalDeployment) async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.run() }
+            let outcome: Result<T, any Error>
+            do {
+                outcome = .success(try await body(self))
+            } catch {
+                outcome = .failure(error)
+            }
+            group.cancelAll()
+            try await group.waitForAll()
+            return try outcome.get()
+        }
     }
 
     /// A node's data directory.
@@ -58,9 +87,9 @@ final class LocalDeployment<Monitor: RoleHandler>: @unchecked Sendable {
 
     /// Starts the role processes of `roles` (every role but the monitor by default), with extra
     /// arguments for the venues and the coordinator.
-    func start(roles: Set<Topology.Role> = Set(Topology.Role.allCases).subtracting([.monitor]), venuesArguments: [String] = [], coordinatorArguments: [String] = []) throws {
+    func start(roles: Set<Topology.Role> = Set(Topology.Role.allCases).subtracting([.monitor]), venuesArguments: [String] = [], coordinatorArguments: [String] = []) async throws {
         for node in topology.nodes where roles.contains(node.role) {
-            try supervisor.start(role: node.role, id: node.id, arguments: arguments(for: node, venuesArguments: venuesArguments, coordinatorArguments: coordinatorArguments))
+            try await supervisor.start(role: node.role, id: node.id, arguments: arguments(for: node, venuesArguments: venuesArguments, coordinatorArguments: coordinatorArguments))
         }
     }
 
@@ -82,14 +111,6 @@ final class LocalDeployment<Monitor: RoleHandler>: @unchecked Sendable {
             try? await Task.sleep(for: poll)
         }
         return try await condition()
-    }
-
-    /// Stops every child and the monitor.
-    func shutdown() async {
-        await supervisor.stopAll()
-        runtime.shutdown()
-        consumer?.cancel()
-        consumer = nil
     }
 }
 

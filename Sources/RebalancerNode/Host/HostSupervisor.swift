@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// graceful shutdown (SIGTERM, SIGINT) stops every child (SIGTERM, then SIGKILL after the grace).
 /// Each child runs a `SupervisorWatch`, so it stops by itself if this process dies without
 /// stopping it (SIGKILL).
-public final class HostSupervisor: Service, @unchecked Sendable {
+public actor HostSupervisor: Service {
     /// What to run and where.
     public struct Options: Sendable {
         /// The topology file the children are given.
@@ -46,7 +46,6 @@ public final class HostSupervisor: Service, @unchecked Sendable {
 
     private let options: Options
     private let logger: Logger
-    // Touched only by `run()`'s own task.
     private let supervisor: ProcessSupervisor
     private var startedAt: [NodeID: ContinuousClock.Instant] = [:]
     private var restartAt: [NodeID: ContinuousClock.Instant] = [:]
@@ -68,7 +67,7 @@ public final class HostSupervisor: Service, @unchecked Sendable {
         do {
             try FileManager.default.createDirectory(atPath: options.logDirectory, withIntermediateDirectories: true)
             for node in options.nodes {
-                let child = try supervisor.start(role: node.role, id: node.id, arguments: arguments(for: node))
+                let child = try await supervisor.start(role: node.role, id: node.id, arguments: arguments(for: node))
                 startedAt[node.id] = .now
                 backoffs[node.id] = options.backoff
                 logger.info("started", metadata: ["node": "\(node.id)", "pid": "\(child.pid)", "log": "\(child.logPath)"])
@@ -84,7 +83,8 @@ public final class HostSupervisor: Service, @unchecked Sendable {
     }
 
     private func stopAll() async {
-        logger.info("stopping every node", metadata: ["nodes": "\(supervisor.children.count)"])
+        let count = await supervisor.children.count
+        logger.info("stopping every node", metadata: ["nodes": "\(count)"])
         await supervisor.stopAll(grace: options.stopGrace)
         logger.info("stopped every node")
     }
@@ -98,7 +98,7 @@ public final class HostSupervisor: Service, @unchecked Sendable {
     private func supervise() async throws {
         while true {
             let now = ContinuousClock.now
-            for (child, status) in supervisor.exited() where restartAt[child.id] == nil {
+            for (child, status) in await supervisor.exited() where restartAt[child.id] == nil {
                 let uptime = now - (startedAt[child.id] ?? now)
                 let delay = backoffs[child.id, default: options.backoff].delay(afterRunning: uptime)
                 restartAt[child.id] = now + delay
@@ -111,7 +111,7 @@ public final class HostSupervisor: Service, @unchecked Sendable {
                 try Task.checkCancellation()
                 restartAt[id] = nil
                 do {
-                    let child = try supervisor.restart(id)
+                    let child = try await supervisor.restart(id)
                     startedAt[id] = now
                     restarts[id, default: 0] += 1
                     logger.info("restarted", metadata: ["node": "\(id)", "pid": "\(child.pid)", "restarts": "\(restarts[id, default: 0])"])

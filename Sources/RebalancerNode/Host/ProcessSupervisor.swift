@@ -4,7 +4,12 @@ import RebalancerCore
 /// Starts role processes as children, each logging to its own file, and stops them with
 /// SIGTERM (then SIGKILL after a grace period). For fault injection it also kills a child with
 /// any signal, restarts it with the same arguments, and pauses or resumes it (SIGSTOP, SIGCONT).
-public final class ProcessSupervisor: @unchecked Sendable {
+/// Serves both `rebalancer up` (`HostSupervisor`) and the local demo, chaos run and load bench.
+///
+/// An actor: its children are its own state. No call blocks a thread: each child's exit is
+/// recorded by the process's termination handler and awaited (`ChildExit`), never polled with
+/// `waitUntilExit`.
+public actor ProcessSupervisor {
     /// One child process.
     public struct Child: Sendable {
         /// Its role.
@@ -25,13 +30,14 @@ public final class ProcessSupervisor: @unchecked Sendable {
 
     private struct Entry {
         var child: Child
+        /// Kept while the supervisor lives; its termination handler records into `exit`.
         var process: Process
+        var exit: ChildExit
         let arguments: [String]
         /// Killed on purpose: its exit is not a failure.
         var killed: Bool
     }
 
-    // Touched only by the runner's own task, one call at a time.
     private var entries: [Entry] = []
     private let executable: URL
     private let logDirectory: String
@@ -48,69 +54,82 @@ public final class ProcessSupervisor: @unchecked Sendable {
     /// The children, each in its latest incarnation.
     public var children: [Child] { entries.map(\.child) }
 
-    /// The running child with this node id.
+    /// The child with this node id.
     public func child(_ id: NodeID) -> Child? { entries.first { $0.child.id == id }?.child }
 
     /// Starts one child; its output is appended to `<logDirectory>/<id>.log`.
     @discardableResult
     public func start(role: Topology.Role, id: NodeID, arguments: [String]) throws -> Child {
         let logPath = "\(logDirectory)/\(id).log"
-        let process = try launch(arguments: arguments, logPath: logPath)
+        let (process, exit) = try launch(arguments: arguments, logPath: logPath)
         let child = Child(role: role, id: id, pid: process.processIdentifier, logPath: logPath)
-        entries.append(Entry(child: child, process: process, arguments: arguments, killed: false))
+        entries.append(Entry(child: child, process: process, exit: exit, arguments: arguments, killed: false))
         return child
     }
 
     /// The children that have exited without being killed on purpose, with their status.
     public func exited() -> [(Child, Int32)] {
-        entries.filter { !$0.killed && !$0.process.isRunning }.map { ($0.child, $0.process.terminationStatus) }
+        entries.compactMap { entry in
+            guard !entry.killed, let status = entry.exit.status else { return nil }
+            return (entry.child, status)
+        }
     }
 
-    /// Sends `signal` to a child. SIGKILL (and SIGTERM) mark it as stopped on purpose and wait
-    /// for the exit; other signals (SIGSTOP, SIGCONT) return at once.
-    public func signal(_ id: NodeID, _ signal: Int32) throws {
-        guard let index = entries.firstIndex(where: { $0.child.id == id }) else {
-            throw SupervisorError(description: "no child \(id)")
+    /// Sends `signal` to a child. SIGKILL (and SIGTERM) mark it as stopped on purpose and await
+    /// the exit; other signals (SIGSTOP, SIGCONT) return at once.
+    public func signal(_ id: NodeID, _ signal: Int32) async throws {
+        let index = try index(of: id)
+        let entry = entries[index]
+        guard entry.exit.status == nil else { throw SupervisorError(description: "\(id) is not running") }
+        let stops = signal == SIGKILL || signal == SIGTERM
+        if stops { entries[index].killed = true }
+        guard kill(entry.child.pid, signal) == 0 else {
+            throw SupervisorError(description: "kill(\(entry.child.pid), \(signal)) failed: errno \(errno)")
         }
-        let process = entries[index].process
-        guard process.isRunning else { throw SupervisorError(description: "\(id) is not running") }
-        if signal == SIGKILL || signal == SIGTERM { entries[index].killed = true }
-        guard kill(process.processIdentifier, signal) == 0 else {
-            throw SupervisorError(description: "kill(\(process.processIdentifier), \(signal)) failed: errno \(errno)")
-        }
-        if signal == SIGKILL || signal == SIGTERM { process.waitUntilExit() }
+        if stops { _ = await entry.exit.wait() }
     }
 
     /// Starts a stopped child again with its original arguments, appending to its log.
     @discardableResult
     public func restart(_ id: NodeID) throws -> Child {
-        guard let index = entries.firstIndex(where: { $0.child.id == id }) else {
-            throw SupervisorError(description: "no child \(id)")
-        }
-        guard !entries[index].process.isRunning else { throw SupervisorError(description: "\(id) is still running") }
+        let index = try index(of: id)
         let entry = entries[index]
-        let process = try launch(arguments: entry.arguments, logPath: entry.child.logPath)
+        guard entry.exit.status != nil else { throw SupervisorError(description: "\(id) is still running") }
+        let (process, exit) = try launch(arguments: entry.arguments, logPath: entry.child.logPath)
+        let pid = process.processIdentifier
         entries[index].process = process
+        entries[index].exit = exit
         entries[index].killed = false
-        entries[index].child = Child(role: entry.child.role, id: id, pid: process.processIdentifier, logPath: entry.child.logPath)
+        entries[index].child = Child(role: entry.child.role, id: id, pid: pid, logPath: entry.child.logPath)
         return entries[index].child
     }
 
     /// Pauses a child (SIGSTOP): it keeps its sockets but runs nothing.
-    public func pause(_ id: NodeID) throws { try signal(id, SIGSTOP) }
+    public func pause(_ id: NodeID) async throws { try await signal(id, SIGSTOP) }
 
     /// Resumes a paused child (SIGCONT).
-    public func resume(_ id: NodeID) throws { try signal(id, SIGCONT) }
+    public func resume(_ id: NodeID) async throws { try await signal(id, SIGCONT) }
 
     /// Sends SIGTERM to the children with these ids and waits up to `grace` for each, then SIGKILLs.
     public func stop(_ ids: [NodeID], grace: Duration = .seconds(5)) async {
-        let targets = entries.indices.filter { ids.contains(entries[$0].child.id) && entries[$0].process.isRunning }
-        for index in targets {
+        var targets: [(pid: Int32, exit: ChildExit)] = []
+        for index in entries.indices where ids.contains(entries[index].child.id) && entries[index].exit.status == nil {
             entries[index].killed = true
-            kill(entries[index].process.processIdentifier, SIGCONT)
-            kill(entries[index].process.processIdentifier, SIGTERM)
+            targets.append((entries[index].child.pid, entries[index].exit))
         }
-        await reap(targets.map { entries[$0].process }, grace: grace)
+        for target in targets {
+            kill(target.pid, SIGCONT)
+            kill(target.pid, SIGTERM)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for target in targets {
+                group.addTask {
+                    guard await target.exit.wait(upTo: grace) == nil else { return }
+                    kill(target.pid, SIGKILL)
+                    _ = await target.exit.wait()
+                }
+            }
+        }
     }
 
     /// Sends SIGTERM to every child, waits up to `grace`, then SIGKILLs what is left.
@@ -118,22 +137,21 @@ public final class ProcessSupervisor: @unchecked Sendable {
         await stop(entries.reversed().map(\.child.id), grace: grace)
     }
 
-    private func reap(_ processes: [Process], grace: Duration) async {
-        let deadline = ContinuousClock.now + grace
-        while processes.contains(where: \.isRunning), ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
+    private func index(of id: NodeID) throws -> Int {
+        guard let index = entries.firstIndex(where: { $0.child.id == id }) else {
+            throw SupervisorError(description: "no child \(id)")
         }
-        for process in processes where process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        return index
     }
 
-    private func launch(arguments: [String], logPath: String) throws -> Process {
+    /// Runs the executable; the process's termination handler records its exit.
+    private func launch(arguments: [String], logPath: String) throws -> (Process, ChildExit) {
         let fm = FileManager.default
         if !fm.fileExists(atPath: logPath) { _ = fm.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        defer { try? log.close() }
         log.seekToEndOfFile()
+        let exit = ChildExit()
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -141,8 +159,9 @@ public final class ProcessSupervisor: @unchecked Sendable {
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        process.terminationHandler = { exit.record($0.terminationStatus) }
         try process.run()
-        return process
+        return (process, exit)
     }
 
     /// Resident set size of a process in kB, from /proc/PID/status.

@@ -4,8 +4,10 @@ import Metrics
 
 /// An embedded SQLite database in WAL mode with full synchronous commits: what a node must not
 /// forget across a crash. A write returns only once it is durable.
-public final class Store: @unchecked Sendable {
-    // DatabaseQueue serialises every access itself.
+///
+/// Sendable as checked by the compiler: both stored properties are immutable and Sendable
+/// (GRDB's `DatabaseQueue` serialises every access itself; swift-metrics' `Timer` is Sendable).
+public final class Store: Sendable {
     let queue: DatabaseQueue
     /// `rebalancer_journal_write_seconds{journal}`: how long a durable write takes, fsync included.
     private let writeTimer: Metrics.Timer

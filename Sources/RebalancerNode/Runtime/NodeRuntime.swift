@@ -251,11 +251,11 @@ public final class NodeRuntime: @unchecked Sendable {
         return "key:\(LogText.untrusted(peer))"
     }
 
-    /// Sends what is queued, closes every socket with a linger, stops the ZAP handler and the context.
-    public func shutdown() {
-        loop.stop(linger: 500)
-        zap.stop()
-        context.terminate()
+    /// Sends what is queued, closes every socket with a linger, stops the ZAP handler and the
+    /// context: all on the socket loop's thread (`SocketLoop.shutdown`), awaited, so no thread of
+    /// the cooperative pool blocks in a linger or in zmq_ctx_term.
+    public func shutdown() async {
+        await loop.shutdown(linger: 500, terminating: context)
     }
 
     /// Setup failures.

@@ -73,7 +73,7 @@ public struct RoleService<Handler: RoleHandler>: Service {
             }
         }
         await handler.stopping()
-        runtime.shutdown()
+        await runtime.shutdown()
         runtime.logger.info("stopped", metadata: ["counters": "\(runtime.counters.snapshot.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"])
     }
 }
