@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import RebalancerCore
 import RebalancerNode
 import RebalancerWire
@@ -13,12 +14,14 @@ import ZeroMQ
 final class ExecutorVenueHarness {
     let cluster: Cluster
     let fixture: FixtureVenue
-    let topology: Topology
     let coordinator: ByzantineCoordinator
     let statusFeed: Socket
     let executorNode: Topology.Node
     /// Every transfer status the executor published, in order.
     private(set) var statuses: [WireTransferStatus] = []
+
+    /// The rewritten topology the executor runs with.
+    var topology: Topology { coordinator.topology }
 
     static let depositAddress = "0x5e9ee1089755c3435139848e47e6635505d5a13a"
 
@@ -42,9 +45,9 @@ final class ExecutorVenueHarness {
         topology.routes = topology.routes.filter { $0.from == "v1" && $0.to == "v2" }
         guard topology.routes.count == 1 else { throw ClusterError("no route v1 -> v2 in \(topology.routes)") }
         try TopologyFile.render(topology).write(toFile: cluster.topologyPath, atomically: true, encoding: .utf8)
-        self.topology = try cluster.topology
-        executorNode = self.topology.nodes(.executor)[0]
-        coordinator = try ByzantineCoordinator(cluster: cluster, topology: self.topology, fakeWatcherFor: nil)
+        let written = try cluster.topology
+        executorNode = written.nodes(.executor)[0]
+        coordinator = try ByzantineCoordinator(cluster: cluster, topology: written, fakeWatcherFor: nil)
         statusFeed = try coordinator.subscribe(to: executorNode, endpoint: "status", topic: Topic.status)
     }
 
@@ -108,6 +111,18 @@ final class ExecutorVenueHarness {
     /// The states published for transfer `id`, in order.
     func states(of id: String) -> [Rebalancer_V1_TransferState] {
         statuses.filter { $0.transferID == id }.map(\.state)
+    }
+
+    /// Stops the executor and checks that the venue holds exactly one withdrawal, the one the
+    /// record holds as settled under its idempotency key; returns both.
+    func stopAndReadTheOneWithdrawal(of id: String) async throws -> (FixtureVenue.Withdrawal?, RecordedTransfer) {
+        let withdrawals = try await fixture.withdrawals()
+        #expect(withdrawals.count == 1, "withdrawals: \(withdrawals.map(\.id))")
+        stopExecutor()
+        let row = try #require(try record().transfer(id))
+        #expect(row.state == "settled")
+        #expect(withdrawals.first?.withdrawOrderId == row.key)
+        return (withdrawals.first, row)
     }
 
     /// The executor's record (read while it runs, or after).

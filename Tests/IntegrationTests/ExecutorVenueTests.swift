@@ -45,14 +45,9 @@ struct ExecutorVenueTests {
         let settled = await h.awaitState(.settled, of: "1/0", within: 20)
         #expect(settled, "statuses: \(h.states(of: "1/0")) log: \(h.log)")
         #expect(h.states(of: "1/0") == [.submitted, .settled])
-        let withdrawals = try await h.fixture.withdrawals()
-        #expect(withdrawals.count == 1)
-        h.stopExecutor()
-        let row = try #require(try h.record().transfer("1/0"))
-        #expect(row.state == "settled")
-        #expect(withdrawals.first?.withdrawOrderId == row.key)
-        #expect(withdrawals.first?.amount == "250.00")
-        #expect(withdrawals.first?.address == ExecutorVenueHarness.depositAddress)
+        let (withdrawal, row) = try await h.stopAndReadTheOneWithdrawal(of: "1/0")
+        #expect(withdrawal?.amount == "250.00")
+        #expect(withdrawal?.address == ExecutorVenueHarness.depositAddress)
         #expect(row.key.hasSuffix("-1-0"))
     }
 
@@ -73,12 +68,7 @@ struct ExecutorVenueTests {
         #expect(settled, "statuses: \(h.states(of: "1/0")) log: \(h.log)")
         let applies = try await h.fixture.requests().filter { $0.method == "POST" && $0.path == "/sapi/v1/capital/withdraw/apply" }
         #expect(applies.count == 1)
-        let withdrawals = try await h.fixture.withdrawals()
-        #expect(withdrawals.count == 1)
-        h.stopExecutor()
-        let row = try #require(try h.record().transfer("1/0"))
-        #expect(row.state == "settled")
-        #expect(withdrawals.first?.withdrawOrderId == row.key)
+        _ = try await h.stopAndReadTheOneWithdrawal(of: "1/0")
         #expect(h.log.contains("resuming transfer recorded before restart"))
     }
 }
