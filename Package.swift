@@ -4,10 +4,12 @@ import PackageDescription
 
 let package = Package(
     name: "rebalancer",
-    platforms: [.macOS(.v14)],
+    // macOS 15 for Synchronization's Mutex.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rebalancer", targets: ["rebalancer"]),
         .library(name: "RebalancerCore", targets: ["RebalancerCore"]),
+        .library(name: "RebalancerSimulation", targets: ["RebalancerSimulation"]),
         .library(name: "RebalancerWire", targets: ["RebalancerWire"]),
         .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
     ],
@@ -33,7 +35,10 @@ let package = Package(
             providers: [.apt(["libzmq3-dev"])]
         ),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        // The decision logic verifiers trust: domain, roles, verifier, policy, optimizer, risk, quorum.
         .target(name: "RebalancerCore"),
+        // The market simulator, the offline simulation, hindsight and the optimizer's benchmark instances.
+        .target(name: "RebalancerSimulation", dependencies: ["RebalancerCore"]),
         .target(
             name: "RebalancerWire",
             dependencies: [
@@ -52,7 +57,8 @@ let package = Package(
         .target(
             name: "RebalancerNode",
             dependencies: [
-                "RebalancerCore", "RebalancerWire", "ZeroMQ", "RebalancerVenues",
+                // RebalancerSimulation: the venues role runs the simulated market.
+                "RebalancerCore", "RebalancerWire", "ZeroMQ", "RebalancerVenues", "RebalancerSimulation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -65,6 +71,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // The operator's tools around the node runtime: the local demo, the chaos run, the load bench,
+        // and the compose, Prometheus and Grafana generators.
+        .target(
+            name: "RebalancerTools",
+            dependencies: [
+                "RebalancerCore", "RebalancerSimulation", "RebalancerWire", "RebalancerNode", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // The monitor node's live web page: Hummingbird serves the page and its event stream.
@@ -80,24 +97,25 @@ let package = Package(
         .executableTarget(
             name: "rebalancer",
             dependencies: [
-                "RebalancerNode", "RebalancerVenues", "RebalancerDashboard",
+                "RebalancerNode", "RebalancerVenues", "RebalancerDashboard", "RebalancerSimulation", "RebalancerTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
-        .testTarget(name: "RebalancerCoreTests", dependencies: ["RebalancerCore"]),
+        .testTarget(name: "RebalancerCoreTests", dependencies: ["RebalancerCore", "RebalancerSimulation"]),
+        .testTarget(name: "RebalancerSimulationTests", dependencies: ["RebalancerCore", "RebalancerSimulation"]),
         .testTarget(
             name: "RebalancerWireTests",
             dependencies: ["RebalancerWire"],
             resources: [.copy("Vectors")]
         ),
-        .testTarget(name: "RebalancerNodeTests", dependencies: ["RebalancerNode"]),
+        .testTarget(name: "RebalancerNodeTests", dependencies: ["RebalancerNode", "RebalancerTools", "RebalancerSimulation"]),
         // Loopback fixture venues run as real processes, shared by the adapter and multi-process tests.
         .target(name: "VenueFixtures", path: "Tests/VenueFixtures"),
         .testTarget(name: "RebalancerVenuesTests", dependencies: ["RebalancerVenues", "VenueFixtures"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["RebalancerNode", "RebalancerWire", "RebalancerCore", "ZeroMQ", "VenueFixtures"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RebalancerNode", "RebalancerTools", "RebalancerSimulation", "RebalancerWire", "RebalancerCore", "ZeroMQ", "VenueFixtures"]),
     ]
 )
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RebalancerCore
+import RebalancerSimulation
 
 /// `rebalancer bench`: `optimizer` times the optimizer against the greedy baseline; `load` measures
 /// verified state updates per second of a local deployment under a flood of market ticks.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RebalancerNode
+import RebalancerTools
 
 /// `rebalancer chaos`: the demo topology under process faults, then the safety checks.
 struct ChaosCommand: AsyncParsableCommand {

@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import RebalancerCore
 import RebalancerNode
+import RebalancerSimulation
+import RebalancerTools
 
 /// `rebalancer demo`: every role of a topology as its own process on the simulated market.
 struct DemoCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import RebalancerCore
+import RebalancerSimulation
 
 /// HiGHS (through `highspy` and docs/tools/optimizer_milp.py) as the reference solver of
 /// `bench optimizer`: it solves the LP relaxation of the exact problem on the same instances.

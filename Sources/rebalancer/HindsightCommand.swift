@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RebalancerCore
 import RebalancerNode
+import RebalancerSimulation
 
 /// `rebalancer hindsight`: the hindsight report of a recorded live run.
 struct HindsightCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RebalancerNode
+import RebalancerTools
 
 // `rebalancer bench` (BenchCommand.swift) lists this as its `load` subcommand.
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RebalancerCore
 import RebalancerNode
+import RebalancerSimulation
 
 /// `rebalancer venues`: the simulated market.
 struct VenuesCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RebalancerCore
+import RebalancerSimulation
 
 /// `rebalancer sim`: the delta-neutral book in simulated time over scenarios and seeds,
 /// strategies side by side, against the hindsight bound.

@@ -1,5 +1,6 @@
 import Foundation
 import RebalancerCore
+import RebalancerSimulation
 
 /// The per-seed table of a sweep: hindsight, then liquidations, cost and minutes below initial
 /// margin per strategy, totals, and the issue-12 checks.

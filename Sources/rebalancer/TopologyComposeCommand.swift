@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RebalancerCore
 import RebalancerNode
+import RebalancerTools
 
 /// `rebalancer topology compose FILE --output OUT`: the Docker Compose file running every process of
 /// a topology, so `docker/compose.yaml` is generated from the topology instead of kept in step by hand.

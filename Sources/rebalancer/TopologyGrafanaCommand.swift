@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RebalancerCore
 import RebalancerNode
+import RebalancerTools
 
 /// `rebalancer topology grafana FILE`: a Grafana dashboard over the metrics of the topology's nodes.
 struct TopologyGrafanaCommand: ParsableCommand {

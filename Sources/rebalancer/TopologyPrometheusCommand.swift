@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RebalancerCore
 import RebalancerNode
+import RebalancerTools
 
 /// `rebalancer topology prometheus FILE`: a Prometheus scrape configuration for every node's
 /// metrics endpoint.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RebalancerCore
+import RebalancerSimulation
 
 /// `rebalancer tune`: walk-forward choice of the predictive strategy's parameters.
 struct TuneCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import RebalancerCore
 import RebalancerNode
+import RebalancerTools
 import RebalancerWire
 import Testing
 

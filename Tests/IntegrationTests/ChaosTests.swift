@@ -1,5 +1,6 @@
 import Foundation
 import RebalancerNode
+import RebalancerTools
 import Testing
 
 /// The short chaos run: every role of a fresh 6-venue, 4-verifier topology as a process of the

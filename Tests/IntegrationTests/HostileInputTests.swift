@@ -1,6 +1,7 @@
 import Foundation
 import RebalancerCore
 import RebalancerNode
+import RebalancerSimulation
 import RebalancerWire
 import Testing
 import ZeroMQ

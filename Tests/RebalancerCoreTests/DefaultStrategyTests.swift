@@ -1,5 +1,6 @@
 import Testing
 @testable import RebalancerCore
+import RebalancerSimulation
 
 /// The default strategy (`StrategyName.standard`) on short runs: no liquidation where hindsight
 /// has none. The 32-seed, 720-hour comparison is `rebalancer sim --seeds 1-32 --scenario all`.

@@ -1,5 +1,6 @@
 import Testing
 @testable import RebalancerCore
+import RebalancerSimulation
 
 @Suite struct OptimizerMinCostFlowTests {
     @Test func solvesASmallTransportationProblem() {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RebalancerCore
+import RebalancerSimulation
 
 /// The optimizer against an exact MILP of the same problem, solved by HiGHS through `highspy`
 /// (docs/tools/optimizer_milp.py builds it from the same plan-input JSON): on a few hundred small

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RebalancerCore
+import RebalancerSimulation
 
 @Suite struct OptimizerTests {
     let topology = Fixture.topology()
@@ -300,7 +301,7 @@ import Testing
         for seed in UInt64(0)..<200 {
             let (t, views) = OptimizerBenchmark.randomInstance(venues: 2 + Int(seed % 20), seed: 30_000 + seed)
             let strategy = GreedyThresholdStrategy()
-            #expect(OptimizerBenchmark.greedyPlan(strategy, views: views, topology: t) == strategy.plan(views: views, topology: t))
+            #expect(GreedyBaseline.plan(strategy, views: views, topology: t) == strategy.plan(views: views, topology: t))
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RebalancerCore
+import RebalancerSimulation
 
 /// The predictive strategy, the policy check verifiers use, and the plan report.
 struct PredictiveStrategyTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import RebalancerCore
+import RebalancerSimulation
 
 /// The probability bound, the (s, S) bands and the cost-benefit rule of `predictive`.
 struct RiskBandsTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import RebalancerCore
+import RebalancerSimulation
 
 /// Risk targets: grow with volatility and latency, keep a cost-based gap, come from the state alone.
 struct RiskTargetsTests {

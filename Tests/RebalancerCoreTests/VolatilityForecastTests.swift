@@ -1,5 +1,6 @@
 import Testing
 @testable import RebalancerCore
+import RebalancerSimulation
 
 /// The volatility forecast reacts to a regime change faster than one EWMA and relaxes after it.
 struct VolatilityForecastTests {

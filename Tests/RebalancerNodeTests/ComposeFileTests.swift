@@ -3,6 +3,7 @@ import RebalancerCore
 import Testing
 import Yams
 @testable import RebalancerNode
+import RebalancerTools
 
 /// The committed `docker/compose.yaml` against `topology/local.yaml`: it must be exactly what
 /// `rebalancer topology compose topology/local.yaml` prints, so it cannot drift from the topology.

@@ -2,6 +2,7 @@ import Foundation
 import RebalancerCore
 import Testing
 @testable import RebalancerNode
+import RebalancerTools
 
 /// The Grafana dashboard and the monitoring services of the compose file, generated from the topology.
 @Suite("Grafana dashboard")

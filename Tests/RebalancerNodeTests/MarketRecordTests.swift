@@ -1,6 +1,7 @@
 import Foundation
 import RebalancerCore
 @testable import RebalancerNode
+import RebalancerSimulation
 import Testing
 
 /// The price path the venues process records, read back for the hindsight report.

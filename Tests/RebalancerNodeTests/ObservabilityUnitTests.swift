@@ -2,6 +2,7 @@ import Foundation
 import Logging
 @testable import RebalancerNode
 import RebalancerCore
+import RebalancerTools
 import Testing
 
 /// Log formats, metric names, the metrics endpoint address and the process's own figures (issue #10).

@@ -1,5 +1,6 @@
 import Testing
 @testable import RebalancerCore
+@testable import RebalancerSimulation
 
 /// The hindsight bound of a played price path: latencies and capital decide what no strategy
 /// could have avoided.

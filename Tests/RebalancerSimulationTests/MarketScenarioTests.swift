@@ -1,5 +1,6 @@
 import Testing
 import RebalancerCore
+import RebalancerSimulation
 
 @Suite("MarketScenario")
 struct MarketScenarioTests {

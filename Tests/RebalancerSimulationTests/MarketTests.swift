@@ -1,5 +1,6 @@
 import Testing
 import RebalancerCore
+import RebalancerSimulation
 
 /// Shared builders for the market tests.
 enum MarketFixtures {

@@ -1,5 +1,6 @@
 import Testing
 import RebalancerCore
+import RebalancerSimulation
 
 @Suite("Market transfers")
 struct MarketTransferTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RebalancerCore
+@testable import RebalancerSimulation
 
 @Suite("PricePath")
 struct PricePathTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import RebalancerCore
+@testable import RebalancerSimulation
 
 /// Each scenario's price path has the shape its name promises, deterministically.
 struct ScenarioShapeTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RebalancerCore
+@testable import RebalancerSimulation
 
 /// The simulated-time engine: deterministic, honours latency, shows what rebalancing prevents.
 struct SimulationTests {

@@ -1,5 +1,6 @@
 import Foundation
 import RebalancerCore
+import RebalancerSimulation
 import RebalancerWire
 import SwiftProtobuf
 import Testing

@@ -5,7 +5,17 @@
 /// route into it, in the strategy's surplus order, which visits the same pairs in the same order.
 /// The optimizer evaluates this plan as one more candidate (see `TransferOptimizer.baselineFallback`);
 /// the benchmark uses it as the baseline. Tests check it against the strategy.
-enum GreedyBaseline {
+public enum GreedyBaseline {
+    /// The strategy's plan for `views`, computed with the indexed lookups: the baseline the
+    /// optimizer's benchmark (RebalancerSimulation) times the optimizer against.
+    public static func plan(_ strategy: GreedyThresholdStrategy, views: [VenueID: VenueView], topology: Topology) -> [Transfer] {
+        let index = CostIndex(views: views, topology: topology, model: CostModel())
+        return legs(strategy, index: index).map {
+            let route = topology.routes[$0.route]
+            return Transfer(from: route.from, to: route.to, amount: $0.amount)
+        }
+    }
+
     static func legs(_ strategy: GreedyThresholdStrategy, index: CostIndex) -> [(route: Int, amount: Amount)] {
         let topology = index.topology
         var deficits: [(Int, Amount)] = []

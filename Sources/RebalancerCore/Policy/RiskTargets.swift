@@ -98,7 +98,7 @@ public struct RiskTargets: Sendable, Equatable, Codable {
         let k = 1 + notional / margin
         let horizon = horizonSeconds(of: venue.id, topology: topology)
         let sigma = state.volatility.isFinite ? max(0, state.volatility) : 0
-        let move = sigma * (horizon / PricePath.secondsPerYear).squareRoot() * k
+        let move = sigma * (horizon / RiskUnits.secondsPerYear).squareRoot() * k
         let ratio = state.balance > 0 ? Double(state.balance) / margin : 0
         let trend = state.utilisationTrend.isFinite ? max(0, state.utilisationTrend) : 0
         let drift = min(maximumBuffer, trendWeight * trend * horizon * ratio * ratio)

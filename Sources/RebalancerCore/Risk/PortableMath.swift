@@ -2,7 +2,7 @@
 /// the same bits on every platform (system libms differ in the last place).
 ///
 /// Accurate to a couple of units in the last place, which is plenty for a simulated market.
-enum PortableMath {
+public enum PortableMath {
     /// High part of ln 2 (fdlibm split: trailing zeros keep `k * ln2Hi` exact).
     static let ln2Hi = 6.931_471_803_691_238_164_90e-01
     /// Low part of ln 2.
@@ -11,7 +11,7 @@ enum PortableMath {
     static let invLn2 = 1.442_695_040_888_963_387_00
 
     /// The natural logarithm of `x`.
-    static func log(_ x: Double) -> Double {
+    public static func log(_ x: Double) -> Double {
         if x.isNaN || x < 0 { return .nan }
         if x == 0 { return -.infinity }
         if x == .infinity { return .infinity }
@@ -40,7 +40,7 @@ enum PortableMath {
     }
 
     /// e raised to `x`.
-    static func exp(_ x: Double) -> Double {
+    public static func exp(_ x: Double) -> Double {
         if x.isNaN { return x }
         if x > 709.782_712_893_384 { return .infinity }
         if x < -745.2 { return 0 }

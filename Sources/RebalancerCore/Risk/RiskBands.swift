@@ -92,7 +92,7 @@ public struct RiskBands: Sendable, Equatable, Codable {
         let k = 1 + notional / margin
         let horizon = inbound(of: venue.id, topology: topology)?.horizon ?? unreachableSeconds
         let sigma = state.volatility.isFinite ? max(0, state.volatility) : 0
-        let move = k * sigma * (horizon / PricePath.secondsPerYear).squareRoot()
+        let move = k * sigma * (horizon / RiskUnits.secondsPerYear).squareRoot()
         let initial = max(1, Double(state.initialMargin) / margin)
         let riskBuffer = LiquidationRisk.buffer(bound: liquidationProbability, move: move)
         let cushion = initial - 1 + initialMarginConfidence * move
@@ -121,7 +121,7 @@ public struct RiskBands: Sendable, Equatable, Codable {
         let amount = max(0, p.refill - ratio) * Double(margin)
         guard let route = inbound(of: venue, topology: topology)?.route else { return .infinity }
         let fee = Double(route.fixedFee) + amount * route.feeBps / 10_000
-        return fee + amount * Double(route.latencyMs) / 1000 * capitalCostPerYear / PricePath.secondsPerYear
+        return fee + amount * Double(route.latencyMs) / 1000 * capitalCostPerYear / RiskUnits.secondsPerYear
     }
 
     /// True when the refill from `ratio` is worth its cost.

@@ -31,7 +31,7 @@ public struct VolatilityForecast: Sendable, Equatable, Codable {
     public private(set) var jumps: Int
 
     /// Creates a forecast seeded with a per-tick variance (both averages start there).
-    public init(initialVariance: Double, fastDecay: Double = Market.volatilityDecay, slowDecay: Double = 0.998, jumpZ: Double = 4, persistence: Double = 0.99) {
+    public init(initialVariance: Double, fastDecay: Double = RiskUnits.volatilityDecay, slowDecay: Double = 0.998, jumpZ: Double = 4, persistence: Double = 0.99) {
         let start = initialVariance.isFinite ? max(0, initialVariance) : 0
         self.fastDecay = fastDecay
         self.slowDecay = slowDecay
@@ -67,7 +67,7 @@ public struct VolatilityForecast: Sendable, Equatable, Codable {
     /// The forecast annualised volatility over the next `horizonSeconds`, ticks of `secondsPerTick`.
     public func annualised(horizonSeconds: Double, secondsPerTick: Double) -> Double {
         guard secondsPerTick > 0 else { return 0 }
-        let dt = secondsPerTick / PricePath.secondsPerYear
+        let dt = secondsPerTick / RiskUnits.secondsPerYear
         return (variance(overTicks: horizonSeconds / secondsPerTick) / dt).squareRoot()
     }
 }

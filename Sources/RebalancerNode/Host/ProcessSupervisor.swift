@@ -165,7 +165,7 @@ public actor ProcessSupervisor {
     }
 
     /// Resident set size of a process in kB, from /proc/PID/status.
-    static func residentKB(pid: Int32) -> Int? {
+    public static func residentKB(pid: Int32) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
             return Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "")

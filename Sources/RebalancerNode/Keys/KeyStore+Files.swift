@@ -11,7 +11,7 @@ extension KeyStore {
     /// Writes `text` to `path` through a temporary file created with `mode` from the start (never
     /// chmod-ed after the secret is in it), then moves it into place; without `overwrite` an existing
     /// file is left alone and reported.
-    static func writeFile(_ text: String, to path: String, mode: mode_t, overwrite: Bool) throws {
+    public static func writeFile(_ text: String, to path: String, mode: mode_t, overwrite: Bool) throws {
         let temporary = "\(path).tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw KeyStoreError.io(path: temporary, operation: "create", errno: errno) }

@@ -1,5 +1,6 @@
 import Foundation
 import RebalancerCore
+import RebalancerSimulation
 
 /// The price path a simulated market played, as `rebalancer venues` records it in its data
 /// directory (`market-record.jsonl`): one JSON object per line, first a header with the book and

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RebalancerCore
+import RebalancerSimulation
 import RebalancerWire
 import ZeroMQ
 

@@ -88,7 +88,7 @@ extension TopologyFile {
     }
 
     /// A string as a plain scalar when that reads back as the same string, else double-quoted.
-    static func text(_ value: String) -> String {
+    public static func text(_ value: String) -> String {
         let plainSafe = value.unicodeScalars.allSatisfy { scalar in
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-/".unicodeScalars.contains(scalar))
         }
@@ -100,7 +100,7 @@ extension TopologyFile {
     }
 
     /// A double-quoted YAML scalar (JSON escapes are valid YAML escapes).
-    static func quoted(_ value: String) -> String {
+    public static func quoted(_ value: String) -> String {
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

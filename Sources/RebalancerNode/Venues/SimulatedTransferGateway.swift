@@ -1,5 +1,6 @@
 import Foundation
 import RebalancerCore
+import RebalancerSimulation
 import RebalancerVenues
 import RebalancerWire
 import ZeroMQ

@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// Random instances and a timing harness for the optimizer (`rebalancer bench optimizer`).
 public enum OptimizerBenchmark {
     /// Timings and cost ratios for one instance size.
@@ -185,10 +187,6 @@ public enum OptimizerBenchmark {
 
     /// `GreedyThresholdStrategy.plan`, computed with indexed route lookups (see `GreedyBaseline`).
     static func greedyPlan(_ strategy: GreedyThresholdStrategy, views: [VenueID: VenueView], topology: Topology) -> [Transfer] {
-        let index = CostIndex(views: views, topology: topology, model: CostModel())
-        return GreedyBaseline.legs(strategy, index: index).map {
-            let route = topology.routes[$0.route]
-            return Transfer(from: route.from, to: route.to, amount: $0.amount)
-        }
+        GreedyBaseline.plan(strategy, views: views, topology: topology)
     }
 }

@@ -1,3 +1,5 @@
+import RebalancerCore
+
 extension OptimizerBenchmark {
     /// A realistic instance: treasury hubs with about 60 routes each (30 out, 30 in), about 8.7
     /// routes per venue in all, fixed fees on half the routes, two assets (a fifth of the venues on

@@ -1,3 +1,5 @@
+import RebalancerCore
+
 extension HindsightPath {
     /// True when some transfer schedule, chosen knowing the whole path, keeps every venue of the
     /// original book at or above its maintenance margin at every tick from 0 through `horizon`.

@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// A price path as it was played, with the book it was played against: what a hindsight bound is
 /// computed from, for the simulation (`Simulation.hindsight`) and for a recorded live run
 /// (`rebalancer hindsight`, the demo summary) alike.

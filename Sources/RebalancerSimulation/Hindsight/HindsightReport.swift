@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// The hindsight report of a played price path: how many liquidations no strategy could have
 /// avoided given the routes' latencies and the capital, the least fees of a run without one, and
 /// for each liquidation that did happen whether it was avoidable. Money in cents.

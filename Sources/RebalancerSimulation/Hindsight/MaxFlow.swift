@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// A maximum flow on a directed network with integer capacities (Dinic's algorithm: BFS levels,
 /// then blocking flows along them). The hindsight feasibility check is its one user: whether a
 /// network with lower bounds admits a flow reduces to one maximum flow.

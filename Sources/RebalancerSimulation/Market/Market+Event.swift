@@ -1,3 +1,5 @@
+import RebalancerCore
+
 extension Market {
     /// Something that happened in the market during `tick` or `settleDue`, in the order it happened.
     public enum Event: Sendable, Equatable {

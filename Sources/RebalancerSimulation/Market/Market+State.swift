@@ -1,3 +1,5 @@
+import RebalancerCore
+
 extension Market {
     /// Order-book depth reported per cent of position notional (calm regime).
     public static let depthPerNotional = 20.0

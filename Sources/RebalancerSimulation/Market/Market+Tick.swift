@@ -1,3 +1,5 @@
+import RebalancerCore
+
 extension Market {
     /// Runs one market tick at `now`: moves the price, marks every position to market, settles the
     /// transfers due by `now`, then liquidates every venue whose balance fell below maintenance

@@ -1,3 +1,5 @@
+import RebalancerCore
+
 extension Market {
     /// Accepts or refuses a transfer of `amount` from one venue to another at `now`.
     ///

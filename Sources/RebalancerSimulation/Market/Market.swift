@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// The simulated outside world: every venue's collateral and position, one moving mark price,
 /// margin, liquidations and transfers that settle after their route's latency.
 ///
@@ -35,7 +37,7 @@ public struct Market: Sendable {
     /// Settled transfer ids kept per venue for `VenueState.settledTransfers`.
     public static let recentSettledLimit = 64
     /// Decay of the fast EWMA of the volatility forecast (RiskMetrics λ; `VolatilityForecast.fastDecay`).
-    public static let volatilityDecay = 0.94
+    public static let volatilityDecay = RiskUnits.volatilityDecay
 
     let index: [VenueID: Int]
     var balances: [Amount]

@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// Ready-made books and markets for `topology init`, demos and tests.
 public enum MarketScenario {
     /// A delta-neutral book of offsetting pairs: venue `2i` is long `quantity` contracts, venue

@@ -1,3 +1,5 @@
+import RebalancerCore
+
 extension PricePath {
     /// A problem in a price CSV file, with the 1-based line it was found on.
     public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {

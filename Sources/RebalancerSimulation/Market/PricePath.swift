@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// The mark price of the simulated market, one value per tick: either a seeded geometric random
 /// walk with calm and shock volatility regimes, or a replay of recorded closes.
 ///
@@ -21,7 +23,7 @@ public struct PricePath: Sendable {
     /// Default per-tick probability that a shock ends (shocks last ~25 ticks).
     public static let defaultShockExitProbability = 0.04
     /// Seconds in the simulated year that drift and volatility are quoted per.
-    public static let secondsPerYear = 365.0 * 24 * 3600
+    public static let secondsPerYear = RiskUnits.secondsPerYear
 
     /// The latest price: the initial price before the first `next()`.
     public private(set) var price: Double

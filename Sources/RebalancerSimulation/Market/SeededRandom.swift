@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// A deterministic random number generator: xoshiro256** seeded through SplitMix64.
 ///
 /// The same seed gives the same stream of `UInt64`s on every platform; `nextUniform()` and

@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// The trading desk of a simulated run: it holds each hedged pair at its intended size, and after
 /// a liquidation re-opens the pair at the largest size both legs can carry at initial margin.
 ///

@@ -1,3 +1,5 @@
+import RebalancerCore
+
 extension Market {
     /// The desk re-sizes a hedged pair: venue `venue` to `size` contracts (signed), its hedge venue
     /// to `-size`. Moves no collateral and books no PnL: the pair's mark-to-market still cancels.

@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// Seeded price paths for the scenarios beyond one trend, one close per tick, replayed by the
 /// simulator (`PricePath.replay`). Deterministic for a seed (`SeededRandom`, `PortableMath`).
 ///

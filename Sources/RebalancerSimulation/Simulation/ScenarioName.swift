@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// The scenarios `rebalancer sim --scenario` knows, each the delta-neutral book of
 /// `SimulationScenario.deltaNeutralMonth` on a different price path.
 public enum ScenarioName: String, Sendable, CaseIterable, Codable {

@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// A list of seeds as the command line writes it: `7`, `1-32`, `1,5,9-12`.
 public enum SeedList {
     /// Largest number of seeds one list may name.

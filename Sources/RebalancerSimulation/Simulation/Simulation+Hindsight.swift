@@ -1,3 +1,5 @@
+import RebalancerCore
+
 extension Simulation {
     /// The hindsight bound over the same prices, for the original book (see `HindsightBound`);
     /// computed by `HindsightPath`, which the live market's recorded runs share.

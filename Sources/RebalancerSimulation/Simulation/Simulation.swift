@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// The delta-neutral scenario in simulated time: no sockets, no clock, deterministic for a seed.
 ///
 /// Each step: the market ticks (prices, mark-to-market, settlements, liquidations) → the desk

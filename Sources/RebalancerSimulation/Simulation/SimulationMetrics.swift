@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// What one strategy did over a simulated run. Money in the asset's major unit (USD).
 public struct SimulationMetrics: Sendable, Equatable, Codable {
     /// Venues liquidated (each liquidation event counts once).

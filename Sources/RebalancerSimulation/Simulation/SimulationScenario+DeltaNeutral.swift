@@ -1,3 +1,5 @@
+import RebalancerCore
+
 extension SimulationScenario {
     /// The `sim` command's scenario: a delta-neutral book of three hedged pairs on six venues, a
     /// month-long calendar of one-minute ticks.

@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// Everything a simulated run needs besides the strategy: the venues with their fixed bands (the
 /// `threshold` policy), the routes, the market, the calendar and the desk's habits.
 public struct SimulationScenario: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// One scenario over several seeds: the per-seed reports, their totals, and the issue-12 checks.
 public struct SimulationSweep: Sendable, Equatable, Codable {
     /// The scenario's name.

@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// Walk-forward tuning of the `predictive` strategy on one price path: parameters are chosen on
 /// one window and judged on the next, which they have not seen, so a result is not a fit to the
 /// noise of one stretch of prices.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RebalancerCore
+import RebalancerNode
 import RebalancerWire
 
 /// The checks after a chaos run, from what the processes left on disk, opened read-only: the

@@ -1,5 +1,6 @@
 import Foundation
 import RebalancerCore
+import RebalancerNode
 
 /// What a chaos run reports: the faults it injected, the audit's counts, and each check's verdict.
 /// Printed at the end and written as JSON with `--json`.

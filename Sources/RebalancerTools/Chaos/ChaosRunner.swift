@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RebalancerCore
+import RebalancerNode
 
 /// Runs the demo topology with every role as a child process and, meanwhile, SIGKILLs and
 /// restarts in turn a watcher, a verifier, the coordinator and the executor, and pauses a

@@ -1,4 +1,5 @@
 import RebalancerCore
+import RebalancerNode
 
 /// When to inject which fault. One round, in turn: SIGKILL a watcher and restart it, SIGKILL a
 /// verifier and restart it, SIGKILL the coordinator and restart it, SIGKILL the executor and

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RebalancerCore
+import RebalancerNode
 
 /// Measures how many verified venue states per second the coordinator and the verifiers take
 /// when the venues publish as fast as they can (`rebalancer venues --load`), and whether their

@@ -1,5 +1,6 @@
 import Foundation
 import RebalancerCore
+import RebalancerNode
 
 /// Draws the demo's live progress: each venue's balance against its maintenance margin, plans
 /// proposed, approved and rejected, transfers, liquidations and the latest latency.

@@ -1,5 +1,6 @@
 import Foundation
 import RebalancerCore
+import RebalancerNode
 import RebalancerWire
 import ZeroMQ
 

@@ -1,4 +1,6 @@
 import Foundation
+import RebalancerCore
+import RebalancerNode
 
 extension DemoRunner {
     /// Starts `rebalancer dashboard` as the topology's monitor node on `listen`; its output goes

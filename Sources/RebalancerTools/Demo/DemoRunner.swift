@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RebalancerCore
+import RebalancerNode
 import RebalancerWire
 
 /// Runs a whole deployment on one machine: every role of the topology as its own child process,

@@ -1,5 +1,7 @@
 import Foundation
 import RebalancerCore
+import RebalancerNode
+import RebalancerSimulation
 
 /// What a demo run reports, printed at the end and written as JSON with `--json`.
 public struct DemoSummary: Codable, Sendable {

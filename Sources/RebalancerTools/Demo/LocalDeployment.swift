@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RebalancerCore
+import RebalancerNode
 import ServiceLifecycle
 
 /// A whole topology on one machine for the demo, the chaos run and the load bench: each role a

@@ -1,5 +1,6 @@
 import Foundation
 import RebalancerCore
+import RebalancerNode
 
 /// The Docker Compose file of a topology: one service per process (every node but the `monitor`,
 /// which is the demo's own display), so `docker/compose.yaml` is generated from the topology and

@@ -1,5 +1,6 @@
 import Foundation
 import RebalancerCore
+import RebalancerNode
 
 /// A Grafana dashboard (JSON model) for a topology, over the metrics its nodes export and the
 /// Prometheus data source of `PrometheusConfig`: the decision path's latency end to end and per

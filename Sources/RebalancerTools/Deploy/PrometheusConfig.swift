@@ -1,4 +1,5 @@
 import RebalancerCore
+import RebalancerNode
 
 /// A Prometheus scrape configuration for a topology: one job, `rebalancer`, with one target per
 /// node that has a `metrics` endpoint, labelled with the node's id and role, so `up{node=...}`
