@@ -9,10 +9,13 @@ import ZeroMQ
 /// sends them whatever it likes.
 final class ByzantineCoordinator {
     let topology: Topology
+    /// Its own ZeroMQ context, with a ZAP handler that admits the topology's keys.
     let context: Context
     let zap: ZAPHandler
+    /// The coordinator's real keys.
     let signer: SigningKey
     let keys: NodeKeys
+    /// The coordinator's bound endpoints: proposals (ROUTER), plans (PUB), replay (ROUTER).
     let proposals: Socket
     let plans: Socket
     let replay: Socket

@@ -28,12 +28,7 @@ final class ExecutorVenueHarness {
     init(withdrawTimeoutMs: Int = 5_000) throws {
         fixture = try FixtureVenue("binance")
         cluster = try Cluster(venues: 2, verifiers: 3, quorum: 2)
-        let keyFile = cluster.directory + "/binance.key", secretFile = cluster.directory + "/binance.secret"
-        for (path, text) in [(keyFile, FixtureVenue.apiKey), (secretFile, FixtureVenue.apiSecret)] {
-            guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw ClusterError("cannot write \(path)")
-            }
-        }
+        let (keyFile, secretFile) = try cluster.writeBinanceCredentials()
         var topology = try cluster.topology
         topology.venues[0].adapter = VenueAdapter(kind: "binance-usdm", parameters: [
             "base_url": fixture.baseURL, "withdraw_base_url": fixture.baseURL, "withdraw_timeout_ms": "\(withdrawTimeoutMs)",

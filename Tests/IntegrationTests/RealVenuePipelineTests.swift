@@ -29,12 +29,7 @@ import VenueFixtures
             binance = try FixtureVenue("binance")
             dydx = try FixtureVenue("dydx")
             cluster = try Cluster(venues: 3, verifiers: 3, quorum: 2)
-            let keyFile = cluster.directory + "/binance.key", secretFile = cluster.directory + "/binance.secret"
-            for (path, text) in [(keyFile, FixtureVenue.apiKey), (secretFile, FixtureVenue.apiSecret)] {
-                guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-                    throw ClusterError("cannot write \(path)")
-                }
-            }
+            let (keyFile, secretFile) = try cluster.writeBinanceCredentials()
             var topology = try cluster.topology
             topology.venues[0].adapter = VenueAdapter(kind: "hyperliquid", parameters: [
                 "base_url": hyperliquid.baseURL, "address": RealVenueWatcherTests.hyperliquidAddress, "poll_ms": "200",

@@ -11,16 +11,18 @@ import ServiceLifecycle
 public actor HostSupervisor: Service {
     /// What to run and where.
     public struct Options: Sendable {
-        /// The topology file the children are given.
-        public var topologyPath: String
-        /// The nodes to run.
-        public var nodes: [Topology.Node]
-        /// Each node's data directory is `<dataRoot>/<node>`; nil leaves the roles' own default.
-        public var dataRoot: String?
+        /// One node and the command line that runs it.
+        public struct Launch: Sendable {
+            /// The node.
+            public var node: Topology.Node
+            /// Its arguments (`RoleArguments`, then `--log-level`), the executable's name not included.
+            public var arguments: [String]
+        }
+
+        /// The nodes to run, in order.
+        public var launches: [Launch]
         /// Where the children's logs go.
         public var logDirectory: String
-        /// The children's `--log-level`.
-        public var logLevel: String
         /// The binary to run (normally this very one).
         public var executable: URL
         /// When to restart a child that exited.
@@ -28,16 +30,19 @@ public actor HostSupervisor: Service {
         /// How long children get to stop after SIGTERM before SIGKILL.
         public var stopGrace: Duration
 
-        /// Options with the default backoff and a 5 s grace.
+        /// Options that run `nodes` of the topology file `topologyPath`, each with its data in
+        /// `<dataRoot>/<node>` (nil leaves the roles' own default) and `--log-level logLevel`;
+        /// by default with the default backoff and a 5 s grace.
         public init(
             topologyPath: String, nodes: [Topology.Node], dataRoot: String?, logDirectory: String, logLevel: String,
             executable: URL, backoff: RestartBackoff = RestartBackoff(), stopGrace: Duration = .seconds(5)
         ) {
-            self.topologyPath = topologyPath
-            self.nodes = nodes
-            self.dataRoot = dataRoot
+            launches = nodes.map { node in
+                let dataDirectory = dataRoot.map { "\($0)/\(node.id)" }
+                let arguments = RoleArguments.arguments(for: node, topologyPath: topologyPath, dataDirectory: dataDirectory)
+                return Launch(node: node, arguments: arguments + ["--log-level", logLevel])
+            }
             self.logDirectory = logDirectory
-            self.logLevel = logLevel
             self.executable = executable
             self.backoff = backoff
             self.stopGrace = stopGrace
@@ -66,8 +71,9 @@ public actor HostSupervisor: Service {
     public func run() async throws {
         do {
             try FileManager.default.createDirectory(atPath: options.logDirectory, withIntermediateDirectories: true)
-            for node in options.nodes {
-                let child = try await supervisor.start(role: node.role, id: node.id, arguments: arguments(for: node))
+            for launch in options.launches {
+                let node = launch.node
+                let child = try await supervisor.start(role: node.role, id: node.id, arguments: launch.arguments)
                 startedAt[node.id] = .now
                 backoffs[node.id] = options.backoff
                 logger.info("started", metadata: ["node": "\(node.id)", "pid": "\(child.pid)", "log": "\(child.logPath)"])
@@ -87,11 +93,6 @@ public actor HostSupervisor: Service {
         logger.info("stopping every node", metadata: ["nodes": "\(count)"])
         await supervisor.stopAll(grace: options.stopGrace)
         logger.info("stopped every node")
-    }
-
-    private func arguments(for node: Topology.Node) -> [String] {
-        RoleArguments.arguments(for: node, topologyPath: options.topologyPath, dataDirectory: options.dataRoot.map { "\($0)/\(node.id)" })
-            + ["--log-level", options.logLevel]
     }
 
     /// Polls the children: schedules a restart for each that exited, restarts those due.

@@ -15,13 +15,19 @@ import ServiceLifecycle
 /// Sendable without `@unchecked`: every stored property is immutable and itself Sendable (the
 /// supervisor and the monitor are actors).
 final class LocalDeployment<Monitor: RoleHandler>: Service, Sendable {
+    /// The topology, as loaded (after any keys were generated).
     let topology: Topology
+    /// Its file, which every child is given.
     let topologyPath: String
+    /// Wiped at start; each node's data under `<dataDirectory>/<node>`, the logs under `logs/`.
     let dataDirectory: String
+    /// Every role process of the deployment.
     let supervisor: ProcessSupervisor
+    /// This process's view of the feeds.
     let monitor: Monitor
     /// Nodes whose keys were generated because they had none (first run of a keyless topology).
     let generatedKeys: [NodeID]
+    /// The monitor node's sockets.
     private let runtime: NodeRuntime
 
     /// Generates missing keys, wipes `dataDirectory`, and builds the monitor `makeMonitor` makes
