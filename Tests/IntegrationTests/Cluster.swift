@@ -4,6 +4,9 @@ import RebalancerNode
 
 /// Runs the real `rebalancer` binary for multi-process tests: a fresh topology with its own keys
 /// and ports in a temporary directory, role processes started and stopped like an operator would.
+///
+/// `@unchecked Sendable`: a cluster belongs to one test, and `processes` is read and written only
+/// by that test's own task (the exit watches it holds are themselves Sendable).
 final class Cluster: @unchecked Sendable {
     let directory: String
     let topologyPath: String
