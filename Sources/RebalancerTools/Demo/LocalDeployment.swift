@@ -43,7 +43,10 @@ final class LocalDeployment<Monitor: RoleHandler>: Service, Sendable {
         let fm = FileManager.default
         try? fm.removeItem(atPath: dataDirectory)
         try fm.createDirectory(atPath: dataDirectory + "/logs", withIntermediateDirectories: true)
-        supervisor = ProcessSupervisor(executable: executable, logDirectory: dataDirectory + "/logs")
+        // As under `up`: a child whose parent is gone (this process killed) stops by itself.
+        supervisor = ProcessSupervisor(
+            executable: executable, logDirectory: dataDirectory + "/logs", environment: [SupervisorWatch.environmentKey: "\(getpid())"]
+        )
         var monitorLogger = logger
         monitorLogger.logLevel = .error
         runtime = try NodeRuntime(topology: topology, topologyPath: topologyPath, node: monitorNode, logger: monitorLogger)
