@@ -25,11 +25,7 @@ import ZeroMQ
         try status.setSendHighWaterMark(100_000)
         try status.makeCurveServer(secretKey: keys.curveSecret, domain: topology.id)
         try status.bind(executor.endpoints["status"]!)
-        let monitorKeys = try cluster.keys("monitor")
-        let watch = try Socket(context, .sub)
-        try watch.makeCurveClient(serverPublicKey: coordinator.curveKey, publicKey: monitorKeys.curvePublic, secretKey: monitorKeys.curveSecret)
-        try watch.connect(coordinator.endpoints["plans"]!)
-        try watch.subscribe(Topic.heartbeat)
+        let watch = try RoleReport.listener(context, to: coordinator, endpoint: "plans", topics: [], cluster: cluster)
         defer {
             status.close(linger: 0)
             watch.close(linger: 0)

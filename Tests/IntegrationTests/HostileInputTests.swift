@@ -45,12 +45,7 @@ import ZeroMQ
     }
 
     @Test func everyProcessSurvivesAndCountsGarbage() async throws {
-        let cluster = try Cluster(venues: 2, verifiers: 4, quorum: 3)
-        let topology = try cluster.topology
-        let coordinator = try #require(topology.coordinator)
-        let market = try #require(topology.venuesNode)
-        try cluster.start("coordinator", ["coordinator"])
-        try cluster.start("venues", ["venues"])
+        let (cluster, topology, coordinator, market) = try Cluster.coordinatorAndVenuesRunning()
         try cluster.start("executor", ["executor", "--id", "executor-1"])
 
         // A compromised host in place of watcher-v1 (its real keys and endpoint) publishes garbage

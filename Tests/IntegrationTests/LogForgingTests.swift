@@ -65,12 +65,7 @@ import ZeroMQ
     }
 
     @Test func noForgedLineAndEveryMalformedPayloadCountedAtTheCoordinatorAndVenues() async throws {
-        let cluster = try Cluster(venues: 2, verifiers: 4, quorum: 3)
-        let topology = try cluster.topology
-        let coordinator = try #require(topology.coordinator)
-        let market = try #require(topology.venuesNode)
-        try cluster.start("coordinator", ["coordinator"])
-        try cluster.start("venues", ["venues"])
+        let (cluster, topology, coordinator, market) = try Cluster.coordinatorAndVenuesRunning()
 
         let context = try Context()
         let zap = try ZAPHandler(context: context, allowedKeys: Set(topology.nodes.map(\.curveKey)))
@@ -83,11 +78,7 @@ import ZeroMQ
         let orders = try executor.dealer(context, to: market, endpoint: "orders")
         let status = try executor.publisher(context, at: topology.node("executor-1")!.endpoints["status"]!, topology: topology)
         let feed = try watcher.publisher(context, at: watcherNode.endpoints["feed"]!, topology: topology)
-        let monitorKeys = try cluster.keys("monitor")
-        let watch = try Socket(context, .sub)
-        try watch.makeCurveClient(serverPublicKey: coordinator.curveKey, publicKey: monitorKeys.curvePublic, secretKey: monitorKeys.curveSecret)
-        try watch.connect(coordinator.endpoints["plans"]!)
-        try watch.subscribe(Topic.heartbeat)
+        let watch = try RoleReport.listener(context, to: coordinator, endpoint: "plans", topics: [], cluster: cluster)
         defer {
             for socket in [proposals, replay, orders, status, feed, watch] { socket.close(linger: 0) }
             zap.stop()
