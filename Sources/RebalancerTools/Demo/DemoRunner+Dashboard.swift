@@ -3,18 +3,15 @@ import RebalancerCore
 import RebalancerNode
 
 extension DemoRunner {
-    /// Starts `rebalancer dashboard` as the topology's monitor node on `listen`; its output goes
-    /// to `<logDirectory>/dashboard.log`.
-    func startDashboard(listen: String, logDirectory: String) throws -> Process {
-        let log = logDirectory + "/dashboard.log"
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["dashboard", "--topology", options.topologyPath, "--listen", listen, "--log-level", "warning"]
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        return process
+    /// The dashboard's name among the supervisor's children (its log is `<logs>/dashboard.log`).
+    static let dashboardID: NodeID = "dashboard"
+
+    /// Starts `rebalancer dashboard` as the topology's monitor node on `listen`, a child of
+    /// `supervisor` like the roles (stopped with them), logging to `<logs>/dashboard.log`.
+    func startDashboard(listen: String, supervisor: ProcessSupervisor) async throws {
+        try await supervisor.start(
+            role: .monitor, id: Self.dashboardID,
+            arguments: ["dashboard", "--topology", options.topologyPath, "--listen", listen, "--log-level", "warning"]
+        )
     }
 }

@@ -78,9 +78,9 @@ public struct DemoRunner: Sendable {
         if let seed = options.seed { venuesArguments += ["--seed", "\(seed)"] }
         if let prices = options.pricesPath { venuesArguments += ["--prices", prices] }
         try await deployment.start(venuesArguments: venuesArguments, coordinatorArguments: ["--strategy", options.strategy])
-        // The web page is a side show: a dashboard that cannot start (its port taken) is logged, not fatal.
-        let dashboard = try options.dashboard.map { try startDashboard(listen: $0, logDirectory: deployment.dataDirectory + "/logs") }
-        defer { if let dashboard, dashboard.isRunning { dashboard.terminate(); dashboard.waitUntilExit() } }
+        // The web page is a side show: a dashboard that cannot start (its port taken) is logged, not
+        // fatal. It is one more child of the supervisor, stopped with the others.
+        if let listen = options.dashboard { try await startDashboard(listen: listen, supervisor: deployment.supervisor) }
         let monitor = deployment.monitor, supervisor = deployment.supervisor
         let started = ContinuousClock.now
         let display = DemoDisplay(topology: deployment.topology, strategy: options.strategy, live: options.live)
@@ -89,7 +89,7 @@ public struct DemoRunner: Sendable {
             try? await Task.sleep(for: .milliseconds(500))
             let elapsed = (ContinuousClock.now - started).seconds
             await display.render(monitor: monitor, elapsed: elapsed, total: options.seconds)
-            exitedEarly = await supervisor.exited()
+            exitedEarly = await supervisor.exited().filter { $0.0.id != Self.dashboardID }
             if !exitedEarly.isEmpty { break }
         }
         let summary = await summarize(monitor: monitor, supervisor: supervisor, elapsed: (ContinuousClock.now - started).seconds)
@@ -113,7 +113,7 @@ public struct DemoRunner: Sendable {
             initial_capital: market.initialCapital,
             final_capital: market.capitalInSystem,
             dropped_messages: await monitor.dropped,
-            processes: await supervisor.children.map { .init(role: $0.role.rawValue, id: $0.id, pid: $0.pid) },
+            processes: await supervisor.children.filter { $0.id != Self.dashboardID }.map { .init(role: $0.role.rawValue, id: $0.id, pid: $0.pid) },
             latency_ms: .init(nanos: latencies)
         )
     }
