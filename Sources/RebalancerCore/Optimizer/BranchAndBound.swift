@@ -42,11 +42,20 @@ struct BranchAndBound {
         incumbentLP = lp
     }
 
-    mutating func run(_ instance: OptimizerInstance, options: TransferOptimizer, unmetCost: Int64) {
+    /// Work spent, in Dijkstra phases: each solve counts its phases plus two (building the residual
+    /// network, reading the flow as a plan).
+    var work = 0
+
+    /// Searches from the root relaxation (warm-started from `rootWarmStart`, the heuristic's first
+    /// solve of the same network, when given) until the open nodes are within the tolerance of the
+    /// incumbent or a budget ends: `options.nodeLimit` nodes, `options.searchEffort × workScale`
+    /// work (`workScale`: the phases of the cold root solve, plus one) or `options.deadline`.
+    mutating func run(_ instance: OptimizerInstance, options: TransferOptimizer, unmetCost: Int64, rootWarmStart: MinCostFlow.Solution? = nil, workScale: Int = 1) {
+        let workBudget = options.searchEffort * Double(max(1, workScale))
         let scale = options.costScale
         let base = instance.buildNetwork(scale: scale, unmetCost: unmetCost)
         let candidates = instance.candidates
-        var open: [Node] = [Node(bound: -.infinity, id: 0, closed: [], opened: [], warm: nil)]
+        var open: [Node] = [Node(bound: -.infinity, id: 0, closed: [], opened: [], warm: rootWarmStart)]
         var nextID = 1
         // Bounds of nodes that cannot be branched further but were not pruned (their relaxation
         // leaves fee loss open): they stay part of the global bound.
@@ -62,7 +71,7 @@ struct BranchAndBound {
                 open.removeAll()
                 break
             }
-            if nodes >= options.nodeLimit || options.deadline?() == true { break }
+            if nodes >= options.nodeLimit || Double(work) >= workBudget || options.deadline?() == true { break }
             let node = open.remove(at: pick)
             nodes += 1
 
@@ -83,6 +92,7 @@ struct BranchAndBound {
             }
             lp.solution = lp.network.solve(supplies: lp.supplies, warmStart: node.warm)
             solves += 1
+            work += lp.solution.phases + 2
             guard lp.solution.feasible else { continue }   // the forced deliveries overfund a venue
 
             // The bound, less the rounding the relaxation cannot see: integer arc costs (at most
@@ -93,6 +103,8 @@ struct BranchAndBound {
             for x in flows where x > 0 { deliveredTotal += Double(x); used += 1 }
             let bound = lp.solution.cost / scale + constant - deliveredTotal / scale - used
             if node.id == 0 { rootBound = bound; rootLP = lp }
+            // Every valid plan of this node costs at least the bound: pruned before it is read.
+            if bound >= incumbent.cost.total - TransferOptimizer.tolerance(incumbent.cost.total) { continue }
 
             // The node's flow as a plan; when fees overdraw a budget, the budget is cut by the
             // overdraft and the node re-solved (a heuristic: the bound above stands).
@@ -115,6 +127,7 @@ struct BranchAndBound {
                 }
                 repair.solution = repair.network.solve(supplies: repair.supplies, warmStart: repair.solution)
                 solves += 1
+                work += repair.solution.phases + 2
                 guard repair.solution.feasible else { break }
                 repairFlows = instance.delivered(repair, extra: forced)
             }
