@@ -71,7 +71,8 @@ struct BranchAndBound {
                 open.removeAll()
                 break
             }
-            if nodes >= options.nodeLimit || Double(work) >= workBudget || options.deadline?() == true { break }
+            // The root is always solved (it is warm-started: nearly free) so the plan has a bound.
+            if nodes >= options.nodeLimit || (nodes > 0 && Double(work) >= workBudget) || options.deadline?() == true { break }
             let node = open.remove(at: pick)
             nodes += 1
 
