@@ -242,7 +242,9 @@ import Testing
     }
 
     /// 1,000 random instances: the optimizer's cost is never above greedy's, and below it on most.
-    /// The LP plan alone (before the greedy fallback) is reported too, and must stay within 0.01%.
+    /// The LP plan alone (before the greedy fallback) is reported too; with the thorough heuristic
+    /// (4 solves, 2 drop trials, the defaults before issue 13's speed work) it must stay within 0.01%.
+    /// The default's shorter heuristic leaves the rest to branch and bound and the fallback.
     @Test func neverCostsMoreThanGreedy() {
         var better = 0
         var compared = 0
@@ -259,7 +261,9 @@ import Testing
             #expect(violations.isEmpty, "seed \(seed): certificate \(violations)")
             if optimal.baselineChosen { fallbacks += 1 }
             if optimal.lpPlanCost > greedy { lpAbove += 1 }
-            #expect(optimal.lpPlanCost <= greedy * (1 + 1e-4), "seed \(seed): LP plan \(optimal.lpPlanCost) vs greedy \(greedy)")
+            let thorough = TransferOptimizer(maxSolves: 4, dropTrials: 2).solve(views: views, topology: t)
+            #expect(thorough.lpPlanCost <= greedy * (1 + 1e-4), "seed \(seed): LP plan \(thorough.lpPlanCost) vs greedy \(greedy)")
+            #expect(thorough.objective <= greedy)
             if greedy > 0 {
                 compared += 1
                 worstLP = max(worstLP, optimal.lpPlanCost / greedy)

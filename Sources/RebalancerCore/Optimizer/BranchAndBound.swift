@@ -42,6 +42,11 @@ struct BranchAndBound {
         incumbentLP = lp
     }
 
+    /// The least work a search with a positive `searchEffort` may spend, in phases × (nodes +
+    /// residual edges): on small networks, where the root takes few phases, this still buys tens of
+    /// nodes (well under a tenth of a millisecond); from about 100 venues the effort budget is larger.
+    static let minimumWorkVolume = 6_000
+
     /// Work spent, in Dijkstra phases: each solve counts its phases plus two (building the residual
     /// network, reading the flow as a plan).
     var work = 0
@@ -49,11 +54,14 @@ struct BranchAndBound {
     /// Searches from the root relaxation (warm-started from `rootWarmStart`, the heuristic's first
     /// solve of the same network, when given) until the open nodes are within the tolerance of the
     /// incumbent or a budget ends: `options.nodeLimit` nodes, `options.searchEffort × workScale`
-    /// work (`workScale`: the phases of the cold root solve, plus one) or `options.deadline`.
+    /// work (`workScale`: the phases of the cold root solve, plus one; on small networks at least
+    /// `minimumWorkVolume` residual edges and nodes' worth of phases) or `options.deadline`.
     mutating func run(_ instance: OptimizerInstance, options: TransferOptimizer, unmetCost: Int64, rootWarmStart: MinCostFlow.Solution? = nil, workScale: Int = 1) {
-        let workBudget = options.searchEffort * Double(max(1, workScale))
+        let base = instance.buildNetwork(scale: options.costScale, unmetCost: unmetCost)
+        let size = Double(base.network.nodeCount + 2 * base.network.arcs.count)
+        let workBudget = options.searchEffort > 0
+            ? max(options.searchEffort * Double(max(1, workScale)), Double(Self.minimumWorkVolume) / max(1, size)) : 0
         let scale = options.costScale
-        let base = instance.buildNetwork(scale: scale, unmetCost: unmetCost)
         let candidates = instance.candidates
         var open: [Node] = [Node(bound: -.infinity, id: 0, closed: [], opened: [], warm: rootWarmStart)]
         var nextID = 1
