@@ -45,6 +45,10 @@ struct BenchOptimizerCommand: ParsableCommand {
     @Option(name: .customLong("node-limit"), help: "Branch-and-bound nodes per solve (default \(TransferOptimizer().nodeLimit); 0: heuristic passes only).")
     var nodeLimit: Int = TransferOptimizer().nodeLimit
 
+    /// Branch-and-bound work budget of the optimizer.
+    @Option(name: .customLong("search-effort"), help: "Branch-and-bound work per solve, as a multiple of the root relaxation's cold solve (default \(TransferOptimizer().searchEffort)).")
+    var searchEffort: Double = TransferOptimizer().searchEffort
+
     /// Instances per size handed to HiGHS.
     @Option(name: .customLong("highs-instances"), help: "Instances per size also solved by HiGHS (its LP relaxation of the exact problem) when highspy is installed; 0 skips.")
     var highsInstances: Int = 20
@@ -55,6 +59,7 @@ struct BenchOptimizerCommand: ParsableCommand {
         }
         guard instances >= 1 else { throw ValidationError("--instances must be at least 1") }
         guard nodeLimit >= 0 else { throw ValidationError("--node-limit must be at least 0") }
+        guard searchEffort >= 0, searchEffort.isFinite else { throw ValidationError("--search-effort must be a number at least 0") }
         guard highsInstances >= 0 else { throw ValidationError("--highs-instances must be at least 0") }
         guard !families.isEmpty, families.count == family.split(separator: ",").count else {
             throw ValidationError("--family must be comma-separated names among \(OptimizerBenchmark.Family.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -74,7 +79,7 @@ struct BenchOptimizerCommand: ParsableCommand {
         let highs = highsInstances > 0 && HiGHSReference.available
         if highsInstances > 0 && !highs { print("(highspy not installed: no HiGHS column; python3 -m pip install highspy)") }
         for family in families {
-            let results = OptimizerBenchmark.run(sizes: sizes, instances: instances, seed: seed, clock: Self.monotonicNanos, optimizer: TransferOptimizer(nodeLimit: nodeLimit), family: family)
+            let results = OptimizerBenchmark.run(sizes: sizes, instances: instances, seed: seed, clock: Self.monotonicNanos, optimizer: TransferOptimizer(nodeLimit: nodeLimit, searchEffort: searchEffort), family: family)
             all[family.rawValue] = results
             print("family \(family.rawValue)")
             print("venues  instances  median_ms    p99_ms  cost/greedy max  cost/greedy median" + (highs ? "  highs_median_ms  (n)" : ""))

@@ -27,7 +27,12 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("node-limit"), help: "Branch-and-bound nodes at most (strategy optimal; default \(TransferOptimizer().nodeLimit)).")
     var nodeLimit: Int?
 
+    /// Work budget of the optimizer's branch and bound (strategy optimal).
+    @Option(name: .customLong("search-effort"), help: "Branch-and-bound work, as a multiple of the root relaxation's cold solve (strategy optimal; default \(TransferOptimizer().searchEffort)).")
+    var searchEffort: Double?
+
     func validate() throws {
+        if let effort = searchEffort, !(effort >= 0 && effort.isFinite) { throw ValidationError("--search-effort must be a number at least 0") }
         if let limit = timeLimitMs, limit <= 0 { throw ValidationError("--time-limit-ms must be positive") }
         if let limit = nodeLimit, limit < 0 { throw ValidationError("--node-limit must be at least 0") }
         guard StrategyName(rawValue: strategy) != nil else {
@@ -60,6 +65,7 @@ struct PlanCommand: ParsableCommand {
         if name == .optimal {
             var optimizer = TransferOptimizer()
             if let limit = nodeLimit { optimizer.nodeLimit = limit }
+            if let effort = searchEffort { optimizer.searchEffort = effort }
             if let limit = timeLimitMs {
                 let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(limit) * 1_000_000
                 optimizer.deadline = { DispatchTime.now().uptimeNanoseconds >= deadline }

@@ -110,3 +110,42 @@ import RebalancerSimulation
         }
     }
 }
+
+/// Warm starts (branch and bound's children, the heuristic's re-solves) reach the same optimum as a
+/// cold solve after capacity and cost changes.
+@Suite struct OptimizerWarmStartTests {
+    @Test func warmStartedSolvesMatchColdSolves() {
+        var rng = SeededRandom(seed: 7_130_013)
+        for instance in 0..<150 {
+            let n = 3 + Int(rng.next() % 25)
+            var network = MinCostFlow(nodes: n)
+            var supplies = [Int64](repeating: 0, count: n)
+            for v in 0..<n {
+                network.addArc(from: v, to: (v + 1) % n, capacity: 40 + Int64(rng.next() % 60), cost: Int64(rng.next() % 100))
+            }
+            for _ in 0..<(3 * n) {
+                let (u, v) = (Int(rng.next() % UInt64(n)), Int(rng.next() % UInt64(n)))
+                guard u != v else { continue }
+                network.addArc(from: u, to: v, capacity: Int64(rng.next() % 80), cost: Int64(rng.next() % 150))
+            }
+            // A source and a sink whose supply the ring can always carry.
+            let amount = Int64(rng.next() % 40)
+            supplies[0] += amount
+            supplies[n / 2] -= amount
+            let first = network.solve(supplies: supplies)
+            #expect(first.feasible)
+            var changed = network
+            for _ in 0..<3 {
+                let a = n + Int(rng.next() % UInt64(max(1, network.arcs.count - n)))
+                guard a < network.arcs.count else { continue }
+                if rng.next() % 2 == 0 { changed.setCapacity(a, 0) } else { changed.setCost(a, Int64(rng.next() % 150)) }
+            }
+            let cold = changed.solve(supplies: supplies)
+            let warm = changed.solve(supplies: supplies, warmStart: first)
+            #expect(warm.cost == cold.cost, "instance \(instance)")
+            #expect(Certificate.check(network: changed, supplies: supplies, solution: warm).isEmpty, "instance \(instance)")
+            // Re-solving an unchanged network from its own optimum takes no phase.
+            #expect(network.solve(supplies: supplies, warmStart: first).phases == 0)
+        }
+    }
+}

@@ -42,11 +42,28 @@ struct BranchAndBound {
         incumbentLP = lp
     }
 
-    mutating func run(_ instance: OptimizerInstance, options: TransferOptimizer, unmetCost: Int64) {
+    /// The least work a search with a positive `searchEffort` may spend, in phases × (nodes +
+    /// residual edges): on small networks, where the root takes few phases, this still buys tens of
+    /// nodes (well under a tenth of a millisecond); from about 100 venues the effort budget is larger.
+    static let minimumWorkVolume = 6_000
+
+    /// Work spent, in Dijkstra phases: each solve counts its phases plus two (building the residual
+    /// network, reading the flow as a plan).
+    var work = 0
+
+    /// Searches from the root relaxation (warm-started from `rootWarmStart`, the heuristic's first
+    /// solve of the same network, when given) until the open nodes are within the tolerance of the
+    /// incumbent or a budget ends: `options.nodeLimit` nodes, `options.searchEffort × workScale`
+    /// work (`workScale`: the phases of the cold root solve, plus one; on small networks at least
+    /// `minimumWorkVolume` residual edges and nodes' worth of phases) or `options.deadline`.
+    mutating func run(_ instance: OptimizerInstance, options: TransferOptimizer, unmetCost: Int64, rootWarmStart: MinCostFlow.Solution? = nil, workScale: Int = 1) {
+        let base = instance.buildNetwork(scale: options.costScale, unmetCost: unmetCost)
+        let size = Double(base.network.nodeCount + 2 * base.network.arcs.count)
+        let workBudget = options.searchEffort > 0
+            ? max(options.searchEffort * Double(max(1, workScale)), Double(Self.minimumWorkVolume) / max(1, size)) : 0
         let scale = options.costScale
-        let base = instance.buildNetwork(scale: scale, unmetCost: unmetCost)
         let candidates = instance.candidates
-        var open: [Node] = [Node(bound: -.infinity, id: 0, closed: [], opened: [], warm: nil)]
+        var open: [Node] = [Node(bound: -.infinity, id: 0, closed: [], opened: [], warm: rootWarmStart)]
         var nextID = 1
         // Bounds of nodes that cannot be branched further but were not pruned (their relaxation
         // leaves fee loss open): they stay part of the global bound.
@@ -62,7 +79,8 @@ struct BranchAndBound {
                 open.removeAll()
                 break
             }
-            if nodes >= options.nodeLimit || options.deadline?() == true { break }
+            // The root is always solved (it is warm-started: nearly free) so the plan has a bound.
+            if nodes >= options.nodeLimit || (nodes > 0 && Double(work) >= workBudget) || options.deadline?() == true { break }
             let node = open.remove(at: pick)
             nodes += 1
 
@@ -83,6 +101,7 @@ struct BranchAndBound {
             }
             lp.solution = lp.network.solve(supplies: lp.supplies, warmStart: node.warm)
             solves += 1
+            work += lp.solution.phases + 2
             guard lp.solution.feasible else { continue }   // the forced deliveries overfund a venue
 
             // The bound, less the rounding the relaxation cannot see: integer arc costs (at most
@@ -93,6 +112,8 @@ struct BranchAndBound {
             for x in flows where x > 0 { deliveredTotal += Double(x); used += 1 }
             let bound = lp.solution.cost / scale + constant - deliveredTotal / scale - used
             if node.id == 0 { rootBound = bound; rootLP = lp }
+            // Every valid plan of this node costs at least the bound: pruned before it is read.
+            if bound >= incumbent.cost.total - TransferOptimizer.tolerance(incumbent.cost.total) { continue }
 
             // The node's flow as a plan; when fees overdraw a budget, the budget is cut by the
             // overdraft and the node re-solved (a heuristic: the bound above stands).
@@ -115,6 +136,7 @@ struct BranchAndBound {
                 }
                 repair.solution = repair.network.solve(supplies: repair.supplies, warmStart: repair.solution)
                 solves += 1
+                work += repair.solution.phases + 2
                 guard repair.solution.feasible else { break }
                 repairFlows = instance.delivered(repair, extra: forced)
             }

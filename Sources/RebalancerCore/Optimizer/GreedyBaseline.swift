@@ -21,7 +21,7 @@ public enum GreedyBaseline {
         var deficits: [(Int, Amount)] = []
         var surpluses: [(Int, Amount)] = []
         for (v, venue) in topology.venues.enumerated() {
-            guard index.venueIndex[venue.id] == v, let view = index.views[v], !view.stale else { continue }
+            guard index.canonical[v], let view = index.views[v], !view.stale else { continue }
             let bands = Bands(venue: venue)
             let need = bands.deficit(view)
             if need > 0 { deficits.append((v, need)) }
@@ -36,10 +36,8 @@ public enum GreedyBaseline {
         for (k, s) in surpluses.enumerated() { rank[s.0] = k }
         // Routes into each venue from a surplus venue (the first route per pair, as Topology.route finds it).
         var into = [[(rank: Int, route: Int)]](repeating: [], count: index.venueCount)
-        for (key, r) in index.routeIndex {
-            let from = key / index.venueCount
-            let to = key % index.venueCount
-            if rank[from] >= 0 { into[to].append((rank[from], r)) }
+        for r in index.firstOfPair.indices where index.firstOfPair[r] && rank[index.routeFrom[r]] >= 0 {
+            into[index.routeTo[r]].append((rank[index.routeFrom[r]], r))
         }
         var legs: [(route: Int, amount: Amount)] = []
         for (destination, need) in deficits {

@@ -62,7 +62,7 @@ public func planCostBreakdown(_ transfers: [Transfer], views: [VenueID: VenueVie
     var invalid = false
     for t in transfers {
         guard t.amount > 0, t.from != t.to, let from = index.venueIndex[t.from], let to = index.venueIndex[t.to],
-              let route = index.routeIndex[from * index.venueCount + to]
+              let route = index.route(from: from, to: to)
         else { invalid = true; continue }
         legs.append((route, t.amount))
     }
@@ -71,16 +71,22 @@ public func planCostBreakdown(_ transfers: [Transfer], views: [VenueID: VenueVie
     return breakdown
 }
 
-/// Everything the cost function needs, indexed once per instance.
+/// Everything the cost function needs, indexed once per instance, in flat arrays: venue names are
+/// hashed once per venue and once per route endpoint, nothing is hashed afterwards.
 struct CostIndex {
     let topology: Topology
     let model: CostModel
     let venueCount: Int
     var venueIndex: [VenueID: Int] = [:]
-    /// from × venueCount + to → index in `topology.routes` (the first route, as `Topology.route` finds it).
-    var routeIndex: [Int: Int] = [:]
+    /// True for the first venue of each id (the one `venueIndex` names).
+    var canonical: [Bool]
     var routeFrom: [Int] = []
     var routeTo: [Int] = []
+    /// True for the first route of each (from, to) pair, the one `Topology.route(from:to:)` finds.
+    var firstOfPair: [Bool] = []
+    /// Routes by tail venue: `routesByTail[routeStart[v] ..< routeStart[v + 1]]`, in route order.
+    var routeStart: [Int] = []
+    var routesByTail: [Int] = []
     /// Demand (Bands.deficit) per venue; zero for stale or missing views.
     var demand: [Amount]
     /// Urgency per venue.
@@ -94,43 +100,84 @@ struct CostIndex {
         venueCount = topology.venues.count
         demand = Array(repeating: 0, count: venueCount)
         urgency = Array(repeating: 0, count: venueCount)
+        canonical = Array(repeating: false, count: venueCount)
         self.views = Array(repeating: nil, count: venueCount)
+        venueIndex.reserveCapacity(venueCount)
         for (i, venue) in topology.venues.enumerated() where venueIndex[venue.id] == nil {
             venueIndex[venue.id] = i
+            canonical[i] = true
             guard let view = views[venue.id] else { continue }
             self.views[i] = view
             guard !view.stale else { continue }
             demand[i] = Bands(venue: venue).deficit(view)
             urgency[i] = CostModel.urgency(view, venue: venue)
         }
-        routeFrom = Array(repeating: -1, count: topology.routes.count)
-        routeTo = Array(repeating: -1, count: topology.routes.count)
-        for (r, route) in topology.routes.enumerated() {
-            guard let from = venueIndex[route.from], let to = venueIndex[route.to] else { continue }
+        indexRoutes()
+    }
+
+    /// Resolves route endpoints (consecutive routes usually share a tail: its name is looked up
+    /// once), groups routes by tail and marks the first route of each pair.
+    private mutating func indexRoutes() {
+        let routes = topology.routes
+        routeFrom = Array(repeating: -1, count: routes.count)
+        routeTo = Array(repeating: -1, count: routes.count)
+        firstOfPair = Array(repeating: false, count: routes.count)
+        routeStart = Array(repeating: 0, count: venueCount + 1)
+        var lastName: VenueID?
+        var lastIndex: Int?
+        for (r, route) in routes.enumerated() {
+            if route.from != lastName {
+                lastName = route.from
+                lastIndex = venueIndex[route.from]
+            }
+            guard let from = lastIndex, let to = venueIndex[route.to] else { continue }
             routeFrom[r] = from
             routeTo[r] = to
-            let key = from * venueCount + to
-            if routeIndex[key] == nil { routeIndex[key] = r }
+            routeStart[from + 1] += 1
         }
+        for v in 0..<venueCount { routeStart[v + 1] += routeStart[v] }
+        var cursor = routeStart
+        routesByTail = Array(repeating: 0, count: routeStart[venueCount])
+        for r in 0..<routes.count where routeFrom[r] >= 0 {
+            routesByTail[cursor[routeFrom[r]]] = r
+            cursor[routeFrom[r]] += 1
+        }
+        // Per tail, in route order: a head seen for the first time marks the pair's first route.
+        var seenFrom = [Int](repeating: -1, count: venueCount)
+        for v in 0..<venueCount {
+            for k in routeStart[v]..<routeStart[v + 1] {
+                let r = routesByTail[k]
+                if seenFrom[routeTo[r]] != v {
+                    seenFrom[routeTo[r]] = v
+                    firstOfPair[r] = true
+                }
+            }
+        }
+    }
+
+    /// The first route from venue index `from` to `to` (as `Topology.route(from:to:)`), if any.
+    func route(from: Int, to: Int) -> Int? {
+        for k in routeStart[from]..<routeStart[from + 1] where routeTo[routesByTail[k]] == to { return routesByTail[k] }
+        return nil
     }
 
     /// The cost of legs given as (index in topology.routes, amount sent).
     func evaluate(_ legs: [(route: Int, amount: Amount)]) -> PlanCostBreakdown {
         var fees = 0.0
         var latency = 0.0
-        var delta: [Int: Amount] = [:]
+        var delta = [Amount](repeating: 0, count: venueCount)
         for leg in legs {
             let route = topology.routes[leg.route]
             let fee = route.fee(for: leg.amount)
             let to = routeTo[leg.route]
             fees += Double(fee)
             latency += Double(leg.amount) * model.latencyPenalty(route: route, urgency: urgency[to])
-            delta[routeFrom[leg.route], default: 0] -= leg.amount
-            delta[to, default: 0] += leg.amount - fee
+            delta[routeFrom[leg.route]] -= leg.amount
+            delta[to] += leg.amount - fee
         }
         var unmet: Amount = 0
         for (v, need) in demand.enumerated() where need > 0 {
-            unmet += max(0, need - (delta[v] ?? 0))
+            unmet += max(0, need - delta[v])
         }
         return PlanCostBreakdown(fees: fees, latency: latency, unmet: unmet, total: fees + latency + model.unmetPenalty * Double(unmet))
     }
