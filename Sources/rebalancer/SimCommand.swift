@@ -47,6 +47,10 @@ struct SimCommand: ParsableCommand {
     @Option(help: "Write the report as JSON to this path.")
     var json: String?
 
+    /// Where to write the per-tick trace.
+    @Option(help: "One seed, one strategy, one scenario: write a CSV of every tick and venue (ratio settled and counting transfers in flight, the strategy's bands, capital sent in, liquidations) to this path, to explain each liquidation.")
+    var trace: String?
+
     /// Overrides of the predictive strategy's parameters (RiskBands).
     @Option(help: "predictive: probability bound of reaching maintenance margin before a refill lands (0 < p < 1; default \(RiskBands().liquidationProbability)).")
     var epsilon: Double?
@@ -91,6 +95,11 @@ struct SimCommand: ParsableCommand {
         guard hours > 0, hours <= 87_600 else { throw ValidationError("--hours must be more than 0 and at most 87600, got \(hours.cliText)") }
         guard seed == nil || seeds == nil else { throw ValidationError("--seed and --seeds cannot be used together") }
         if let seeds, case let .failure(error) = SeedList.parse(seeds) { throw ValidationError("--\(error)") }
+        if trace != nil {
+            guard strategy != "all", scenario != "all", seeds == nil else {
+                throw ValidationError("--trace needs one --strategy, one --scenario and one --seed")
+            }
+        }
     }
 
     func run() throws {
@@ -104,6 +113,14 @@ struct SimCommand: ParsableCommand {
         let names: [StrategyName] = strategy == "all" ? StrategyName.allCases : [StrategyName(rawValue: strategy)!]
         let seedList: [UInt64] = seeds.flatMap { try? SeedList.parse($0).get() } ?? [seed ?? 1]
         let scenarios: [ScenarioName] = scenario == "all" ? ScenarioName.allCases : [ScenarioName(rawValue: scenario)!]
+        if let trace {
+            let sim = closes.map { Simulation(scenario: .deltaNeutralMonth(seed: seedList[0], initialPrice: $0[0]), closes: $0) }
+                ?? scenarios[0].simulation(seed: seedList[0], hours: hours)
+            let written = try SimTrace.write(sim, strategy: Self.makeStrategies(names, bands: predictiveBands, optimizer: predictiveOptimizer)[0], hours: hours, to: trace)
+            print(Self.table(SimulationReport(scenario: sim.scenario.name, seed: seedList[0], hours: hours, strategies: [names[0].rawValue: written], hindsight: sim.hindsight(hours: hours)), order: [names[0].rawValue]))
+            print("wrote \(trace)")
+            return
+        }
         var sweeps: [SimulationSweep] = []
         if let closes {
             let sim = Simulation(scenario: .deltaNeutralMonth(seed: seedList[0], initialPrice: closes[0]), closes: closes)

@@ -28,7 +28,9 @@ public struct PredictiveStrategy: Strategy {
 
     /// The topology with every venue's (s, S) bands.
     public func policyTopology(views: [VenueID: VenueView], topology: Topology) -> Topology {
-        bands.apply(views: views, topology: topology)
+        var sized = bands
+        sized.minimumRefill = max(bands.minimumRefill, optimizer.minimumTransfer)
+        return sized.apply(views: views, topology: topology)
     }
 
     /// The optimizer's transfers against the risk bands, in canonical order.

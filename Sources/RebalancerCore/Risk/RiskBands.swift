@@ -10,7 +10,7 @@
 /// - trigger `s = max(1 + m Φ⁻¹(1 − ε/2), I + zI m, 1 + minimumBuffer)`: `P(reach M within T) ≤ ε`
 ///   and, with `zI` standard deviations, the venue stays above initial margin (where the desk
 ///   can still carry its book) until the capital lands;
-/// - refill level `S = s + max(minimumGap, fixed fee / (maxFixedFeeShare × M))`;
+/// - refill level `S = s + max(minimumGap, fixed fee / (maxFixedFeeShare × M), 1.25 × minimumRefill / M)`;
 /// - cost-benefit: at ratio `r < s` the refill of `D = (S − r) M` is made only when
 ///   `lossLiquidation × N × (p(r) − p(S)) + lossInitial × N × (q(r) − q(S))` exceeds
 ///   `fee(D) + D × L × capitalCost / year`, with `p`, `q` the probabilities of touching `M`,
@@ -24,8 +24,13 @@ public struct RiskBands: Sendable, Equatable, Codable {
     public var liquidationProbability: Double
     /// zI: standard deviations of the horizon's move kept above initial margin.
     public var initialMarginConfidence: Double
-    /// Seconds added to the inbound latency: detection, planning, quorum and execution.
+    /// Seconds added to the inbound latency: detection, planning, quorum and execution, in the
+    /// market's own time where one tick is one decision (`rebalancer sim`).
     public var reactionSeconds: Double
+    /// Wall-clock seconds added to the inbound latency where the market runs faster than the
+    /// clock (a topology whose simulated market plays `seconds_per_tick` every `tick_ms`): the
+    /// live pipeline's detection, quorum and execution, scaled to market time like the latency.
+    public var reactionWallSeconds: Double
     /// Horizon of a venue no route leads to, in seconds.
     public var unreachableSeconds: Double
     /// Loss of a liquidation, as a share of the position's notional (penalty, the hedge unwound,
@@ -46,18 +51,24 @@ public struct RiskBands: Sendable, Equatable, Codable {
     /// How far above its own trigger a venue that does not need capital is drawn down when it
     /// gives (as a ratio); nil: down to its refill level `S`, as `Bands` does.
     public var sourceKeep: Double?
+    /// The planner's smallest transfer, in cents: the gap `S − s` is at least 1.25 times it (as a
+    /// ratio of the venue's maintenance margin), so a venue just under its trigger asks for a
+    /// refill the planner can make, instead of waiting, unserved, until it has fallen further.
+    public var minimumRefill: Amount
 
     /// Creates risk bands; the defaults are the `predictive` strategy's.
     public init(
         liquidationProbability: Double = 0.01, initialMarginConfidence: Double = 0, reactionSeconds: Double = 60,
-        unreachableSeconds: Double = 86_400, liquidationLoss: Double = 0.02, initialMarginLoss: Double = 0.001,
+        reactionWallSeconds: Double = 0.5, unreachableSeconds: Double = 86_400, liquidationLoss: Double = 0.02, initialMarginLoss: Double = 0.001,
         capitalCostPerYear: Double = 0.10, minimumGap: Double = 0.6, maxFixedFeeShare: Double = 0.001,
-        minimumBuffer: Double = 0.3, maximumBuffer: Double = 20, sourceKeep: Double? = nil
+        minimumBuffer: Double = 0.3, maximumBuffer: Double = 20, sourceKeep: Double? = nil, minimumRefill: Amount = 0
     ) {
+        self.minimumRefill = minimumRefill
         self.sourceKeep = sourceKeep
         self.liquidationProbability = liquidationProbability
         self.initialMarginConfidence = initialMarginConfidence
         self.reactionSeconds = reactionSeconds
+        self.reactionWallSeconds = reactionWallSeconds
         self.unreachableSeconds = unreachableSeconds
         self.liquidationLoss = liquidationLoss
         self.initialMarginLoss = initialMarginLoss
@@ -99,7 +110,8 @@ public struct RiskBands: Sendable, Equatable, Codable {
         let buffer = min(maximumBuffer, max(minimumBuffer, riskBuffer.isFinite ? riskBuffer : maximumBuffer, cushion))
         let fixed = Double(inbound(of: venue.id, topology: topology)?.route.fixedFee ?? 0)
         let costGap = fixed / (maxFixedFeeShare * margin)
-        let gap = max(minimumGap, costGap.isFinite ? costGap : minimumGap)
+        let sizeGap = 1.25 * Double(max(0, minimumRefill)) / margin
+        let gap = max(minimumGap, costGap.isFinite ? costGap : minimumGap, sizeGap)
         return Parameters(
             trigger: 1 + buffer, refill: 1 + buffer + gap, horizonSeconds: horizon, move: move,
             initialRatio: initial, notional: notional
@@ -121,7 +133,8 @@ public struct RiskBands: Sendable, Equatable, Codable {
         let amount = max(0, p.refill - ratio) * Double(margin)
         guard let route = inbound(of: venue, topology: topology)?.route else { return .infinity }
         let fee = Double(route.fixedFee) + amount * route.feeBps / 10_000
-        return fee + amount * Double(route.latencyMs) / 1000 * capitalCostPerYear / PricePath.secondsPerYear
+        let latency = Double(route.latencyMs) / 1000 * Self.marketSecondsPerSecond(topology)
+        return fee + amount * latency * capitalCostPerYear / PricePath.secondsPerYear
     }
 
     /// True when the refill from `ratio` is worth its cost.
@@ -151,7 +164,8 @@ public struct RiskBands: Sendable, Equatable, Codable {
         return adjusted
     }
 
-    /// The fastest inbound route and its horizon (latency plus reaction), or nil without one.
+    /// The fastest inbound route and its horizon (latency plus reaction) in market seconds, or
+    /// nil without one.
     func inbound(of venue: VenueID, topology: Topology) -> (route: Topology.Route, horizon: Double)? {
         var best: Topology.Route?
         for route in topology.routes where route.to == venue && route.from != venue {
@@ -159,6 +173,20 @@ public struct RiskBands: Sendable, Equatable, Codable {
             best = route
         }
         guard let best else { return nil }
-        return (best, Double(max(0, best.latencyMs)) / 1000 + reactionSeconds)
+        let latency = Double(max(0, best.latencyMs)) / 1000
+        let scale = Self.marketSecondsPerSecond(topology)
+        guard scale != 1 else { return (best, latency + reactionSeconds) }
+        return (best, (latency + reactionWallSeconds) * scale)
+    }
+
+    /// Market seconds that pass per wall-clock second: `seconds_per_tick / tick_ms` for a
+    /// topology whose simulated market (it has accounts) ticks on the clock, 1 otherwise (real
+    /// venues, and `rebalancer sim`, whose routes' latencies are already in market time). Route
+    /// latencies are wall-clock, volatility is per market year: a live demo playing an hour every
+    /// 100 ms sees 36,000 market seconds pass during a one-second route.
+    public static func marketSecondsPerSecond(_ topology: Topology) -> Double {
+        let market = topology.market
+        guard !market.accounts.isEmpty, market.tickMs > 0, market.secondsPerTick > 0, market.secondsPerTick.isFinite else { return 1 }
+        return market.secondsPerTick * 1000 / Double(market.tickMs)
     }
 }
