@@ -23,11 +23,12 @@ struct RiskBandsMarketTimeTests {
     @Test func horizonIsLatencyPlusReactionInMarketSeconds() {
         let topology = Self.liveTopology(latencyMs: 500)
         let p = RiskBands().parameters(venue: topology.venues[0], state: RiskTargetsTests.state(volatility: 0.6), topology: topology)!
-        // (0.5 s route + 0.5 s reaction) × 36,000 market seconds per second.
-        #expect(abs(p.horizonSeconds - 36_000) < 1e-9)
-        // k = 21 at σ = 0.6 over ten market hours: the trigger keeps P(reach M) ≤ 1%, well above
+        // (0.5 s route + 0.2 s reaction: the live pipeline decides in under 100 ms) × 36,000
+        // market seconds per second.
+        #expect(abs(p.horizonSeconds - 25_200) < 1e-6)
+        // k = 21 at σ = 0.6 over seven market hours: the trigger keeps P(reach M) ≤ 1%, well above
         // the 1.3 a 60.5-second horizon would give.
-        #expect(abs(p.move - 21 * 0.6 * (36_000 / PricePath.secondsPerYear).squareRoot()) < 1e-9)
+        #expect(abs(p.move - 21 * 0.6 * (25_200 / PricePath.secondsPerYear).squareRoot()) < 1e-9)
         #expect(p.trigger > 2)
         #expect(LiquidationRisk.touchProbability(distance: p.trigger - 1, move: p.move) <= RiskBands().liquidationProbability * (1 + 1e-6))
     }

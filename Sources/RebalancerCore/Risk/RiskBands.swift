@@ -59,7 +59,7 @@ public struct RiskBands: Sendable, Equatable, Codable {
     /// Creates risk bands; the defaults are the `predictive` strategy's.
     public init(
         liquidationProbability: Double = 0.01, initialMarginConfidence: Double = 0, reactionSeconds: Double = 60,
-        reactionWallSeconds: Double = 0.5, unreachableSeconds: Double = 86_400, liquidationLoss: Double = 0.02, initialMarginLoss: Double = 0.001,
+        reactionWallSeconds: Double = 0.2, unreachableSeconds: Double = 86_400, liquidationLoss: Double = 0.02, initialMarginLoss: Double = 0.001,
         capitalCostPerYear: Double = 0.10, minimumGap: Double = 0.6, maxFixedFeeShare: Double = 0.001,
         minimumBuffer: Double = 0.3, maximumBuffer: Double = 20, sourceKeep: Double? = nil, minimumRefill: Amount = 0
     ) {
@@ -145,13 +145,28 @@ public struct RiskBands: Sendable, Equatable, Codable {
     /// The topology with every venue's (s, S) policy as its bands (`lowerBand = s`, `targetRatio
     /// = S`, `upperBand = S + (S − s)`); a venue under `s` whose refill is not worth its cost gets
     /// a lower band just under its ratio. Venues without a view or a position keep their bands.
+    ///
+    /// Rescue: when some venue is *critical* (its ratio, counting capital in flight, is under its
+    /// liquidation level `c = 1 + max(minimumBuffer, m Φ⁻¹(1 − ε/2))`, the trigger without the
+    /// initial-margin cushion), only critical venues ask for capital, and every other venue may
+    /// give down to its own `c` (its lower band becomes `c` and its target its current ratio, so
+    /// a planner that lends from the band draws it there). The initial-margin cushion and the
+    /// (s, S) hysteresis never keep capital from a venue about to be liquidated. Every receiver
+    /// of a rescue plan is critical, so a verifier that sees only the plan's venues sees the
+    /// rescue too and recomputes the same bands.
     public func apply(views: [VenueID: VenueView], topology: Topology) -> Topology {
         var adjusted = topology
+        var policies: [Int: (p: Parameters, ratio: Double, critical: Double, margin: Amount)] = [:]
         for index in adjusted.venues.indices {
             let venue = adjusted.venues[index]
             guard let view = views[venue.id], let p = parameters(venue: venue, state: view.state, topology: topology) else { continue }
             let margin = view.state.maintenanceMargin
-            let ratio = Double(view.effectiveBalance) / Double(margin)
+            policies[index] = (p, Double(view.effectiveBalance) / Double(margin), criticalLevel(p), margin)
+        }
+        let rescue = policies.values.contains { $0.ratio < $0.critical }
+        for (index, policy) in policies {
+            let (p, ratio, critical, margin) = policy
+            let venue = adjusted.venues[index]
             var trigger = p.trigger
             if ratio < trigger, !worthRefilling(from: ratio, p, venue: venue.id, margin: margin, topology: topology) {
                 trigger = max(0, ratio - 1e-6)
@@ -160,8 +175,23 @@ public struct RiskBands: Sendable, Equatable, Codable {
             adjusted.venues[index].targetRatio = p.refill
             if let keep = sourceKeep, ratio >= p.trigger { adjusted.venues[index].targetRatio = min(p.refill, p.trigger + max(0, keep)) }
             adjusted.venues[index].upperBand = p.refill + (p.refill - p.trigger)
+            if rescue, ratio >= critical {
+                adjusted.venues[index].lowerBand = critical
+                // Just above its ratio: below target and inside its band, it lends down to `c`.
+                adjusted.venues[index].targetRatio = max(critical, ratio) + 1e-6
+                adjusted.venues[index].upperBand = max(critical, ratio) + (p.refill - p.trigger)
+            }
         }
         return adjusted
+    }
+
+    /// The liquidation level `c` of a venue: the lowest ratio at which the probability of
+    /// reaching maintenance margin before a refill lands stays under the bound, without the
+    /// initial-margin cushion (at least `1 + minimumBuffer`, at most the trigger).
+    public func criticalLevel(_ p: Parameters) -> Double {
+        let risk = LiquidationRisk.buffer(bound: liquidationProbability, move: p.move)
+        let buffer = min(maximumBuffer, max(minimumBuffer, risk.isFinite ? risk : maximumBuffer))
+        return min(p.trigger, 1 + buffer)
     }
 
     /// The fastest inbound route and its horizon (latency plus reaction) in market seconds, or
