@@ -26,10 +26,12 @@ struct RiskBandsMarketTimeTests {
         // (0.5 s route + 0.2 s reaction: the live pipeline decides in under 100 ms) × 36,000
         // market seconds per second.
         #expect(abs(p.horizonSeconds - 25_200) < 1e-6)
-        // k = 21 at σ = 0.6 over seven market hours: the trigger keeps P(reach M) ≤ 1%, well above
-        // the 1.3 a 60.5-second horizon would give.
+        // k = 21 at σ = 0.6 over seven market hours: the ratio moves 0.36 (a 60.5-second horizon
+        // would say 0.017, and the probability bound alone a trigger of 1.04); the trigger keeps
+        // P(reach M) ≤ 1%, a buffer of 0.92.
         #expect(abs(p.move - 21 * 0.6 * (25_200 / PricePath.secondsPerYear).squareRoot()) < 1e-9)
-        #expect(p.trigger > 2)
+        #expect(p.trigger - 1 >= LiquidationRisk.buffer(bound: 0.01, move: p.move) - 1e-9)
+        #expect(LiquidationRisk.buffer(bound: 0.01, move: p.move) > 0.9)
         #expect(LiquidationRisk.touchProbability(distance: p.trigger - 1, move: p.move) <= RiskBands().liquidationProbability * (1 + 1e-6))
     }
 

@@ -153,7 +153,8 @@ public struct RiskBands: Sendable, Equatable, Codable {
     /// a planner that lends from the band draws it there). The initial-margin cushion and the
     /// (s, S) hysteresis never keep capital from a venue about to be liquidated. Every receiver
     /// of a rescue plan is critical, so a verifier that sees only the plan's venues sees the
-    /// rescue too and recomputes the same bands.
+    /// rescue too and recomputes the same bands. Outside a rescue a venue between `s` and `S`
+    /// neither asks nor lends (its lower band is its ratio): only a rescue lends from the band.
     public func apply(views: [VenueID: VenueView], topology: Topology) -> Topology {
         var adjusted = topology
         var policies: [Int: (p: Parameters, ratio: Double, critical: Double, margin: Amount)] = [:]
@@ -175,6 +176,12 @@ public struct RiskBands: Sendable, Equatable, Codable {
             adjusted.venues[index].targetRatio = p.refill
             if let keep = sourceKeep, ratio >= p.trigger { adjusted.venues[index].targetRatio = min(p.refill, p.trigger + max(0, keep)) }
             adjusted.venues[index].upperBand = p.refill + (p.refill - p.trigger)
+            if !rescue, ratio >= trigger, ratio < adjusted.venues[index].targetRatio {
+                // Between s and S a venue neither asks nor lends: lending from the band outside a
+                // rescue drew venues down to their trigger, where they soon asked again (seed 28
+                // of the month: $65M moved, against $4M in rescues).
+                adjusted.venues[index].lowerBand = ratio
+            }
             if rescue, ratio >= critical {
                 adjusted.venues[index].lowerBand = critical
                 // Just above its ratio: below target and inside its band, it lends down to `c`.
