@@ -67,6 +67,10 @@ struct SimCommand: ParsableCommand {
     @Option(help: "predictive: a venue that gives is drawn down to this ratio above its own trigger (default: to its refill level).")
     var sourceKeep: Double?
 
+    /// Rescue keep override.
+    @Option(help: "predictive: in a rescue, a venue that is not critical gives down to c + keep x (s - c), from its liquidation level c (0) to its trigger s (1) (default \(RiskBands().rescueKeep)).")
+    var rescueKeep: Double?
+
     /// Minimum transfer override.
     @Option(help: "predictive: smallest transfer in USD (default \(PredictiveStrategy.defaultOptimizer.minimumTransfer / 100)).")
     var minTransfer: Int64?
@@ -78,6 +82,7 @@ struct SimCommand: ParsableCommand {
         if let gap { bands.minimumGap = gap }
         if let imCushion { bands.initialMarginConfidence = imCushion }
         if let sourceKeep { bands.sourceKeep = sourceKeep }
+        if let rescueKeep { bands.rescueKeep = rescueKeep }
         return bands
     }
 
@@ -85,6 +90,7 @@ struct SimCommand: ParsableCommand {
         if let epsilon { guard epsilon > 0, epsilon < 1 else { throw ValidationError("--epsilon must be more than 0 and less than 1, got \(epsilon.cliText)") } }
         if let gap { guard gap > 0, gap <= 20 else { throw ValidationError("--gap must be more than 0 and at most 20, got \(gap.cliText)") } }
         if let minTransfer { guard minTransfer > 0, minTransfer <= 10_000_000 else { throw ValidationError("--min-transfer must be from 1 to 10000000 USD, got \(minTransfer)") } }
+        if let rescueKeep { guard rescueKeep >= 0, rescueKeep <= 1 else { throw ValidationError("--rescue-keep must be from 0 to 1, got \(rescueKeep.cliText)") } }
         if let imCushion { guard imCushion.isFinite, abs(imCushion) <= 10 else { throw ValidationError("--im-cushion must be from -10 to 10, got \(imCushion.cliText)") } }
         guard strategy == "all" || StrategyName(rawValue: strategy) != nil else {
             throw ValidationError("--strategy must be one of \(StrategyName.list) or all")

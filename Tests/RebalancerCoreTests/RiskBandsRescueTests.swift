@@ -32,8 +32,10 @@ struct RiskBandsRescueTests {
         let p = bands.parameters(venue: Self.topology().venues[0], state: views["a"]!.state, topology: Self.topology())!
         #expect(1.15 < bands.criticalLevel(p))
         let policy = bands.apply(views: views, topology: Self.topology())
-        // b and c may give down to their liquidation level, not their 2.0 trigger.
-        #expect(policy.venues[1].lowerBand == bands.criticalLevel(p))
+        // b and c may give down to their keep (between their liquidation level and their 2.0
+        // trigger), not only what they hold above their 2.6 refill level.
+        let keep = bands.criticalLevel(p) + bands.rescueKeep * (p.trigger - bands.criticalLevel(p))
+        #expect(abs(policy.venues[1].lowerBand - keep) < 1e-9)
         #expect(policy.venues[1].targetRatio > 2.5)
         let transfers = PredictiveStrategy().plan(views: views, topology: Self.topology())
         let delivered = transfers.filter { $0.to == "a" }.reduce(Amount(0)) { $0 + $1.amount }
@@ -41,15 +43,33 @@ struct RiskBandsRescueTests {
         #expect(transfers.allSatisfy { $0.to == "a" })
     }
 
-    @Test func withoutACriticalVenueTheCushionHolds() {
-        // a is under its trigger (initial margin) but far from maintenance: it asks, b and c give
-        // only what they hold above their trigger.
-        let views = Self.views(["a": 1.9, "b": 2.5, "c": 2.5])
+    @Test func withoutACriticalVenueTheCushionAndTheHysteresisHold() {
+        // a is under its trigger (initial margin, 2.0) but far from maintenance: it asks. b sits
+        // between its trigger and refill level (2.0 < 2.5 < 2.6): it neither asks nor lends. c
+        // gives only what it holds above its refill level.
+        let views = Self.views(["a": 1.9, "b": 2.5, "c": 3.5])
         let policy = RiskBands().apply(views: views, topology: Self.topology())
-        #expect(policy.venues[1].lowerBand >= 2 - 1e-9)
-        for t in PredictiveStrategy().plan(views: views, topology: Self.topology()) {
+        #expect(abs(policy.venues[1].lowerBand - 2.5) < 1e-9)
+        let transfers = PredictiveStrategy().plan(views: views, topology: Self.topology())
+        #expect(!transfers.isEmpty)
+        for t in transfers {
+            #expect(t.from == "c" && t.to == "a")
             let after = Double(views[t.from]!.state.balance - t.amount) / 60_000_00
-            #expect(after >= 2 - 1e-6)
+            #expect(after >= 2.6 - 1e-6)
+        }
+    }
+
+    @Test(arguments: [0.0, 0.5, 1.0])
+    func aRescueSpendsTheCushionOnlyAsDeepAsItsKeep(keep: Double) {
+        let views = Self.views(["a": 1.15, "b": 2.5, "c": 2.5])
+        let bands = RiskBands(rescueKeep: keep)
+        let p = bands.parameters(venue: Self.topology().venues[1], state: views["b"]!.state, topology: Self.topology())!
+        let floor = bands.criticalLevel(p) + keep * (p.trigger - bands.criticalLevel(p))
+        let strategy = PredictiveStrategy(bands: bands)
+        let transfers = strategy.plan(views: views, topology: Self.topology())
+        #expect(!transfers.isEmpty)
+        for t in transfers {
+            #expect(Double(views[t.from]!.state.balance - t.amount) / 60_000_00 >= floor - 1e-6)
         }
     }
 

@@ -55,14 +55,20 @@ public struct RiskBands: Sendable, Equatable, Codable {
     /// ratio of the venue's maintenance margin), so a venue just under its trigger asks for a
     /// refill the planner can make, instead of waiting, unserved, until it has fallen further.
     public var minimumRefill: Amount
+    /// In a rescue, how deep a venue that is not critical may give, from its liquidation level
+    /// `c` (0) to its own trigger `s` (1): it keeps `c + rescueDepth × (s − c)`. At 1 a rescue
+    /// only overrides the (s, S) hysteresis; at 0 it also spends the initial-margin cushion.
+    public var rescueKeep: Double
 
     /// Creates risk bands; the defaults are the `predictive` strategy's.
     public init(
         liquidationProbability: Double = 0.01, initialMarginConfidence: Double = 0, reactionSeconds: Double = 60,
         reactionWallSeconds: Double = 0.2, unreachableSeconds: Double = 86_400, liquidationLoss: Double = 0.02, initialMarginLoss: Double = 0.001,
         capitalCostPerYear: Double = 0.10, minimumGap: Double = 0.6, maxFixedFeeShare: Double = 0.001,
-        minimumBuffer: Double = 0.3, maximumBuffer: Double = 20, sourceKeep: Double? = nil, minimumRefill: Amount = 0
+        minimumBuffer: Double = 0.3, maximumBuffer: Double = 20, sourceKeep: Double? = nil, minimumRefill: Amount = 0,
+        rescueKeep: Double = 1
     ) {
+        self.rescueKeep = rescueKeep
         self.minimumRefill = minimumRefill
         self.sourceKeep = sourceKeep
         self.liquidationProbability = liquidationProbability
@@ -149,8 +155,8 @@ public struct RiskBands: Sendable, Equatable, Codable {
     /// Rescue: when some venue is *critical* (its ratio, counting capital in flight, is under its
     /// liquidation level `c = 1 + max(minimumBuffer, m Φ⁻¹(1 − ε/2))`, the trigger without the
     /// initial-margin cushion), only critical venues ask for capital, and every other venue may
-    /// give down to its own `c` (its lower band becomes `c` and its target its current ratio, so
-    /// a planner that lends from the band draws it there). The initial-margin cushion and the
+    /// give down to its keep `c + rescueKeep × (s − c)` (its lower band becomes the keep and its
+    /// target its current ratio, so a planner that lends from the band draws it there). The initial-margin cushion and the
     /// (s, S) hysteresis never keep capital from a venue about to be liquidated. Every receiver
     /// of a rescue plan is critical, so a verifier that sees only the plan's venues sees the
     /// rescue too and recomputes the same bands. Outside a rescue a venue between `s` and `S`
