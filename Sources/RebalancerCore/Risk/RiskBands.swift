@@ -56,8 +56,8 @@ public struct RiskBands: Sendable, Equatable, Codable {
     /// refill the planner can make, instead of waiting, unserved, until it has fallen further.
     public var minimumRefill: Amount
     /// In a rescue, how deep a venue that is not critical may give, from its liquidation level
-    /// `c` (0) to its own trigger `s` (1): it keeps `c + rescueDepth × (s − c)`. At 1 a rescue
-    /// only overrides the (s, S) hysteresis; at 0 it also spends the initial-margin cushion.
+    /// `c` (0, the default) to its own trigger `s` (1): it keeps `c + rescueKeep × (s − c)`. At 1
+    /// a rescue only overrides the (s, S) hysteresis; at 0 it also spends the initial-margin cushion.
     public var rescueKeep: Double
 
     /// Creates risk bands; the defaults are the `predictive` strategy's.
@@ -66,7 +66,7 @@ public struct RiskBands: Sendable, Equatable, Codable {
         reactionWallSeconds: Double = 0.2, unreachableSeconds: Double = 86_400, liquidationLoss: Double = 0.02, initialMarginLoss: Double = 0.001,
         capitalCostPerYear: Double = 0.10, minimumGap: Double = 0.6, maxFixedFeeShare: Double = 0.001,
         minimumBuffer: Double = 0.3, maximumBuffer: Double = 20, sourceKeep: Double? = nil, minimumRefill: Amount = 0,
-        rescueKeep: Double = 1
+        rescueKeep: Double = 0
     ) {
         self.rescueKeep = rescueKeep
         self.minimumRefill = minimumRefill
@@ -156,8 +156,8 @@ public struct RiskBands: Sendable, Equatable, Codable {
     /// liquidation level `c = 1 + max(minimumBuffer, m Φ⁻¹(1 − ε/2))`, the trigger without the
     /// initial-margin cushion), only critical venues ask for capital, and every other venue may
     /// give down to its keep `c + rescueKeep × (s − c)` (its lower band becomes the keep and its
-    /// target its current ratio, so a planner that lends from the band draws it there). The initial-margin cushion and the
-    /// (s, S) hysteresis never keep capital from a venue about to be liquidated. Every receiver
+    /// target its current ratio, so a planner that lends from the band draws it there). The
+    /// initial-margin cushion and the (s, S) hysteresis never keep capital from a venue about to be liquidated. Every receiver
     /// of a rescue plan is critical, so a verifier that sees only the plan's venues sees the
     /// rescue too and recomputes the same bands. Outside a rescue a venue between `s` and `S`
     /// neither asks nor lends (its lower band is its ratio): only a rescue lends from the band.
@@ -189,8 +189,9 @@ public struct RiskBands: Sendable, Equatable, Codable {
                 adjusted.venues[index].lowerBand = ratio
             }
             if rescue, ratio >= critical {
-                adjusted.venues[index].lowerBand = critical
-                // Just above its ratio: below target and inside its band, it lends down to `c`.
+                // Just above its ratio: below target and inside its band, it lends down to its keep.
+                let keep = critical + min(1, max(0, rescueKeep)) * max(0, p.trigger - critical)
+                adjusted.venues[index].lowerBand = min(keep, ratio)
                 adjusted.venues[index].targetRatio = max(critical, ratio) + 1e-6
                 adjusted.venues[index].upperBand = max(critical, ratio) + (p.refill - p.trigger)
             }
