@@ -48,6 +48,10 @@ struct SimCommand: ParsableCommand {
     @Option(help: "Write the report as JSON to this path.")
     var json: String?
 
+    /// Where to write the per-tick trace.
+    @Option(help: "One seed, one strategy, one scenario: write a CSV of every tick and venue (ratio settled and counting transfers in flight, the strategy's bands, capital sent in, liquidations) to this path, to explain each liquidation.")
+    var trace: String?
+
     /// Overrides of the predictive strategy's parameters (RiskBands).
     @Option(help: "predictive: probability bound of reaching maintenance margin before a refill lands (0 < p < 1; default \(RiskBands().liquidationProbability)).")
     var epsilon: Double?
@@ -64,6 +68,10 @@ struct SimCommand: ParsableCommand {
     @Option(help: "predictive: a venue that gives is drawn down to this ratio above its own trigger (default: to its refill level).")
     var sourceKeep: Double?
 
+    /// Rescue keep override.
+    @Option(help: "predictive: in a rescue, a venue that is not critical gives down to c + keep x (s - c), from its liquidation level c (0) to its trigger s (1) (default \(RiskBands().rescueKeep)).")
+    var rescueKeep: Double?
+
     /// Minimum transfer override.
     @Option(help: "predictive: smallest transfer in USD (default \(PredictiveStrategy.defaultOptimizer.minimumTransfer / 100)).")
     var minTransfer: Int64?
@@ -75,6 +83,7 @@ struct SimCommand: ParsableCommand {
         if let gap { bands.minimumGap = gap }
         if let imCushion { bands.initialMarginConfidence = imCushion }
         if let sourceKeep { bands.sourceKeep = sourceKeep }
+        if let rescueKeep { bands.rescueKeep = rescueKeep }
         return bands
     }
 
@@ -82,6 +91,7 @@ struct SimCommand: ParsableCommand {
         if let epsilon { guard epsilon > 0, epsilon < 1 else { throw ValidationError("--epsilon must be more than 0 and less than 1, got \(epsilon.cliText)") } }
         if let gap { guard gap > 0, gap <= 20 else { throw ValidationError("--gap must be more than 0 and at most 20, got \(gap.cliText)") } }
         if let minTransfer { guard minTransfer > 0, minTransfer <= 10_000_000 else { throw ValidationError("--min-transfer must be from 1 to 10000000 USD, got \(minTransfer)") } }
+        if let rescueKeep { guard rescueKeep >= 0, rescueKeep <= 1 else { throw ValidationError("--rescue-keep must be from 0 to 1, got \(rescueKeep.cliText)") } }
         if let imCushion { guard imCushion.isFinite, abs(imCushion) <= 10 else { throw ValidationError("--im-cushion must be from -10 to 10, got \(imCushion.cliText)") } }
         guard strategy == "all" || StrategyName(rawValue: strategy) != nil else {
             throw ValidationError("--strategy must be one of \(StrategyName.list) or all")
@@ -92,6 +102,11 @@ struct SimCommand: ParsableCommand {
         guard hours > 0, hours <= 87_600 else { throw ValidationError("--hours must be more than 0 and at most 87600, got \(hours.cliText)") }
         guard seed == nil || seeds == nil else { throw ValidationError("--seed and --seeds cannot be used together") }
         if let seeds, case let .failure(error) = SeedList.parse(seeds) { throw ValidationError("--\(error)") }
+        if trace != nil {
+            guard strategy != "all", scenario != "all", seeds == nil else {
+                throw ValidationError("--trace needs one --strategy, one --scenario and one --seed")
+            }
+        }
     }
 
     func run() throws {
@@ -105,6 +120,14 @@ struct SimCommand: ParsableCommand {
         let names: [StrategyName] = strategy == "all" ? StrategyName.allCases : [StrategyName(rawValue: strategy)!]
         let seedList: [UInt64] = seeds.flatMap { try? SeedList.parse($0).get() } ?? [seed ?? 1]
         let scenarios: [ScenarioName] = scenario == "all" ? ScenarioName.allCases : [ScenarioName(rawValue: scenario)!]
+        if let trace {
+            let sim = closes.map { Simulation(scenario: .deltaNeutralMonth(seed: seedList[0], initialPrice: $0[0]), closes: $0) }
+                ?? scenarios[0].simulation(seed: seedList[0], hours: hours)
+            let written = try SimTrace.write(sim, strategy: Self.makeStrategies(names, bands: predictiveBands, optimizer: predictiveOptimizer)[0], hours: hours, to: trace)
+            print(Self.table(SimulationReport(scenario: sim.scenario.name, seed: seedList[0], hours: hours, strategies: [names[0].rawValue: written], hindsight: sim.hindsight(hours: hours)), order: [names[0].rawValue]))
+            print("wrote \(trace)")
+            return
+        }
         var sweeps: [SimulationSweep] = []
         if let closes {
             let sim = Simulation(scenario: .deltaNeutralMonth(seed: seedList[0], initialPrice: closes[0]), closes: closes)

@@ -14,8 +14,10 @@ public struct PredictiveStrategy: Strategy {
     /// The optimizer `predictive` plans with: a light latency weight (λ = 1e-5 per second at
     /// urgency 1: the risk bands already hold more at slow venues, so a slow cheap route is taken
     /// only when the destination is far from urgent) and a $20,000 minimum transfer, so a fixed
-    /// fee is at most 0.2% of a transfer on the scenario's routes.
-    public static let defaultOptimizer = TransferOptimizer(model: CostModel(latencyWeight: 1e-5), minimumTransfer: 20_000_00, lendsFromBand: false)
+    /// fee is at most 0.2% of a transfer on the scenario's routes. It lends from the band: a venue
+    /// between its trigger and refill level may give down to its trigger, and in a rescue
+    /// (`RiskBands.apply`) every venue that is not critical down to its liquidation level.
+    public static let defaultOptimizer = TransferOptimizer(model: CostModel(latencyWeight: 1e-5), minimumTransfer: 20_000_00, lendsFromBand: true)
 
     /// Creates the strategy.
     public init(bands: RiskBands = RiskBands(), optimizer: TransferOptimizer = PredictiveStrategy.defaultOptimizer) {
@@ -28,7 +30,9 @@ public struct PredictiveStrategy: Strategy {
 
     /// The topology with every venue's (s, S) bands.
     public func policyTopology(views: [VenueID: VenueView], topology: Topology) -> Topology {
-        bands.apply(views: views, topology: topology)
+        var sized = bands
+        sized.minimumRefill = max(bands.minimumRefill, optimizer.minimumTransfer)
+        return sized.apply(views: views, topology: topology)
     }
 
     /// The optimizer's transfers against the risk bands, in canonical order.

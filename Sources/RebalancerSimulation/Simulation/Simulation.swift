@@ -34,8 +34,8 @@ public struct Simulation: Sendable {
         )
     }
 
-    /// Runs one strategy for `hours` simulated hours.
-    public func run(_ strategy: any Strategy, hours: Double) -> SimulationMetrics {
+    /// Runs one strategy for `hours` simulated hours; `observe`, when given, sees every tick.
+    public func run(_ strategy: any Strategy, hours: Double, observe: ((SimulationStep) -> Void)? = nil) -> SimulationMetrics {
         let topology = scenario.topology
         var market = Market(spec: scenario.market, routes: topology.routes, prices: scenario.pricePath(closes: closes))
         var desk = Desk(spec: scenario.market, delaySeconds: scenario.reentryDelaySeconds, step: scenario.reentryStep)
@@ -54,8 +54,10 @@ public struct Simulation: Sendable {
 
         for step in 0..<steps {
             let now = Nanos(step + 1) * tick
+            var liquidated: [VenueID] = []
             for event in market.tick(now: now) {
                 guard case let .liquidated(venue, penalty) = event else { continue }
+                liquidated.append(venue)
                 metrics.liquidations += 1
                 metrics.penaltiesPaid += Double(penalty) / 100
                 desk.liquidated(venue, at: now)
@@ -81,6 +83,12 @@ public struct Simulation: Sendable {
             guard step % scenario.decisionEveryTicks == 0 else { continue }
             book.apply(to: &views)
             let transfers = Plan.canonical(strategy.plan(views: views, topology: topology))
+            if let observe {
+                observe(SimulationStep(
+                    step: step + 1, price: market.price, views: views,
+                    bands: strategy.policyTopology(views: views, topology: topology), transfers: transfers, liquidated: liquidated
+                ))
+            }
             guard !transfers.isEmpty else { continue }
             planSeq += 1
             let plan = Plan(
