@@ -17,7 +17,7 @@ public struct PredictiveStrategy: Strategy {
     /// fee is at most 0.2% of a transfer on the scenario's routes. It lends from the band: a venue
     /// between its trigger and refill level may give down to its trigger, and in a rescue
     /// (`RiskBands.apply`) every venue that is not critical down to its liquidation level.
-    public static let defaultOptimizer = TransferOptimizer(model: CostModel(latencyWeight: 1e-5), minimumTransfer: 20_000_00, lendsFromBand: true)
+    public static let defaultOptimizer = TransferOptimizer(model: CostModel(latencyWeight: 1e-5), minimumTransfer: 20_000_00, maxSolves: 4, dropTrials: 2, lendsFromBand: true)
 
     /// Creates the strategy.
     public init(bands: RiskBands = RiskBands(), optimizer: TransferOptimizer = PredictiveStrategy.defaultOptimizer) {
