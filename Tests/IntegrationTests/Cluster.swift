@@ -72,15 +72,17 @@ final class Cluster: @unchecked Sendable {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        var data = Data()
-        let reader = pipe.fileHandleForReading
-        while process.isRunning || true {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            data.append(chunk)
-            if Date() > deadline { process.terminate() }
+        // The deadline fires on its own, even when the process prints nothing: SIGTERM, then
+        // SIGKILL 5 s later; the read below then ends when the pipe closes.
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem {
+            guard process.isRunning else { return }
+            process.terminate()
+            DispatchQueue.global().asyncAfter(deadline: .now() + 5) { if process.isRunning { Foundation.kill(pid, SIGKILL) } }
         }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
