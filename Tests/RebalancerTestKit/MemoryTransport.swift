@@ -114,7 +114,8 @@ public final class MemoryTransport: NodeTransport, @unchecked Sendable {
         }
     }
 
-    var pendingCount: Int { lock.withLock { queue.count } }
+    /// Messages waiting to be taken.
+    public var pendingCount: Int { lock.withLock { queue.count } }
 
     public func start() -> AsyncStream<SocketLoop.Inbound> {
         let (stream, continuation) = AsyncStream.makeStream(of: SocketLoop.Inbound.self, bufferingPolicy: .bufferingNewest(capacity))
