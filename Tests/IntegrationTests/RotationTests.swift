@@ -26,6 +26,8 @@ import ZeroMQ
         try TopologyFile.render(next).write(toFile: nextPath, atomically: true, encoding: .utf8)
         let file = cluster.directory + "/rotation.bin"
         #expect(try Cluster.run(["rotation", "prepare", "--current", cluster.topologyPath, "--next", nextPath, "--grace-ms", "3000", "--out", file]).status == 0)
+        // The rotation activated when it was prepared (`--activate-at` defaults to now): before this.
+        let rotationPreparedAt = WallClock().now()
         for id in ["verifier-1", "verifier-2"] {
             #expect(try Cluster.run(["rotation", "sign", "--topology", cluster.topologyPath, "--id", id, file]).status == 0)
         }
@@ -76,8 +78,10 @@ import ZeroMQ
         try evil.publish(p2, approvals: try signatures(p2, by: ["verifier-1", "verifier-2", "verifier-4"]), previous: 1)
         let both = await eventually(8) { (await counters()["plans.executed"] ?? 0) == 2 }
         #expect(both)
-        // After the grace period the old set's signatures no longer count.
-        try await Task.sleep(for: .seconds(3))
+        // After the grace period the old set's signatures no longer count (a wait on the clock,
+        // with a deadline, not a fixed sleep).
+        let graceOver = rotationPreparedAt + 3 * Nanos.perSecond
+        #expect(await eventually(10) { WallClock().now() > graceOver })
         let p3 = plan(seq: 3, epoch: 1)
         try evil.publish(p3, approvals: try signatures(p3, by: ["verifier-1", "verifier-2", "verifier-3"]), previous: 2)
         let late = await eventually(8) { (await counters()["plans.refused.unknown_epoch"] ?? 0) >= 1 }

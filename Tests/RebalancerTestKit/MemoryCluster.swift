@@ -124,17 +124,15 @@ public final class MemoryCluster {
         return handled
     }
 
-    /// True when a task outside the cluster's loop sent something within a few yields (bounded: it
-    /// waits at most about 5 ms when nothing comes).
+    /// True when a task outside the cluster's loop sent something within a few yields and one
+    /// short sleep (bounded: it waits about a millisecond when nothing comes).
     private func othersSent() async -> Bool {
-        for round in 0..<20 {
+        for _ in 0..<16 {
             if membersPending > 0 { return true }
-            if round < 15 {
-                await Task.yield()
-            } else {
-                try? await Task.sleep(for: .milliseconds(1))
-            }
+            await Task.yield()
         }
+        if membersPending > 0 { return true }
+        try? await Task.sleep(for: .milliseconds(1))
         return membersPending > 0
     }
 
