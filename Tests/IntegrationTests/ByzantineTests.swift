@@ -43,6 +43,13 @@ import ZeroMQ
             return evil.state("v1") != nil && evil.state("v2") != nil && evil.state("v3") != nil
         }
         try #require(published, "watchers publish")
+        // Propose only once every verifier is connected (its heartbeat arrived): a ROUTER cannot
+        // send to a peer it does not know yet.
+        let connected = await eventually(20) {
+            evil.pump(for: 0.1)
+            return topology.verifiers.allSatisfy { evil.verifierCounters[$0.id] != nil }
+        }
+        try #require(connected, "every verifier is connected")
 
         // (a) funds to a venue outside the topology
         #expect(reasons(try evil.propose(evil.plan([Transfer(from: "v1", to: "zz", amount: 10_000_00)], seq: 1))) == ["unknown_route"])

@@ -26,8 +26,6 @@ import ZeroMQ
         try TopologyFile.render(next).write(toFile: nextPath, atomically: true, encoding: .utf8)
         let file = cluster.directory + "/rotation.bin"
         #expect(try Cluster.run(["rotation", "prepare", "--current", cluster.topologyPath, "--next", nextPath, "--grace-ms", "3000", "--out", file]).status == 0)
-        // The rotation activated when it was prepared (`--activate-at` defaults to now): before this.
-        let rotationPreparedAt = WallClock().now()
         for id in ["verifier-1", "verifier-2"] {
             #expect(try Cluster.run(["rotation", "sign", "--topology", cluster.topologyPath, "--id", id, file]).status == 0)
         }
@@ -70,6 +68,8 @@ import ZeroMQ
         try relay(threeSigned)
         let applied = await eventually(8) { (await counters()["rotations.applied"] ?? 0) == 1 }
         #expect(applied)
+        // The executor applied the rotation before this instant: its grace period runs from then at the latest.
+        let appliedBy = WallClock().now()
 
         // New epoch: two new verifiers suffice; old epoch still accepted during the grace period.
         let p1 = plan(seq: 1, epoch: 2)
@@ -80,7 +80,7 @@ import ZeroMQ
         #expect(both)
         // After the grace period the old set's signatures no longer count (a wait on the clock,
         // with a deadline, not a fixed sleep).
-        let graceOver = rotationPreparedAt + 3 * Nanos.perSecond
+        let graceOver = appliedBy + 3 * Nanos.perSecond
         #expect(await eventually(10) { WallClock().now() > graceOver })
         let p3 = plan(seq: 3, epoch: 1)
         try evil.publish(p3, approvals: try signatures(p3, by: ["verifier-1", "verifier-2", "verifier-3"]), previous: 2)
