@@ -33,7 +33,7 @@ struct ExecutorVenueTests {
         #expect(!h.states(of: "1/0").contains(.submitted))
         h.stopExecutor()
         let row = try #require(try h.record().transfer("1/0"))
-        #expect(row.state == "would_transfer")
+        #expect(row.state == .wouldTransfer)
         #expect(row.detail == detail)
         #expect(try h.record().executed() == [1])
         #expect(h.log.contains("monitor-only: would transfer 250.00"))
@@ -55,7 +55,7 @@ struct ExecutorVenueTests {
         #expect(withdrawals.count == 1)
         h.stopExecutor()
         let row = try #require(try h.record().transfer("1/0"))
-        #expect(row.state == "settled")
+        #expect(row.state == .settled)
         #expect(withdrawals.first?.withdrawOrderId == row.key)
         #expect(withdrawals.first?.amount == "250.00")
         #expect(withdrawals.first?.address == ExecutorVenueHarness.depositAddress)
@@ -72,7 +72,7 @@ struct ExecutorVenueTests {
         let applied = try await eventually(15) { try await h.fixture.withdrawals().count == 1 }
         #expect(applied)
         h.stopExecutor(SIGKILL)
-        #expect(try h.record().transfer("1/0")?.state == "submitting")
+        #expect(try h.record().transfer("1/0")?.state == .submitting)
 
         try h.startExecutor()
         let settled = await eventually(25) {
@@ -86,7 +86,7 @@ struct ExecutorVenueTests {
         #expect(withdrawals.count == 1)
         h.stopExecutor()
         let row = try #require(try h.record().transfer("1/0"))
-        #expect(row.state == "settled")
+        #expect(row.state == .settled)
         #expect(withdrawals.first?.withdrawOrderId == row.key)
         #expect(h.log.contains("resuming transfer recorded before restart"))
     }

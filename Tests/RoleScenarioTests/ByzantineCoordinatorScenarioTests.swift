@@ -16,6 +16,8 @@ import ZeroMQ
             topology.market.drift = 0
             topology.market.volatility = 1e-6
             topology.market.shockMultiplier = 1
+            // A market tick every heartbeat: fewer signatures per simulated second, states as fresh.
+            topology.market.tickMs = 500
             let balances: [VenueID: Amount] = ["v1": 250_000_00, "v2": 50_000_00, "v3": 50_000_00, "v4": 100_000_00]
             for i in topology.market.accounts.indices {
                 topology.market.accounts[i].balance = balances[topology.market.accounts[i].venue] ?? 0
