@@ -115,6 +115,17 @@ let package = Package(
         // Loopback fixture venues run as real processes, shared by the adapter and multi-process tests.
         .target(name: "VenueFixtures", path: "Tests/VenueFixtures"),
         .testTarget(name: "RebalancerVenuesTests", dependencies: ["RebalancerVenues", "VenueFixtures"]),
+        // The test kit: an in-memory transport, a manual clock and a cluster of roles in one process.
+        .target(
+            name: "RebalancerTestKit",
+            dependencies: ["RebalancerNode", "RebalancerCore", "RebalancerWire", "ZeroMQ", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/RebalancerTestKit"
+        ),
+        // Every role's scenarios in one process over the test kit, in milliseconds each.
+        .testTarget(
+            name: "RoleScenarioTests",
+            dependencies: ["RebalancerTestKit", "RebalancerNode", "RebalancerSimulation", "RebalancerWire", "RebalancerCore", "ZeroMQ"]
+        ),
         .testTarget(name: "IntegrationTests", dependencies: ["RebalancerNode", "RebalancerTools", "RebalancerSimulation", "RebalancerWire", "RebalancerCore", "ZeroMQ", "VenueFixtures"]),
     ]
 )

@@ -12,6 +12,9 @@ public final class SocketLoop: @unchecked Sendable {
     public struct Handle: Hashable, Sendable {
         /// The registration index.
         public let rawValue: Int
+
+        /// A handle with the given index (a transport other than the loop numbers its sockets the same way).
+        public init(rawValue: Int) { self.rawValue = rawValue }
     }
 
     /// A message received on one of the loop's sockets.
@@ -25,7 +28,8 @@ public final class SocketLoop: @unchecked Sendable {
         /// The authenticated `User-Id` of the connection it arrived on (see `Socket.Received`).
         public let peerUserID: String?
 
-        init(handle: Handle, frames: [[UInt8]], conflationKey: [UInt8]? = nil, peerUserID: String? = nil) {
+        /// A message as a transport delivers it.
+        public init(handle: Handle, frames: [[UInt8]], conflationKey: [UInt8]? = nil, peerUserID: String? = nil) {
             self.handle = handle
             self.frames = frames
             self.conflationKey = conflationKey

@@ -70,7 +70,7 @@ import Testing
         try cluster.start("coordinator-2", ["coordinator", "--id", "coordinator-2"])
         defer { cluster.stopAll() }
         let key = "/rebalancer/\(topology.id)/leader"
-        let seqs = { (node: String) in WipedJournalTests.planSeqs(cluster.log(node), "approved") }
+        let seqs = { (node: String) in LogPlanSeqs.planSeqs(cluster.log(node), "approved") }
 
         let led = await eventually(30) { seqs("coordinator").count + seqs("coordinator-2").count >= 3 }
         try #require(led, "plans are approved under the lease")
@@ -100,7 +100,7 @@ import Testing
         #expect(back, "\(other) notices etcd is back")
         cluster.stopAll()
         #expect(Set(seqs("coordinator")).isDisjoint(with: seqs("coordinator-2")), "no planSeq approved by both")
-        let executed = WipedJournalTests.planSeqs(cluster.log("executor"), "plan accepted")
+        let executed = LogPlanSeqs.planSeqs(cluster.log("executor"), "plan accepted")
         #expect(Set(executed).count == executed.count, "each planSeq executed once")
     }
 }

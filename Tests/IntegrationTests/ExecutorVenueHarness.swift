@@ -115,7 +115,7 @@ final class ExecutorVenueHarness {
         #expect(withdrawals.count == 1, "withdrawals: \(withdrawals.map(\.id))")
         stopExecutor()
         let row = try #require(try record().transfer(id))
-        #expect(row.state == "settled")
+        #expect(row.state == .settled)
         #expect(withdrawals.first?.withdrawOrderId == row.key)
         return (withdrawals.first, row)
     }

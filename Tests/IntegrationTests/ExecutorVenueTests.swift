@@ -30,7 +30,7 @@ struct ExecutorVenueTests {
         #expect(!h.states(of: "1/0").contains(.submitted))
         h.stopExecutor()
         let row = try #require(try h.record().transfer("1/0"))
-        #expect(row.state == "would_transfer")
+        #expect(row.state == .wouldTransfer)
         #expect(row.detail == detail)
         #expect(try h.record().executed() == [1])
         #expect(h.log.contains("monitor-only: would transfer 250.00"))
@@ -61,7 +61,7 @@ struct ExecutorVenueTests {
         let applied = try await eventually(15) { try await h.fixture.withdrawals().count == 1 }
         #expect(applied)
         h.stopExecutor(SIGKILL)
-        #expect(try h.record().transfer("1/0")?.state == "submitting")
+        #expect(try h.record().transfer("1/0")?.state == .submitting)
 
         try h.startExecutor()
         let settled = await h.awaitState(.settled, of: "1/0", within: 25)

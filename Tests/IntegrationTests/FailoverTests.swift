@@ -24,31 +24,31 @@ import Testing
         try cluster.start("coordinator-2", ["coordinator", "--id", "coordinator-2"])
         defer { cluster.stopAll() }
 
-        let led = await eventually(30) { WipedJournalTests.planSeqs(cluster.log("coordinator"), "approved").count >= 3 }
+        let led = await eventually(30) { LogPlanSeqs.planSeqs(cluster.log("coordinator"), "approved").count >= 3 }
         try #require(led, "the first coordinator leads and plans are approved")
-        let followed = await eventually(10) { !WipedJournalTests.planSeqs(cluster.log("coordinator-2"), "followed").isEmpty }
+        let followed = await eventually(10) { !LogPlanSeqs.planSeqs(cluster.log("coordinator-2"), "followed").isEmpty }
         #expect(followed, "the standby follows the approved plans into its journal")
-        #expect(WipedJournalTests.planSeqs(cluster.log("coordinator-2"), "approved").isEmpty, "the standby proposes nothing")
+        #expect(LogPlanSeqs.planSeqs(cluster.log("coordinator-2"), "approved").isEmpty, "the standby proposes nothing")
 
         let killedAt = Date()
         cluster.kill("coordinator")
-        let lastBefore = try #require(WipedJournalTests.planSeqs(cluster.log("coordinator"), "approved").max())
+        let lastBefore = try #require(LogPlanSeqs.planSeqs(cluster.log("coordinator"), "approved").max())
         let tookOver = await eventually(15) { cluster.log("coordinator-2").contains("leading: this coordinator proposes") }
         try #require(tookOver, "the standby takes over; its log:\n\(cluster.log("coordinator-2").suffix(3000))")
         if let at = Self.firstTime(cluster.log("coordinator-2"), "leading: this coordinator proposes") {
             print("failover: the standby led \(Int(at.timeIntervalSince(killedAt) * 1000)) ms after the leader was killed (heartbeat \(topology.timing.heartbeatMs) ms)")
         }
-        let approvedAgain = await eventually(20) { WipedJournalTests.planSeqs(cluster.log("coordinator-2"), "approved").contains { $0 > lastBefore } }
+        let approvedAgain = await eventually(20) { LogPlanSeqs.planSeqs(cluster.log("coordinator-2"), "approved").contains { $0 > lastBefore } }
         #expect(approvedAgain, "the standby's plans are approved, above every earlier one")
-        let executed = await eventually(10) { WipedJournalTests.planSeqs(cluster.log("executor"), "plan accepted").contains { $0 > lastBefore } }
+        let executed = await eventually(10) { LogPlanSeqs.planSeqs(cluster.log("executor"), "plan accepted").contains { $0 > lastBefore } }
         #expect(executed, "the executor executes the new leader's plans")
 
         // The old leader returns and defers to the one that took over.
         try cluster.start("coordinator", ["coordinator", "--id", "coordinator"])
-        let deferred = await eventually(15) { !WipedJournalTests.planSeqs(cluster.log("coordinator"), "followed").isEmpty }
+        let deferred = await eventually(15) { !LogPlanSeqs.planSeqs(cluster.log("coordinator"), "followed").isEmpty }
         #expect(deferred, "the returning coordinator follows the new leader's plans")
         #expect(!cluster.log("coordinator").contains("leading: this coordinator proposes"), "and does not take the lead back")
-        let firstSeqs = WipedJournalTests.planSeqs(cluster.log("coordinator"), "approved")
+        let firstSeqs = LogPlanSeqs.planSeqs(cluster.log("coordinator"), "approved")
         #expect(firstSeqs.isEmpty, "the returning coordinator approves nothing while the other leads: \(firstSeqs)")
     }
 
@@ -72,15 +72,15 @@ import Testing
         }
         try #require(bothLead, "cut off from each other, both lead")
         let busy = await eventually(30) {
-            WipedJournalTests.planSeqs(cluster.log("coordinator"), "approved").count + WipedJournalTests.planSeqs(cluster.log("coordinator-2"), "approved").count >= 8
+            LogPlanSeqs.planSeqs(cluster.log("coordinator"), "approved").count + LogPlanSeqs.planSeqs(cluster.log("coordinator-2"), "approved").count >= 8
         }
         #expect(busy, "plans are approved while both lead")
         cluster.stopAll()
-        let first = WipedJournalTests.planSeqs(cluster.log("coordinator"), "approved")
-        let second = WipedJournalTests.planSeqs(cluster.log("coordinator-2"), "approved")
+        let first = LogPlanSeqs.planSeqs(cluster.log("coordinator"), "approved")
+        let second = LogPlanSeqs.planSeqs(cluster.log("coordinator-2"), "approved")
         #expect(Set(first).isDisjoint(with: second), "no planSeq approved by both: \(Set(first).intersection(second).sorted())")
         #expect(Set(first).count == first.count && Set(second).count == second.count)
-        let executed = WipedJournalTests.planSeqs(cluster.log("executor"), "plan accepted")
+        let executed = LogPlanSeqs.planSeqs(cluster.log("executor"), "plan accepted")
         #expect(Set(executed).count == executed.count, "each planSeq executed once")
         #expect(Set(executed).isSubset(of: Set(first + second)))
     }

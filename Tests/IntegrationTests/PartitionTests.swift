@@ -96,7 +96,7 @@ import Testing
         try cluster.start("coordinator", ["coordinator", "--id", "coordinator"], wrapper: partition.wrapper)
         try cluster.start("coordinator-2", ["coordinator", "--id", "coordinator-2"])
         defer { cluster.stopAll() }
-        let seqs = { (node: String) in WipedJournalTests.planSeqs(cluster.log(node), "approved") }
+        let seqs = { (node: String) in LogPlanSeqs.planSeqs(cluster.log(node), "approved") }
 
         let led = await eventually(30) { seqs("coordinator").count >= 3 }
         try #require(led, "the first coordinator leads across the link; its log:\n\(cluster.log("coordinator").suffix(2000))")
@@ -118,7 +118,7 @@ import Testing
         #expect(resumed, "the first-listed coordinator leads again and its plans are approved")
         cluster.stopAll()
         #expect(Set(seqs("coordinator")).isDisjoint(with: seqs("coordinator-2")), "no planSeq approved by both")
-        let executed = WipedJournalTests.planSeqs(cluster.log("executor"), "plan accepted")
+        let executed = LogPlanSeqs.planSeqs(cluster.log("executor"), "plan accepted")
         #expect(Set(executed).count == executed.count, "each planSeq executed once")
     }
 }

@@ -23,10 +23,14 @@ import ZeroMQ
         try sub.subscribe("hb")
         defer { sub.close(); context.terminate() }
         var approved: Int64 = 0
+        var heartbeats: UInt64 = 0
         func poll() {
             while let frames = try? sub.receive(dontWait: true), frames.count == 2 {
                 if let e = try? Envelope(serializedBytes: frames[1]), e.isSigned(by: coordinator.signingKey),
-                   let hb = try? WireHeartbeat(serializedBytes: e.payload) { approved = hb.counters["plans.approved"] ?? 0 }
+                   let hb = try? WireHeartbeat(serializedBytes: e.payload) {
+                    approved = hb.counters["plans.approved"] ?? 0
+                    heartbeats = max(heartbeats, hb.seq)
+                }
             }
         }
 
@@ -41,11 +45,13 @@ import ZeroMQ
         cluster.stop("verifier-3")
         let held = await eventually(10) { cluster.log("coordinator").contains("quorum unreachable") }
         #expect(held, "the coordinator says why nothing is approved")
-        try await Task.sleep(for: .seconds(1))
+        // Watch thirty more heartbeats (about three seconds of a live coordinator that would approve
+        // if it could): nothing is approved meanwhile. Without heartbeats this fails, not passes.
         poll()
         let frozen = approved
-        try await Task.sleep(for: .seconds(5))
-        poll()
+        let from = heartbeats
+        let alive = await eventually(20) { poll(); return heartbeats >= from + 30 }
+        #expect(alive, "the coordinator keeps publishing heartbeats (seq \(from) -> \(heartbeats))")
         #expect(approved == frozen, "two verifiers down: nothing approved")
 
         try cluster.start("verifier-3", ["verifier", "--id", "verifier-3"])

@@ -68,6 +68,8 @@ import ZeroMQ
         try relay(threeSigned)
         let applied = await eventually(8) { (await counters()["rotations.applied"] ?? 0) == 1 }
         #expect(applied)
+        // The executor applied the rotation before this instant: its grace period runs from then at the latest.
+        let appliedBy = WallClock().now()
 
         // New epoch: two new verifiers suffice; old epoch still accepted during the grace period.
         let p1 = plan(seq: 1, epoch: 2)
@@ -76,8 +78,10 @@ import ZeroMQ
         try evil.publish(p2, approvals: try signatures(p2, by: ["verifier-1", "verifier-2", "verifier-4"]), previous: 1)
         let both = await eventually(8) { (await counters()["plans.executed"] ?? 0) == 2 }
         #expect(both)
-        // After the grace period the old set's signatures no longer count.
-        try await Task.sleep(for: .seconds(3))
+        // After the grace period the old set's signatures no longer count (a wait on the clock,
+        // with a deadline, not a fixed sleep).
+        let graceOver = appliedBy + 3 * Nanos.perSecond
+        #expect(await eventually(10) { WallClock().now() > graceOver })
         let p3 = plan(seq: 3, epoch: 1)
         try evil.publish(p3, approvals: try signatures(p3, by: ["verifier-1", "verifier-2", "verifier-3"]), previous: 2)
         let late = await eventually(8) { (await counters()["plans.refused.unknown_epoch"] ?? 0) >= 1 }

@@ -95,8 +95,8 @@ import Testing
         _ = vote(&c, plan, "verifier-2", now: 2_000)
         let out = c.on(.tick, now: plan.expiresAt)
         guard case let .abandon(_, reason)? = out.first else { Issue.record("expected abandon: \(out)"); return }
-        #expect(reason.contains("quorum unreachable"))
-        #expect(reason.contains("verifier-3") && reason.contains("verifier-4"))
+        #expect(reason == .quorumUnreachable(approvals: 2, quorum: 3, missing: ["verifier-3", "verifier-4"]))
+        #expect(reason.counter == "plans.unreachable")
     }
 
     @Test func ignoresVotesFromOutsideTheSetAndApprovalsThatDoNotVerify() throws {
@@ -113,7 +113,7 @@ import Testing
 @Suite struct CoordinatorHoldTests {
     @Test func proposesNothingWhileHeldAndResumesAfter() {
         var c = Coordinator(topology: Fixture.topology(), strategy: GreedyThresholdStrategy(), lastPlanSeq: 0, digest: Fixture.digest)
-        c.setHold("quorum unreachable")
+        c.setHold(.quorumUnreachable(alive: 1, of: 4, needed: 3, silent: ["verifier-2", "verifier-3", "verifier-4"]))
         var out: [Coordinator.Directive] = []
         out += c.on(.state(Fixture.state("b", balance: 500_000_00, at: 1), digest: [2]), now: 1)
         out += c.on(.state(Fixture.state("a", balance: 150_000_00, at: 1), digest: [1]), now: 1)

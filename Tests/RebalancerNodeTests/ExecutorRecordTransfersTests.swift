@@ -15,25 +15,25 @@ import Testing
         do {
             let record = try ExecutorRecord(path: path)
             #expect(try record.accept(planSeq: 9, digest: [9], transfers: rows, at: 1))
-            try record.update(transferID: "9/0", state: "submitting", at: 2)
-            try record.update(transferID: "9/1", state: "pending", detail: "processing", at: 3)
-            try record.update(transferID: "9/2", state: "settled", at: 4)
-            try record.update(transferID: "9/3", state: "would_transfer", detail: "monitor-only: would transfer", at: 5)
+            try record.update(transferID: "9/0", state: .submitting, at: 2)
+            try record.update(transferID: "9/1", state: .pending, detail: "processing", at: 3)
+            try record.update(transferID: "9/2", state: .settled, at: 4)
+            try record.update(transferID: "9/3", state: .wouldTransfer, detail: "monitor-only: would transfer", at: 5)
             // A plan recorded the pre-v3 way has no request: it is never driven again.
             #expect(try record.accept(planSeq: 8, digest: [8], transferIDs: ["8/0"], at: 6))
         }
         let record = try ExecutorRecord(path: path)
         let unfinished = try record.unfinished()
         #expect(unfinished.map(\.id) == ["9/0", "9/1"])
-        #expect(unfinished.first == RecordedTransfer(id: "9/0", planSeq: 9, index: 0, from: "v1", to: "v2", amount: 100_00, key: "rb-t-9-0", state: "submitting"))
+        #expect(unfinished.first == RecordedTransfer(id: "9/0", planSeq: 9, index: 0, from: "v1", to: "v2", amount: 100_00, key: "rb-t-9-0", state: .submitting))
         #expect(unfinished.last?.detail == "processing")
         // A state change without a detail keeps the last detail.
-        try record.update(transferID: "9/1", state: "settled", at: 7)
+        try record.update(transferID: "9/1", state: .settled, at: 7)
         #expect(try record.transfer("9/1")?.detail == "processing")
-        #expect(try record.transfer("9/3")?.state == "would_transfer")
+        #expect(try record.transfer("9/3")?.state == .wouldTransfer)
         #expect(try record.accept(planSeq: 9, digest: [9], transfers: rows, at: 8) == false)
         #expect(try record.transfer("8/0") == nil)
-        #expect(try record.transfers(in: "accepted") == ["8/0"])
+        #expect(try record.transfers(in: .accepted) == ["8/0"])
     }
 
     /// What a coordinator that lost its journal gets back: the envelopes as received, in order,

@@ -66,7 +66,7 @@ import ZeroMQ
         #expect(lines.all.isEmpty)
         for n in 0..<10_025 { try push.send([[UInt8(n & 0xFF)]], dontWait: false) }
         var waited = 0
-        while runtime.loop.droppedInbound < 25, waited < 300 {
+        while runtime.transport.droppedInbound < 25, waited < 300 {
             try await Task.sleep(for: .milliseconds(100))
             waited += 1
         }

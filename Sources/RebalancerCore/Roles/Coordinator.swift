@@ -32,7 +32,7 @@ public struct Coordinator: Sendable {
         /// Journal durably, then publish, this plan with these approvals.
         case approve(Plan, [ApprovalSignature])
         /// The proposal failed: rejected by too many verifiers, or quorum unreachable before expiry.
-        case abandon(Plan, reason: String)
+        case abandon(Plan, reason: AbandonReason)
         /// A transfer has not settled by its deadline.
         case overdue(id: String, transfer: Transfer)
         /// An approved transfer's plan expired and its source venue never saw it: it will not happen.
@@ -73,7 +73,7 @@ public struct Coordinator: Sendable {
     /// No new plan before this instant (after an abandoned proposal).
     public private(set) var quietUntil: Nanos = 0
     /// While set, no plan is proposed: the reason (for example, too few verifiers alive).
-    public private(set) var hold: String?
+    public private(set) var hold: Hold?
     /// The highest planSeq each verifier reports having signed, from its heartbeats.
     public private(set) var signedByVerifier: [NodeID: UInt64] = [:]
     /// The venue whose change prompted the next plan, and when its watcher saw it.
@@ -115,7 +115,7 @@ public struct Coordinator: Sendable {
             if let pending = outstanding, pending.plan.planSeq <= plan.planSeq {
                 // Verifiers that signed the other plan refuse this sequence: it cannot be approved.
                 outstanding = nil
-                out.append(.abandon(pending.plan, reason: "superseded: planSeq \(plan.planSeq) approved by another coordinator"))
+                out.append(.abandon(pending.plan, reason: .superseded(by: plan.planSeq)))
             }
         case .tick:
             break
@@ -152,7 +152,7 @@ public struct Coordinator: Sendable {
     }
 
     /// Holds planning for `reason`, or resumes it with nil.
-    public mutating func setHold(_ reason: String?) { hold = reason }
+    public mutating func setHold(_ reason: Hold?) { hold = reason }
 
     /// The planner's view: latest states, staleness, capital in flight.
     public func views(now: Nanos) -> [VenueID: VenueView] {
@@ -223,8 +223,7 @@ public struct Coordinator: Sendable {
         if pending.approvals.count + undecided < topology.quorum {
             outstanding = nil
             quietUntil = now + topology.timing.heartbeatMs * Nanos.perMillisecond
-            let reasons = pending.refusals.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-            return [.abandon(pending.plan, reason: "rejected: \(reasons)")]
+            return [.abandon(pending.plan, reason: .rejected(refusals: pending.refusals))]
         }
         return []
     }
@@ -234,6 +233,6 @@ public struct Coordinator: Sendable {
         outstanding = nil
         quietUntil = now + topology.timing.heartbeatMs * Nanos.perMillisecond
         let missing = topology.verifiers.map(\.id).filter { pending.approvals[$0] == nil && pending.refusals[$0] == nil }
-        return [.abandon(pending.plan, reason: "quorum unreachable: \(pending.approvals.count)/\(topology.quorum) approvals, no answer from \(missing.joined(separator: ","))")]
+        return [.abandon(pending.plan, reason: .quorumUnreachable(approvals: pending.approvals.count, quorum: topology.quorum, missing: missing))]
     }
 }

@@ -25,6 +25,12 @@ public struct Executor: Sendable {
         case refused(planSeq: UInt64, Refusal)
         /// Ask the coordinator for approved plans after this sequence.
         case requestReplay(after: UInt64)
+        /// Count how an approved plan's signatures fared (before anything else about it).
+        case signatures(planSeq: UInt64, SignatureTally)
+        /// A replay batch brought this executor up to date.
+        case replayComplete(upTo: UInt64)
+        /// A replay batch ended below the coordinator's last plan: asked again after `retryIn`.
+        case replayIncomplete(upTo: UInt64, retryIn: Nanos)
     }
 
     /// The deployment.
@@ -35,6 +41,10 @@ public struct Executor: Sendable {
     public private(set) var highestSeen: UInt64
     /// The verifier sets whose signatures count.
     public private(set) var sets: VerifierSets
+    /// The highest last plan a coordinator's heartbeat announced that this executor asked a replay for.
+    var lastCoordinatorHeartbeat: UInt64 = 0
+    /// When to ask again after an incomplete replay.
+    var replay = ReplayRetry()
 
     /// Creates an executor that has already executed `executed`.
     public init(topology: Topology, executed: Set<UInt64>) {

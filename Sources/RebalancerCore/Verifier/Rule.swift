@@ -33,6 +33,9 @@ extension Verifier {
         case limitExceeded = "limit_exceeded"
         /// The verifier's own view of a venue is missing or stale: it abstains rather than judges.
         case viewStale = "view_stale"
+        /// The verifier could not durably record an approval (its ledger failed): it abstains, since
+        /// it may sign only what it will remember.
+        case ledgerFailed = "ledger_failed"
     }
 
     /// The outcome of checking one proposal.

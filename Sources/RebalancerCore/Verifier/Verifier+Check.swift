@@ -68,140 +68,26 @@ extension Verifier {
 
     /// Checks a plan against every rule, in order, and returns the first that fails.
     public static func check(_ plan: Plan, basis: [VenueID: BasisState], context c: Context) -> Verdict {
-        let topology = c.topology
         // 1. Authorship (checked by the shell on the envelope), topology, epoch, expiry, sequence.
-        guard plan.topologyID == topology.id, plan.epoch == topology.epoch else {
-            return .reject(.wrongTopology, "plan for \(plan.topologyID)/\(plan.epoch)")
-        }
-        guard c.now < plan.expiresAt else { return .reject(.expired, "expired") }
-        let maxTTL = topology.timing.planTTLms * Nanos.perMillisecond
-        guard plan.expiresAt - c.now <= maxTTL, plan.expiresAt - plan.createdAt <= maxTTL else {
-            return .reject(.expired, "lifetime above the \(topology.timing.planTTLms) ms bound")
-        }
-        guard plan.planSeq > c.lastSignedSeq else {
-            return .reject(.seqNotIncreasing, "planSeq \(plan.planSeq) <= last signed \(c.lastSignedSeq)")
-        }
-        guard !plan.transfers.isEmpty else { return .reject(.noImprovement, "empty plan") }
-
+        if let failed = Rules.identity(plan, c) { return failed }
         // 2. Basis: every reference backed by a watcher-signed state, fresh against our own view.
-        let involved = Set(plan.transfers.flatMap { [$0.from, $0.to] })
-        for venue in involved where topology.venue(venue) == nil {
-            return .reject(.unknownRoute, "unknown venue \(venue)")
+        let checked: Rules.Checked
+        switch Rules.basis(plan, basis, c) {
+        case let .failure(failed): return failed.verdict
+        case let .success(value): checked = value
         }
-        let refs = Dictionary(plan.basis.map { ($0.venue, $0) }, uniquingKeysWith: { first, _ in first })
-        guard refs.count == plan.basis.count else { return .reject(.basisInvalid, "duplicate basis venue") }
-        for venue in involved {
-            guard let ref = refs[venue], let b = basis[venue] else {
-                return .reject(.basisInvalid, "no basis state for \(venue)")
-            }
-            guard b.signedByWatcher, b.digest == ref.digest, b.state.venue == venue, b.state.seq == ref.seq else {
-                return .reject(.basisInvalid, "basis state for \(venue) does not match its reference or signature")
-            }
-        }
-        let staleAfter = topology.timing.staleAfterMs * Nanos.perMillisecond
-        let tolerance = topology.timing.basisToleranceMs * Nanos.perMillisecond
-        for venue in involved.sorted() {
-            guard let own = c.view[venue], let received = c.viewReceivedAt[venue], c.now - received <= staleAfter else {
-                return .abstain(.viewStale, "own view of \(venue) missing or stale")
-            }
-            let b = basis[venue]!.state
-            guard own.observedAt - b.observedAt <= tolerance else {
-                return .reject(.basisStale, "basis of \(venue) lags own view by \((own.observedAt - b.observedAt) / Nanos.perMillisecond) ms")
-            }
-        }
-
         // 3. Conservation and safety.
-        var outflow: [VenueID: Amount] = [:]
-        var inflow: [VenueID: Amount] = [:]
-        for t in plan.transfers {
-            guard t.amount > 0, t.from != t.to else { return .reject(.badAmount, "\(t.from)->\(t.to) \(t.amount)") }
-            guard let route = topology.route(from: t.from, to: t.to),
-                  let src = topology.venue(t.from), let dst = topology.venue(t.to), src.asset == dst.asset
-            else { return .reject(.unknownRoute, "no route \(t.from)->\(t.to)") }
-            guard t.amount <= route.capacity else { return .reject(.limitExceeded, "route capacity \(t.from)->\(t.to)") }
-            guard t.amount <= topology.limits.perTransferCap else { return .reject(.limitExceeded, "per-transfer cap") }
-            guard c.view[t.from]?.withdrawalsEnabled == true, basis[t.from]!.state.withdrawalsEnabled else {
-                return .reject(.venueUnavailable, "withdrawals disabled at \(t.from)")
-            }
-            outflow[t.from, default: 0] += t.amount
-            inflow[t.to, default: 0] += t.amount - route.fee(for: t.amount)
+        let flows: Rules.Flows
+        switch Rules.conservation(plan, checked, c) {
+        case let .failure(failed): return failed.verdict
+        case let .success(value): flows = value
         }
-        for (venue, out) in outflow {
-            let config = topology.venue(venue)!
-            let bands = Bands(venue: config)
-            for state in [basis[venue]!.state, c.view[venue]!] {
-                let after = state.balance - out - (c.virtual[venue]?.outbound ?? 0)
-                guard after >= 0, after >= bands.floor(state) else {
-                    return .reject(.floorBreached, "\(venue) would hold \(after) below floor \(bands.floor(state))")
-                }
-            }
-            guard out <= config.withdrawalLimit else { return .reject(.limitExceeded, "withdrawal limit of \(venue)") }
-        }
-
-        // 4. Policy: capital goes only where it is needed (by the plan's own strategy's bands), and
-        // the plan reduces the total shortfall.
-        let basisStates = basis.mapValues(\.state)
-        let policy = PolicyCheck.policyTopology(strategy: plan.strategy, basis: basisStates, topology: topology, virtual: c.virtual) ?? topology
-        var before: Amount = 0
-        var after: Amount = 0
-        for venue in involved {
-            let config = policy.venue(venue) ?? topology.venue(venue)!
-            let state = basis[venue]!.state
-            let target = Bands(venue: config).target(state)
-            // Capital this verifier already approved and not yet visible counts: a plan replayed
-            // under a new sequence, or a second plan for the same need, funds nothing twice.
-            let now = state.balance + state.pendingIn + (c.virtual[venue]?.inbound ?? 0) - (c.virtual[venue]?.outbound ?? 0)
-            let then = now - (outflow[venue] ?? 0) + (inflow[venue] ?? 0)
-            if let credited = inflow[venue] {
-                guard now < target else { return .reject(.noImprovement, "\(venue) already holds its target") }
-                // Rounding and fee gross-up leave a little over; anything beyond this slack is inflated.
-                let slack = max(Amount(Double(target - now) * Verifier.overfundingTolerance), 100_00)
-                guard now + credited <= target + slack else {
-                    return .reject(.overfunded, "\(venue) needs \(target - now), plan credits \(credited)")
-                }
-            }
-            before += max(0, target - now)
-            // A venue that lends from inside its band (it stays at or above its lower band) creates
-            // no need: its shortfall counts as before, as the optimizer's formulation assumes.
-            let lower = Amount((Double(state.maintenanceMargin) * config.lowerBand).rounded(.up))
-            let lends = then < now && then >= lower
-            after += lends ? max(0, target - now) : max(0, target - then)
-        }
-        guard after < before else { return .reject(.noImprovement, "shortfall \(before) -> \(after)") }
-
-        // Recompute the plan deterministically from the same basis with the plan's own strategy:
-        // the proposal must be about as good, and better than doing nothing.
-        guard let recomputed = PolicyCheck.recompute(strategy: plan.strategy, basis: basisStates, topology: topology, virtual: c.virtual) else {
-            return .reject(.objectiveMismatch, "unknown strategy \(plan.strategy)")
-        }
-        let objective = PolicyCheck.objective(of: plan.transfers, basis: basisStates, topology: topology, strategy: plan.strategy, virtual: c.virtual)
-        let idle = PolicyCheck.objective(of: [], basis: basisStates, topology: topology, strategy: plan.strategy, virtual: c.virtual)
-        guard objective < idle else {
-            return .reject(.noImprovement, "objective \(objective) not below doing nothing \(idle)")
-        }
-        guard objective <= recomputed.objective * (1 + Verifier.objectiveTolerance) + Verifier.objectiveSlack else {
-            return .reject(.objectiveMismatch, "objective \(objective) vs recomputed \(recomputed.objective)")
-        }
-
+        if let failed = Rules.floors(flows, checked, c) { return failed }
+        // 4. Policy: capital only where it is needed, less shortfall, about as good as a recomputation.
+        if let failed = Rules.need(plan, flows, checked, c) { return failed }
+        if let failed = Rules.objective(plan, checked, c) { return failed }
         // 5. Limits over the sliding window, counting what this verifier already signed.
-        let windowStart = c.now - topology.limits.windowSeconds * Nanos.perSecond
-        var venueWindow: [VenueID: Amount] = [:]
-        var routeWindow: [String: Amount] = [:]
-        var globalWindow: Amount = 0
-        for record in c.signedOutflows where record.at >= windowStart {
-            venueWindow[record.transfer.from, default: 0] += record.transfer.amount
-            routeWindow["\(record.transfer.from)>\(record.transfer.to)", default: 0] += record.transfer.amount
-            globalWindow += record.transfer.amount
-        }
-        for t in plan.transfers where routeWindow["\(t.from)>\(t.to)", default: 0] + t.amount > topology.limits.perRouteOutflow {
-            return .reject(.limitExceeded, "per-route outflow window of \(t.from)->\(t.to)")
-        }
-        for (venue, out) in outflow where venueWindow[venue, default: 0] + out > topology.limits.perVenueOutflow {
-            return .reject(.limitExceeded, "per-venue outflow window of \(venue)")
-        }
-        guard globalWindow + outflow.values.reduce(0, +) <= topology.limits.globalNotional else {
-            return .reject(.limitExceeded, "global notional window")
-        }
+        if let failed = Rules.window(plan, flows, c) { return failed }
         return .approve
     }
 }

@@ -1,7 +1,8 @@
 extension Verifier {
     /// One verifier's memory: its own view from the watchers and what it has signed.
     ///
-    /// The shell persists `lastSigned` durably before it sends an approval, and restores it on
+    /// Signing takes two steps (`on(_:now:)`): an approval is decided, persisted by the shell, and
+    /// only then committed here and answered. The shell persists `lastSigned` durably before it sends an approval, and restores it on
     /// start, so that the verifier never signs two digests for one planSeq, nor one below it.
     public struct State: Sendable {
         /// The deployment.
@@ -16,6 +17,10 @@ extension Verifier {
         public private(set) var signedOutflows: [SignedOutflow] = []
         /// Transfers this verifier approved that the venue states do not show as settled yet.
         public private(set) var approvedInFlight = InFlightBook()
+        /// When a coordinator was last heard (nil before the first tick or message: the clock starts then).
+        public internal(set) var coordinatorSeen: Nanos?
+        /// True once the coordinator's silence was reported, until it is heard again.
+        public internal(set) var coordinatorSilent = false
 
         /// Creates a verifier's state, restoring what it signed before a restart.
         public init(topology: Topology, lastSigned: (seq: UInt64, digest: [UInt8])?, signedOutflows: [SignedOutflow] = []) {
@@ -32,11 +37,34 @@ extension Verifier {
             receivedAt[state.venue] = now
         }
 
-        /// Judges a proposal. An approval is recorded here; the shell must persist it before answering.
+        /// Judges a proposal and, on approval, commits it at once: for callers without a ledger
+        /// (tests, the offline tools). The role uses `on(_:now:)`, which persists before it commits.
         public mutating func judge(_ plan: Plan, digest: [UInt8], basis: [VenueID: BasisState], now: Nanos) -> Verdict {
+            let decision = decide(plan, digest: digest, basis: basis, now: now)
+            if case let .persist(approval) = decision { commit(approval, now: now) }
+            return decision.verdict
+        }
+
+        /// What a proposal gets: an answer now, or an approval to persist before it is answered.
+        enum Decision {
+            case answer(Verdict)
+            case persist(Approval)
+
+            var verdict: Verdict {
+                switch self {
+                case let .answer(verdict): verdict
+                case .persist: .approve
+                }
+            }
+        }
+
+        /// Decides on a proposal without signing anything: the first step of signing. (It forgets
+        /// approved transfers that settled or expired, as every judgement does.)
+        mutating func decide(_ plan: Plan, digest: [UInt8], basis: [VenueID: BasisState], now: Nanos) -> Decision {
             if let last = lastSigned, last.seq == plan.planSeq {
-                // The same plan again (a retry): answer as before. Another plan under this sequence: never.
-                return last.digest == digest ? .approve : .reject(.seqNotIncreasing, "planSeq \(plan.planSeq) already signed with another digest")
+                // The same plan again (a retry): answer as before, it is already durable. Another
+                // plan under this sequence: never.
+                return .answer(last.digest == digest ? .approve : .reject(.seqNotIncreasing, "planSeq \(plan.planSeq) already signed with another digest"))
             }
             var context = Context(
                 topology: topology, view: view, viewReceivedAt: receivedAt, lastSignedSeq: lastSigned?.seq ?? 0,
@@ -44,14 +72,17 @@ extension Verifier {
             )
             context.virtual = virtualCapital(now: now, basis: basis.mapValues(\.state))
             let verdict = Verifier.check(plan, basis: basis, context: context)
-            if verdict.decision == .approve {
-                lastSigned = (plan.planSeq, digest)
-                let windowStart = now - topology.limits.windowSeconds * Nanos.perSecond
-                signedOutflows.removeAll { $0.at < windowStart }
-                signedOutflows += plan.transfers.map { SignedOutflow(at: now, transfer: $0) }
-                approvedInFlight.add(plan: plan, topology: topology, now: now)
-            }
-            return verdict
+            guard verdict.decision == .approve else { return .answer(verdict) }
+            return .persist(Approval(plan: plan, digest: digest))
+        }
+
+        /// Takes a durably recorded approval into the state: the last step of signing.
+        mutating func commit(_ approval: Approval, now: Nanos) {
+            lastSigned = (approval.plan.planSeq, approval.digest)
+            let windowStart = now - topology.limits.windowSeconds * Nanos.perSecond
+            signedOutflows.removeAll { $0.at < windowStart }
+            signedOutflows += approval.plan.transfers.map { SignedOutflow(at: now, transfer: $0) }
+            approvedInFlight.add(plan: approval.plan, topology: topology, now: now)
         }
 
         /// What this verifier approved that the states a plan is judged on do not show yet, per

@@ -33,7 +33,7 @@ public actor DashboardFeed: RoleHandler {
         opener = EnvelopeOpener(senders: senders, types: [.marketTick, .approvedPlan, .heartbeat, .transferStatus])
         verifierKeys = topology.signingKeys(of: .verifier)
         for watcher in topology.nodes(.watcher) {
-            try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: ["state/"], conflate: true)
+            try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: [Topic.statePrefix], conflate: true)
         }
         if let coordinator = topology.coordinator {
             try runtime.connect(.sub, to: coordinator, endpoint: "plans", subscribe: [Topic.plan, Topic.heartbeat])
@@ -42,7 +42,7 @@ public actor DashboardFeed: RoleHandler {
             try runtime.connect(.sub, to: executor, endpoint: "status", subscribe: [Topic.status])
         }
         if let market = topology.venuesNode, market.endpoints["feed"] != nil {
-            try runtime.connect(.sub, to: market, endpoint: "feed", subscribe: ["tick/"], conflate: true)
+            try runtime.connect(.sub, to: market, endpoint: "feed", subscribe: [Topic.tickPrefix], conflate: true)
         }
         hub.publish(.hello(.init(
             topology: topology.id, node: runtime.node.id, venues: topology.venues.map(\.id),
@@ -54,7 +54,7 @@ public actor DashboardFeed: RoleHandler {
     public func handle(_ inbound: SocketLoop.Inbound) async {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
         let topic = String(decoding: inbound.frames[0], as: UTF8.self)
-        if topic.hasPrefix("state/") {
+        if topic.hasPrefix(Topic.statePrefix) {
             guard let (_, state) = states.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
             return onState(state)
         }

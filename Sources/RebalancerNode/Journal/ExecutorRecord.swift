@@ -105,11 +105,11 @@ public final class ExecutorRecord: Sendable {
     }
 
     /// Records a transfer's new state, and the venue's detail when there is one.
-    public func update(transferID: String, state: String, detail: String? = nil, at: Int64) throws {
+    public func update(transferID: String, state: RecordedTransfer.State, detail: String? = nil, at: Int64) throws {
         try store.write { db in
             try db.execute(
                 sql: "UPDATE transfer SET state = ?, detail = COALESCE(?, detail), updated_at = ? WHERE id = ?",
-                arguments: [state, detail, at, transferID])
+                arguments: [state.rawValue, detail, at, transferID])
         }
     }
 
@@ -130,8 +130,8 @@ public final class ExecutorRecord: Sendable {
     }
 
     /// Transfers recorded in a state, for resuming after a restart.
-    public func transfers(in state: String) throws -> [String] {
-        try store.read { db in try String.fetchAll(db, sql: "SELECT id FROM transfer WHERE state = ? ORDER BY id", arguments: [state]) }
+    public func transfers(in state: RecordedTransfer.State) throws -> [String] {
+        try store.read { db in try String.fetchAll(db, sql: "SELECT id FROM transfer WHERE state = ? ORDER BY id", arguments: [state.rawValue]) }
     }
 }
 
@@ -151,13 +151,13 @@ public struct RecordedTransfer: Sendable, Equatable {
     public var amount: Int64
     /// The idempotency key it is submitted under.
     public var key: String
-    /// `accepted`, `submitting`, `submitted`, `pending`, `settled`, `failed` or `would_transfer`.
-    public var state: String
+    /// Where it stands.
+    public var state: State
     /// The venue's last word on it (status text, failure reason).
     public var detail: String?
 
     /// Creates a transfer row (state `accepted`).
-    public init(id: String, planSeq: UInt64, index: Int, from: String, to: String, amount: Int64, key: String, state: String = "accepted", detail: String? = nil) {
+    public init(id: String, planSeq: UInt64, index: Int, from: String, to: String, amount: Int64, key: String, state: State = .accepted, detail: String? = nil) {
         self.id = id
         self.planSeq = planSeq
         self.index = index
@@ -169,11 +169,45 @@ public struct RecordedTransfer: Sendable, Equatable {
         self.detail = detail
     }
 
-    /// A row recorded before v3 carries no request and cannot be driven again: nil.
+    /// A row recorded before v3 carries no request and cannot be driven again, nor can a row in a
+    /// state this version does not know: nil.
     init?(row: Row) {
         guard let index: Int = row["transfer_index"], let from: String = row["from_venue"], let to: String = row["to_venue"],
-              let amount: Int64 = row["amount"], let key: String = row["idempotency_key"] else { return nil }
+              let amount: Int64 = row["amount"], let key: String = row["idempotency_key"],
+              let state = (row["state"] as String?).flatMap(State.init(rawValue:)) else { return nil }
         let planSeq: Int64 = row["plan_seq"]
-        self.init(id: row["id"], planSeq: UInt64(planSeq), index: index, from: from, to: to, amount: amount, key: key, state: row["state"], detail: row["detail"])
+        self.init(id: row["id"], planSeq: UInt64(planSeq), index: index, from: from, to: to, amount: amount, key: key, state: state, detail: row["detail"])
+    }
+}
+
+extension RecordedTransfer {
+    /// Where a recorded transfer stands; the raw value is what the record's `state` column holds.
+    public enum State: String, Sendable, CaseIterable {
+        /// Recorded with its plan; nothing sent yet.
+        case accepted
+        /// About to be submitted (recorded first, so a crash re-submits under the same key).
+        case submitting
+        /// The source venue accepted it.
+        case submitted
+        /// The venue says it is under way.
+        case pending
+        /// Arrived.
+        case settled
+        /// Will not happen.
+        case failed
+        /// Monitor-only: reported, never submitted.
+        case wouldTransfer = "would_transfer"
+
+        /// Its place in the order a transfer goes through the states (final ones last).
+        public var rank: Int {
+            switch self {
+            case .accepted: 0
+            case .submitting: 1
+            case .submitted: 2
+            case .pending: 3
+            case .settled, .failed: 4
+            case .wouldTransfer: 5
+            }
+        }
     }
 }

@@ -36,6 +36,15 @@ public final class Store: Sendable {
         return try queue.write(body)
     }
 
+    /// Runs a write transaction on GRDB's own serial queue, off the cooperative thread pool, and
+    /// returns once it is durable (WAL, `synchronous = FULL`): what an actor awaits before it sends
+    /// the message the write guards.
+    public func writeDurably<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { writeTimer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start)) }
+        return try await queue.write(body)
+    }
+
     /// Runs a read.
     public func read<T>(_ body: (Database) throws -> T) throws -> T { try queue.read(body) }
 }

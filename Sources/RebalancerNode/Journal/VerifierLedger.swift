@@ -38,18 +38,25 @@ public final class VerifierLedger: Sendable {
     }
 
     /// Durably records a signature. Throws, and so nothing is sent, if the sequence is already
-    /// signed with another digest or a higher sequence is signed.
+    /// signed with another digest or a higher sequence is signed (`LedgerError`), or if the write fails.
     public func record(planSeq: UInt64, digest: [UInt8], transfers: [Transfer], at: Nanos) throws {
-        try store.write { db in
-            let highest = try Int64.fetchOne(db, sql: "SELECT MAX(plan_seq) FROM signed") ?? 0
-            if let existing = try Data.fetchOne(db, sql: "SELECT digest FROM signed WHERE plan_seq = ?", arguments: [Int64(planSeq)]) {
-                guard Array(existing) == digest else { throw LedgerError.equivocation(planSeq) }
-                return
-            }
-            guard Int64(planSeq) > highest else { throw LedgerError.notIncreasing(planSeq, UInt64(highest)) }
-            try db.execute(sql: "INSERT INTO signed (plan_seq, digest, signed_at, transfers) VALUES (?, ?, ?, ?)",
-                           arguments: [Int64(planSeq), Data(digest), at, try JSONEncoder().encode(transfers)])
+        try store.write { db in try Self.insert(db, planSeq: planSeq, digest: digest, transfers: transfers, at: at) }
+    }
+
+    /// `record`, written on the store's own queue (off the cooperative pool); returns once durable.
+    public func recordDurably(planSeq: UInt64, digest: [UInt8], transfers: [Transfer], at: Nanos) async throws {
+        try await store.writeDurably { db in try Self.insert(db, planSeq: planSeq, digest: digest, transfers: transfers, at: at) }
+    }
+
+    private static func insert(_ db: Database, planSeq: UInt64, digest: [UInt8], transfers: [Transfer], at: Nanos) throws {
+        let highest = try Int64.fetchOne(db, sql: "SELECT MAX(plan_seq) FROM signed") ?? 0
+        if let existing = try Data.fetchOne(db, sql: "SELECT digest FROM signed WHERE plan_seq = ?", arguments: [Int64(planSeq)]) {
+            guard Array(existing) == digest else { throw LedgerError.equivocation(planSeq) }
+            return
         }
+        guard Int64(planSeq) > highest else { throw LedgerError.notIncreasing(planSeq, UInt64(highest)) }
+        try db.execute(sql: "INSERT INTO signed (plan_seq, digest, signed_at, transfers) VALUES (?, ?, ?, ?)",
+                       arguments: [Int64(planSeq), Data(digest), at, try JSONEncoder().encode(transfers)])
     }
 
     /// Refusals of the ledger.

@@ -23,9 +23,8 @@ public actor CoordinatorRole: RoleHandler {
     private let voteOpener: EnvelopeOpener
     private let replayOpener: EnvelopeOpener
     private let statusOpener: EnvelopeOpener
-    private var verifierSeen: [NodeID: Nanos] = [:]
-    private var quorumWarning: String?
-    private var quorumEverReached = false
+    /// Which verifiers were heard recently: the core's hold while fewer than the quorum are.
+    private var liveness: VerifierLiveness
     /// Which listed coordinator proposes; this one stands by while another leads.
     private var leadership: Leadership
     /// The leadership lease in etcd, when the topology names a coordination service.
@@ -37,8 +36,6 @@ public actor CoordinatorRole: RoleHandler {
     /// the approved plans a standby follows into its own journal.
     private let peerFeeds: Set<SocketLoop.Handle>
     private let peerOpener: EnvelopeOpener
-    /// Why planning would be held for the verifiers' sake (quorum not heard), if it is.
-    private var quorumHold: String? = "starting: waiting for a quorum of verifier heartbeats"
     /// The heartbeat counter that says whether its sender leads (1) or stands by (0).
     static let leadsCounter = "coordinator.leads"
     /// The executors' CURVE keys (Z85), the only connections a plan may be handed back over.
@@ -65,7 +62,8 @@ public actor CoordinatorRole: RoleHandler {
         // Propose nothing until a quorum of verifiers has been heard from (a proposal sent to a
         // verifier that has not (re)connected yet is lost, and its planSeq burnt), nor before
         // this coordinator leads.
-        machine.setHold("starting: waiting for a quorum of verifier heartbeats")
+        machine.setHold(.starting)
+        liveness = VerifierLiveness(topology: topology)
         core = machine
         let watchers = topology.nodes(.watcher)
         watcherStates = WatcherStates(topology: topology)
@@ -85,7 +83,7 @@ public actor CoordinatorRole: RoleHandler {
         proposals = try runtime.bind(.router, endpoint: "proposals", receive: true)
         plans = try runtime.bind(.pub, endpoint: "plans", receive: false)
         replay = try runtime.bind(.router, endpoint: "replay", receive: true)
-        for watcher in watchers { try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: ["state/"], conflate: true) }
+        for watcher in watchers { try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: [Topic.statePrefix], conflate: true) }
         for executor in executors { try runtime.connect(.sub, to: executor, endpoint: "status", subscribe: [Topic.status]) }
         peerFeeds = Set(try peers.map { try runtime.connect(.sub, to: $0, endpoint: "plans", subscribe: [Topic.plan, Topic.heartbeat]) })
         runtime.logger.info("journal opened", metadata: ["last_plan_seq": "\(lastSeq)", "last_approved": "\(approvedSeq)", "strategy": "\(strategy.name)"])
@@ -103,7 +101,7 @@ public actor CoordinatorRole: RoleHandler {
     private func onFeed(_ inbound: SocketLoop.Inbound) {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
         let topic = String(decoding: inbound.frames[0], as: UTF8.self)
-        if topic.hasPrefix("state/") {
+        if topic.hasPrefix(Topic.statePrefix) {
             guard let (opened, state) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
             latestEnvelope[state.venue] = opened.envelope
             runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
@@ -140,7 +138,7 @@ public actor CoordinatorRole: RoleHandler {
         }
         guard opened.type == .vote else {
             guard let hb = runtime.decode(opened, as: WireHeartbeat.self, from: inbound.handle, peer: inbound.peerUserID) else { return }
-            verifierSeen[opened.sender] = runtime.clock.now()
+            liveness.heard(opened.sender, now: runtime.clock.now())
             // A verifier's heartbeat carries the highest planSeq it has signed: a journal that
             // was lost or restored from an old copy continues above what a quorum has signed.
             apply(core.on(.verifierSigned(opened.sender, lastSigned: hb.lastPlanSeq), now: runtime.clock.now()))
@@ -148,7 +146,7 @@ public actor CoordinatorRole: RoleHandler {
         }
         let now = runtime.clock.now()
         guard let wire = runtime.decode(opened, as: WireVote.self, from: inbound.handle, peer: inbound.peerUserID) else { return }
-        verifierSeen[opened.sender] = now
+        liveness.heard(opened.sender, now: now)
         guard let decision = VoteDecision(wire: wire.decision) else {
             return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, type: opened.type, peer: inbound.peerUserID)
         }
@@ -172,7 +170,7 @@ public actor CoordinatorRole: RoleHandler {
         let identity = inbound.frames[0]
         do {
             let entries = try journal.approved(after: request.afterPlanSeq)
-            for entry in entries { runtime.loop.send([identity, entry.envelope], on: replay) }
+            for entry in entries { runtime.transport.send([identity, entry.envelope], on: replay) }
             runtime.counters.increment("replay.served", by: Int64(entries.count))
             // The end of the batch: a signed heartbeat whose last_plan_seq is the highest approved
             // planSeq this coordinator holds. The executor knows it has everything up to there.
@@ -299,7 +297,7 @@ public actor CoordinatorRole: RoleHandler {
             break
         }
         runtime.counters.set(Self.leadsCounter, leadership.leads ? 1 : 0)
-        core.setHold(leadership.leads ? quorumHold : "standby: \(leadership.leader(now: now) ?? "no coordinator") leads")
+        core.setHold(leadership.leads ? liveness.hold : .standby(leader: leadership.leader(now: now)))
         apply(core.on(.tick, now: now))
         heartbeatSeq += 1
         if let after = refillAfter, heartbeatSeq % 5 == 0 {
@@ -318,30 +316,24 @@ public actor CoordinatorRole: RoleHandler {
     /// Says loudly when fewer verifiers than the quorum are alive, and when enough are back.
     private func checkQuorum(now: Nanos) {
         let deadline = runtime.topology.timing.staleAfterMs * Nanos.perMillisecond
-        let alive = runtime.topology.verifiers.filter { now - (verifierSeen[$0.id] ?? .min / 2) <= deadline }.map(\.id)
-        runtime.counters.set("verifiers.alive", Int64(alive.count))
+        let check = liveness.check(now: now)
+        runtime.counters.set("verifiers.alive", Int64(check.alive.count))
         let quorum = runtime.topology.quorum
-        runtime.readiness.set(ready: alive.count >= quorum, reason: "\(alive.count) of \(runtime.topology.verifiers.count) verifiers heard, \(quorum) needed")
+        runtime.readiness.set(ready: check.hold == nil, reason: "\(check.alive.count) of \(runtime.topology.verifiers.count) verifiers heard, \(quorum) needed")
         for venue in runtime.topology.venues {
             runtime.recordVenueStale(venue.id, stale: now - (core.states[venue.id]?.observedAt ?? .min / 2) > deadline)
         }
-        if alive.count < quorum {
-            let silent = runtime.topology.verifiers.map(\.id).filter { !alive.contains($0) }
-            let warning = "quorum unreachable: \(alive.count) of \(runtime.topology.verifiers.count) verifiers alive, \(quorum) needed; silent: \(silent.joined(separator: ","))"
-            if warning != quorumWarning {
-                if quorumEverReached {
-                    runtime.logger.error("\(warning)")
-                } else {
-                    runtime.logger.notice("waiting for verifiers", metadata: ["alive": "\(alive.count)", "needed": "\(quorum)"])
-                }
-                quorumWarning = warning
+        switch check.change {
+        case let .lost(hold, everReached)?:
+            if everReached {
+                runtime.logger.error("\(hold)")
+            } else {
+                runtime.logger.notice("waiting for verifiers", metadata: ["alive": "\(check.alive.count)", "needed": "\(quorum)"])
             }
-            quorumHold = warning
-        } else if !quorumEverReached || quorumWarning != nil {
-            runtime.logger.notice(quorumEverReached ? "quorum reachable again" : "quorum reached", metadata: ["alive": "\(alive.joined(separator: ","))"])
-            quorumEverReached = true
-            quorumHold = nil
-            quorumWarning = nil
+        case let .reached(alive, again)?:
+            runtime.logger.notice(again ? "quorum reachable again" : "quorum reached", metadata: ["alive": "\(alive.joined(separator: ","))"])
+        case nil:
+            break
         }
     }
 
@@ -351,8 +343,7 @@ public actor CoordinatorRole: RoleHandler {
             case let .propose(plan): propose(plan)
             case let .approve(plan, approvals): approve(plan, approvals)
             case let .abandon(plan, reason):
-                let metric = reason.hasPrefix("quorum unreachable") ? "plans.unreachable" : "plans.rejected"
-                runtime.counters.increment(metric)
+                runtime.counters.increment(reason.counter)
                 runtime.logger.warning("plan not approved", metadata: ["plan_seq": "\(plan.planSeq)", "reason": "\(reason)"])
             case let .unexecuted(id, transfer):
                 runtime.counters.increment("transfers.unexecuted")

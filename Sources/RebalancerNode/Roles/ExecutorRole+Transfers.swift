@@ -75,7 +75,7 @@ extension ExecutorRole {
             live[row.id] = LiveTransfer(row: row, request: request(for: row, topology: runtime.topology))
         }
         let resumed = Set(live.keys)
-        for id in try record.transfers(in: "accepted") where !resumed.contains(id) && !monitorOnly {
+        for id in try record.transfers(in: .accepted) where !resumed.contains(id) && !monitorOnly {
             runtime.logger.warning("transfer recorded before this version (no request kept) and not confirmed submitted; not resubmitted", metadata: ["id": "\(id)"])
         }
         return live
@@ -102,7 +102,7 @@ extension ExecutorRole {
         let asset = topology.venue(row.from)?.asset ?? ""
         let detail = "monitor-only: would transfer \(Self.usd(row.amount)) \(asset) \(row.from) -> \(row.to), fee \(Self.usd(fee)) (key \(row.key))"
         do {
-            try record.update(transferID: row.id, state: "would_transfer", detail: detail, at: runtime.clock.now())
+            try record.update(transferID: row.id, state: .wouldTransfer, detail: detail, at: runtime.clock.now())
         } catch {
             runtime.logger.critical("cannot record would-transfer", metadata: ["id": "\(row.id)", "error": "\(error)"])
         }
@@ -130,12 +130,12 @@ extension ExecutorRole {
             return apply(TransferStatus(key: transfer.request.key, state: .failed, reason: "\(transfer.row.to) has no deposit_address"), to: id)
         }
         do {
-            try record.update(transferID: id, state: "submitting", at: runtime.clock.now())
+            try record.update(transferID: id, state: .submitting, at: runtime.clock.now())
         } catch {
             runtime.logger.critical("cannot record transfer as submitting; not submitting", metadata: ["id": "\(id)", "error": "\(error)"])
             return
         }
-        transfer.row.state = "submitting"
+        transfer.row.state = .submitting
         transfer.inFlight = true
         live[id] = transfer
         let result: Result<TransferStatus, VenueError>
@@ -188,12 +188,12 @@ extension ExecutorRole {
         for (id, transfer) in live where !transfer.inFlight && now >= transfer.nextAt {
             live[id]?.nextAt = now + Self.followInterval
             switch transfer.row.state {
-            case "accepted", "submitting":
+            case .accepted, .submitting:
                 Task { await self.drive(id) }
-            case "submitted", "pending":
+            case .submitted, .pending:
                 guard let gateway = gateways[transfer.row.from], gateway.kind != VenueAdapter.simulatedKind else { continue }
                 Task { await self.follow(id) }
-            default:
+            case .settled, .failed, .wouldTransfer:
                 continue
             }
         }
@@ -204,14 +204,15 @@ extension ExecutorRole {
     func apply(_ status: TransferStatus, to id: String) {
         guard let transfer = live[id] else { return }
         let name = status.state.rawValue
-        guard Self.rank(name) > Self.rank(transfer.row.state) else { return }
+        // A status the record has no state for moves nothing.
+        guard let state = RecordedTransfer.State(rawValue: name), state.rank > transfer.row.state.rank else { return }
         do {
-            try record.update(transferID: id, state: name, detail: status.reason, at: runtime.clock.now())
+            try record.update(transferID: id, state: state, detail: status.reason, at: runtime.clock.now())
         } catch {
             runtime.logger.critical("cannot record transfer status", metadata: ["id": "\(id)", "state": "\(name)", "error": "\(error)"])
             return
         }
-        live[id]?.row.state = name
+        live[id]?.row.state = state
         runtime.counters.increment("transfers.\(name)")
         let row = transfer.row
         let trigger = triggerAt[row.planSeq] ?? 0
@@ -230,18 +231,6 @@ extension ExecutorRole {
         if status.state == .settled || status.state == .failed {
             live.removeValue(forKey: id)
             runtime.logger.info("transfer final", metadata: ["id": "\(id)", "state": "\(name)", "key": "\(row.key)"])
-        }
-    }
-
-    /// States in the order a transfer goes through them.
-    static func rank(_ state: String) -> Int {
-        switch state {
-        case "accepted": 0
-        case "submitting": 1
-        case "submitted": 2
-        case "pending": 3
-        case "settled", "failed": 4
-        default: 5
         }
     }
 

@@ -33,14 +33,7 @@ public actor ExecutorRole: RoleHandler {
     /// Transfers recorded and not final, being driven through their gateway, by transfer id.
     var live: [String: LiveTransfer] = [:]
     private var heartbeatSeq: UInt64 = 0
-    private var lastCoordinatorHeartbeat: UInt64 = 0
     private var coordinatorWatch: UpstreamWatch
-    /// The highest approved planSeq the last replay batch ended at, while this executor is still below it.
-    private var replayBehind: UInt64?
-    private var replayRetryAt: Nanos = 0
-    private var replayRetryInterval: Nanos = Nanos.perSecond
-    /// The longest wait before asking again for plans a replay batch did not bring up to date.
-    static let maxReplayRetryInterval: Nanos = 30 * Nanos.perSecond
 
     /// Sets up the sockets and gateways and restores what this executor has executed; transfers
     /// recorded but not final are driven again through their gateway (looked up by key first).
@@ -113,12 +106,8 @@ public actor ExecutorRole: RoleHandler {
         if plans.contains(handle) { runtime.report(coordinatorWatch.heard(now: runtime.clock.now()), of: coordinatorWatch) }
         if opened.type == .heartbeat {
             guard let hb = runtime.decode(opened, as: WireHeartbeat.self, from: handle) else { return }
-            if replay.contains(handle) { return onReplayEnd(upTo: hb.lastPlanSeq) }
-            if hb.lastPlanSeq > core.highestSeen, hb.lastPlanSeq > lastCoordinatorHeartbeat {
-                // The coordinator approved something this executor never saw: a gap.
-                lastCoordinatorHeartbeat = hb.lastPlanSeq
-                requestReplay(after: core.highestSeen)
-            }
+            let event: Executor.Event = replay.contains(handle) ? .replayEnded(upTo: hb.lastPlanSeq) : .coordinatorHeartbeat(lastPlanSeq: hb.lastPlanSeq)
+            for directive in core.on(event, now: runtime.clock.now()) { apply(directive) }
             return
         }
         if opened.type == .rotation { return onRotation(opened, from: handle) }
@@ -132,28 +121,20 @@ public actor ExecutorRole: RoleHandler {
         }
         let plan = Plan(wire: approved.plan)
         let digest = WireDigest.plan(plan)
-        let verifierKeys = core.verifierSet(for: plan.epoch, now: runtime.clock.now())?.members ?? [:]
-        var signers = Set<NodeID>()
-        for approval in approved.approvals {
-            guard let key = verifierKeys[approval.verifier] else {
-                runtime.counters.increment("signatures.unknown_signer")
-                continue
-            }
-            guard !signers.contains(approval.verifier) else {
-                runtime.counters.increment("signatures.duplicate")
-                continue
-            }
-            guard SignatureCheck.isValid(Array(approval.signature), of: digest, publicKey: key) else {
-                runtime.counters.increment("signatures.invalid")
-                continue
-            }
-            signers.insert(approval.verifier)
-        }
         let now = runtime.clock.now()
+        // The signatures are checked here (crypto); which count is the core's decision.
+        let keys = core.keys(for: plan, now: now)
+        let approvals = approved.approvals.map { approval in
+            Executor.CheckedApproval(verifier: approval.verifier, verifies: keys[approval.verifier].map { SignatureCheck.isValid(Array(approval.signature), of: digest, publicKey: $0) } ?? false)
+        }
+        var signers = Set<NodeID>()
         triggerAt[plan.planSeq] = plan.triggerObservedAt
         var acceptedNow: [String: RecordedTransfer] = [:]
-        for directive in core.onApproved(plan, previousPlanSeq: approved.previousPlanSeq, validSigners: signers, now: now) {
+        for directive in core.on(.approved(plan, previousPlanSeq: approved.previousPlanSeq, approvals: approvals), now: now) {
             switch directive {
+            case let .signatures(_, tally):
+                signers = tally.valid
+                count(tally)
             case let .accepted(plan):
                 let rows = Plan.canonical(plan.transfers).enumerated().map { index, transfer in
                     RecordedTransfer(
@@ -181,9 +162,35 @@ public actor ExecutorRole: RoleHandler {
                 if reason != .duplicate {
                     runtime.logger.warning("plan refused", metadata: ["plan_seq": "\(planSeq)", "reason": "\(reason.rawValue)", "valid_signers": "\(signers.count)"])
                 }
-            case let .requestReplay(after):
-                requestReplay(after: after)
+            case .requestReplay, .replayComplete, .replayIncomplete:
+                apply(directive)
             }
+        }
+    }
+
+    /// Counts how an approved plan's signatures fared.
+    private func count(_ tally: Executor.SignatureTally) {
+        if tally.unknownSigner > 0 { runtime.counters.increment("signatures.unknown_signer", by: Int64(tally.unknownSigner)) }
+        if tally.duplicate > 0 { runtime.counters.increment("signatures.duplicate", by: Int64(tally.duplicate)) }
+        if tally.invalid > 0 { runtime.counters.increment("signatures.invalid", by: Int64(tally.invalid)) }
+    }
+
+    /// Carries out the core's replay directives (the others concern one approved plan).
+    private func apply(_ directive: Executor.Directive) {
+        switch directive {
+        case let .requestReplay(after):
+            requestReplay(after: after)
+        case let .replayComplete(upTo):
+            runtime.counters.increment("replay.completed")
+            runtime.logger.info("replay complete", metadata: ["up_to": "\(upTo)", "highest_seen": "\(core.highestSeen)"])
+        case let .replayIncomplete(upTo, retryIn):
+            runtime.counters.increment("replay.completed")
+            runtime.counters.increment("replay.incomplete")
+            runtime.logger.warning("replay ended behind the coordinator; asking again later", metadata: [
+                "up_to": "\(upTo)", "highest_seen": "\(core.highestSeen)", "retry_in_ms": "\(retryIn / Nanos.perMillisecond)",
+            ])
+        case .submit, .accepted, .refused, .signatures:
+            break
         }
     }
 
@@ -217,8 +224,7 @@ public actor ExecutorRole: RoleHandler {
 
     private func onReceipt(_ bytes: [UInt8], from handle: SocketLoop.Handle) {
         guard let receiptOpener, let (opened, receipt) = runtime.open(bytes, with: receiptOpener, from: handle, as: WireOrderReceipt.self) else { return }
-        let parts = receipt.transferID.split(separator: "/")
-        guard parts.count == 2, UInt64(parts[0]) != nil, Int32(parts[1]) != nil else {
+        guard Transfer.parseID(receipt.transferID) != nil else {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
         }
         switch receipt.state {
@@ -264,7 +270,7 @@ public actor ExecutorRole: RoleHandler {
         guard let request = runtime.decode(opened, as: WireReplayRequest.self, from: handle) else { return }
         do {
             let entries = try record.approvedEnvelopes(after: request.afterPlanSeq)
-            for entry in entries { runtime.loop.send([entry.envelope], on: handle) }
+            for entry in entries { runtime.transport.send([entry.envelope], on: handle) }
             runtime.counters.increment("replay.handed_back", by: Int64(entries.count))
             runtime.logger.notice("handing approved plans back to the coordinator", metadata: ["after": "\(request.afterPlanSeq)", "plans": "\(entries.count)"])
         } catch {
@@ -272,35 +278,11 @@ public actor ExecutorRole: RoleHandler {
         }
     }
 
-    /// The coordinator's signed heartbeat on the replay socket ends one replay batch: it holds
-    /// approved plans up to `upTo`. Still below that (a plan of the batch was lost or refused),
-    /// this executor asks again later, with a doubling interval.
-    private func onReplayEnd(upTo: UInt64) {
-        runtime.counters.increment("replay.completed")
-        let now = runtime.clock.now()
-        if core.highestSeen >= upTo {
-            replayBehind = nil
-            replayRetryInterval = Nanos.perSecond
-            runtime.logger.info("replay complete", metadata: ["up_to": "\(upTo)", "highest_seen": "\(core.highestSeen)"])
-        } else {
-            replayBehind = upTo
-            replayRetryAt = now + replayRetryInterval
-            runtime.counters.increment("replay.incomplete")
-            runtime.logger.warning("replay ended behind the coordinator; asking again later", metadata: [
-                "up_to": "\(upTo)", "highest_seen": "\(core.highestSeen)", "retry_in_ms": "\(replayRetryInterval / Nanos.perMillisecond)",
-            ])
-            replayRetryInterval = min(replayRetryInterval * 2, Self.maxReplayRetryInterval)
-        }
-    }
-
     public func tick() async {
         let now = runtime.clock.now()
         runtime.report(coordinatorWatch.check(now: now), of: coordinatorWatch)
         runtime.readiness.set(ready: coordinatorWatch.isFresh(now: now), reason: "coordinator \(coordinatorWatch.upstream) not heard recently")
-        if let behind = replayBehind, now >= replayRetryAt {
-            replayBehind = nil
-            if core.highestSeen < behind { requestReplay(after: core.highestSeen) }
-        }
+        for directive in core.on(.tick, now: now) { apply(directive) }
         followTransfers(now: now)
         heartbeatSeq += 1
         if let envelope = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: core.highestSeen) { runtime.send(envelope, topic: Topic.heartbeat, on: status) }

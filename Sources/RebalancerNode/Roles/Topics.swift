@@ -1,9 +1,13 @@
 /// PUB/SUB topic prefixes: the first frame of every published message.
 public enum Topic {
     /// Market ticks of one venue, from `rebalancer venues`: `tick/<venue>`.
-    public static func tick(_ venue: String) -> String { "tick/\(venue)" }
+    public static func tick(_ venue: String) -> String { tickPrefix + venue }
+    /// The prefix of every venue's market ticks: a subscription to all of them.
+    public static let tickPrefix = "tick/"
     /// Signed venue states from a watcher: `state/<venue>`.
-    public static func state(_ venue: String) -> String { "state/\(venue)" }
+    public static func state(_ venue: String) -> String { statePrefix + venue }
+    /// The prefix of every venue's signed states: a subscription to all of them.
+    public static let statePrefix = "state/"
     /// Approved plans from the coordinator.
     public static let plan = "plan"
     /// Heartbeats with counters, on every feed.

@@ -17,8 +17,6 @@ public actor VerifierRole: RoleHandler {
     private let watcherStates: WatcherStates
     private let proposalOpener: EnvelopeOpener
     private var heartbeatSeq: UInt64 = 0
-    private var coordinatorSeen: Nanos
-    private var coordinatorSilent = false
 
     /// Sets up the sockets and restores what this verifier signed before.
     public init(runtime: NodeRuntime, ledger: VerifierLedger) throws {
@@ -34,9 +32,8 @@ public actor VerifierRole: RoleHandler {
         // Proposals from any listed coordinator: the ledger (one digest per planSeq, increasing)
         // is what keeps two coordinators that both lead from getting two plans under one sequence.
         proposalOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: coordinatorNodes.map { ($0.id, $0.signingKey) }), types: [.proposal, .heartbeat])
-        coordinatorSeen = runtime.clock.now()
         for watcher in watchers {
-            try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: ["state/"], conflate: true)
+            try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: [Topic.statePrefix], conflate: true)
         }
         coordinators = Set(try coordinatorNodes.map { try runtime.connect(.dealer, to: $0, endpoint: "proposals", routingID: runtime.node.id) })
         if let last = state.lastSigned { runtime.logger.info("restored ledger", metadata: ["last_signed": "\(last.seq)"]) }
@@ -45,29 +42,24 @@ public actor VerifierRole: RoleHandler {
     public func handle(_ inbound: SocketLoop.Inbound) async {
         if coordinators.contains(inbound.handle) {
             guard inbound.frames.count == 1 else { return runtime.drop(.badFraming, from: inbound.handle) }
-            onProposal(inbound.frames[0], from: inbound.handle)
+            await onProposal(inbound.frames[0], from: inbound.handle)
         } else {
             guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
             guard let (_, venueState) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
-            state.observe(venueState, now: runtime.clock.now())
+            await apply(state.on(.observed(venueState), now: runtime.clock.now()), on: inbound.handle)
         }
     }
 
-    private func onProposal(_ bytes: [UInt8], from handle: SocketLoop.Handle) {
+    private func onProposal(_ bytes: [UInt8], from handle: SocketLoop.Handle) async {
         guard let opened = runtime.open(bytes, with: proposalOpener, from: handle) else { return }
         if opened.type == .heartbeat, runtime.decode(opened, as: WireHeartbeat.self, from: handle) == nil { return }
-        coordinatorSeen = runtime.clock.now()
-        if coordinatorSilent {
-            coordinatorSilent = false
-            runtime.logger.notice("coordinator is back")
-        }
+        await apply(state.on(.coordinatorHeard, now: runtime.clock.now()), on: handle)
         if opened.type == .heartbeat { return }
         guard let proposal = runtime.decode(opened, as: WireProposal.self, from: handle) else { return }
         guard proposal.hasPlan else {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
         }
         let plan = Plan(wire: proposal.plan)
-        let digest = WireDigest.plan(plan)
         var basis: [VenueID: Verifier.BasisState] = [:]
         for envelope in proposal.basisStates {
             guard let wire = try? WireVenueState(serializedBytes: envelope.payload) else { continue }
@@ -75,17 +67,46 @@ public actor VerifierRole: RoleHandler {
             let signed = watcherStates.verified(envelope) != nil
             basis[wire.venue] = Verifier.BasisState(state: VenueState(wire: wire), digest: envelope.digest, signedByWatcher: signed)
         }
-        let now = runtime.clock.now()
-        var verdict = state.judge(plan, digest: digest, basis: basis, now: now)
-        if verdict.decision == .approve {
-            do {
-                try ledger.record(planSeq: plan.planSeq, digest: digest, transfers: plan.transfers, at: now)
-            } catch {
-                verdict = .reject(.seqNotIncreasing, "\(error)")
+        await apply(state.on(.proposal(plan, digest: WireDigest.plan(plan), basis: basis), now: runtime.clock.now()), on: handle)
+    }
+
+    /// Carries out the core's directives; `handle` is the coordinator's socket a vote answers on.
+    private func apply(_ directives: [Verifier.Directive], on handle: SocketLoop.Handle) async {
+        for directive in directives {
+            switch directive {
+            case let .persist(approval):
+                // Durable (on the ledger's own queue) before the approval is signed or sent.
+                let event: Verifier.Event
+                do {
+                    try await ledger.recordDurably(planSeq: approval.plan.planSeq, digest: approval.digest, transfers: approval.plan.transfers, at: runtime.clock.now())
+                    event = .persisted(approval)
+                } catch let refusal as VerifierLedger.LedgerError {
+                    event = .persistFailed(approval, refused: true, detail: "\(refusal)")
+                } catch {
+                    runtime.logger.error("ledger write failed", metadata: ["plan_seq": "\(approval.plan.planSeq)", "error": "\(error)"])
+                    event = .persistFailed(approval, refused: false, detail: "\(error)")
+                }
+                await apply(state.on(event, now: runtime.clock.now()), on: handle)
+            case let .vote(planSeq, digest, verdict):
+                vote(planSeq: planSeq, digest: digest, verdict: verdict, on: handle)
+            case let .coordinatorSilent(forMs):
+                runtime.logger.error("coordinator silent", metadata: ["for_ms": "\(forMs)"])
+            case .coordinatorBack:
+                runtime.logger.notice("coordinator is back")
+            case let .readiness(ready, reason):
+                runtime.readiness.set(ready: ready, reason: reason)
+            case let .heartbeat(lastSignedSeq):
+                heartbeatSeq += 1
+                if let envelope = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: lastSignedSeq) {
+                    for coordinator in coordinators { runtime.send(envelope, on: coordinator) }
+                }
             }
         }
+    }
+
+    private func vote(planSeq: UInt64, digest: [UInt8], verdict: Verifier.Verdict, on handle: SocketLoop.Handle) {
         var vote = WireVote()
-        vote.planSeq = plan.planSeq
+        vote.planSeq = planSeq
         vote.planDigest = Data(digest)
         vote.decision = verdict.decision.wire
         vote.reason = verdict.rule?.rawValue ?? ""
@@ -94,7 +115,7 @@ public actor VerifierRole: RoleHandler {
         if let rule = verdict.rule { runtime.counters.increment("rule.\(rule.rawValue)") }
         Metrics.Counter(label: "rebalancer_verdicts_total", dimensions: [("node", runtime.node.id), ("decision", verdict.decision.rawValue), ("rule", verdict.rule?.rawValue ?? "none")]).increment()
         runtime.logger.info("vote", metadata: [
-            "plan_seq": "\(plan.planSeq)", "decision": "\(verdict.decision.rawValue)",
+            "plan_seq": "\(planSeq)", "decision": "\(verdict.decision.rawValue)",
             "rule": "\(verdict.rule?.rawValue ?? "-")", "detail": "\(verdict.detail)",
         ])
         guard let envelope = runtime.seal(vote, type: .vote) else { return }
@@ -102,15 +123,8 @@ public actor VerifierRole: RoleHandler {
     }
 
     public func tick() async {
-        let now = runtime.clock.now()
-        if !coordinatorSilent, now - coordinatorSeen > runtime.topology.timing.staleAfterMs * Nanos.perMillisecond {
-            coordinatorSilent = true
-            runtime.logger.error("coordinator silent", metadata: ["for_ms": "\((now - coordinatorSeen) / Nanos.perMillisecond)"])
-        }
-        runtime.readiness.set(ready: now - coordinatorSeen <= runtime.topology.timing.staleAfterMs * Nanos.perMillisecond, reason: "coordinator not heard for \((now - coordinatorSeen) / Nanos.perMillisecond) ms")
-        heartbeatSeq += 1
-        if let envelope = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: state.lastSigned?.seq ?? 0) {
-            for handle in coordinators { runtime.send(envelope, on: handle) }
-        }
+        // Heartbeats go to every coordinator; no vote is answered from a tick.
+        guard let any = coordinators.first else { return }
+        await apply(state.on(.tick, now: runtime.clock.now()), on: any)
     }
 }

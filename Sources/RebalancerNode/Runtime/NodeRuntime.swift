@@ -5,14 +5,18 @@ import RebalancerWire
 import SwiftProtobuf
 import ZeroMQ
 
-/// Everything one process needs to talk: its identity and keys, the topology, one ZeroMQ context
-/// with a ZAP handler that admits only the topology's CURVE keys, and the socket loop that owns
-/// every socket. Every socket runs CURVE; every receiving socket has a maximum message size.
+/// Everything one process needs to talk: its identity and keys, the topology, and the transport
+/// that carries its messages (`ZeroMQTransport` in a node: one ZeroMQ context with a ZAP handler
+/// that admits only the topology's CURVE keys, CURVE on every socket, a maximum message size on
+/// every receiving socket; the test kit's in-memory transport in role tests).
+///
+/// `@unchecked Sendable`: `names` is written only while sockets are set up, before the transport
+/// starts, and read-only afterwards; `lastLagWarning` is guarded by `lagLock`; everything else is immutable.
 public final class NodeRuntime: @unchecked Sendable {
     /// Largest frame any socket accepts; larger messages are dropped by libzmq before they reach us.
-    public static let maxMessageSize: Int64 = 1 << 20
+    public static let maxMessageSize: Int64 = ZeroMQTransport.maxMessageSize
     /// Send and receive high-water marks: queues are bounded everywhere.
-    public static let highWaterMark: Int32 = 10_000
+    public static let highWaterMark: Int32 = ZeroMQTransport.highWaterMark
 
     /// The deployment.
     public let topology: Topology
@@ -28,49 +32,64 @@ public final class NodeRuntime: @unchecked Sendable {
     public let readiness: Readiness
     /// The node's clock.
     public let clock: any NodeClock
-    /// The socket loop: the one thread that touches sockets.
-    public let loop: SocketLoop
+    /// What carries the node's messages.
+    public let transport: any NodeTransport
 
-    private let curve: (publicKey: [UInt8], secretKey: [UInt8])
-    private let context: Context
-    private let zap: ZAPHandler
     // Written only while sockets are set up, before start(); read-only afterwards.
     private var names: [SocketLoop.Handle: String] = [:]
     private let lagLock = NSLock()
     // Guarded by lagLock.
     private var lastLagWarning: Nanos = 0
 
-    /// Sets up the context and the ZAP allow-list for `node`, with keys loaded by the caller.
-    public init(topology: Topology, node: Topology.Node, signer: SigningKey, curvePublic: [UInt8], curveSecret: [UInt8], logger: Logger, clock: any NodeClock = WallClock()) throws {
+    /// Sets up a ZeroMQ transport for `node`, with keys loaded by the caller, whose ZAP handler
+    /// admits only the topology's CURVE keys.
+    public convenience init(topology: Topology, node: Topology.Node, signer: SigningKey, curvePublic: [UInt8], curveSecret: [UInt8], logger: Logger, clock: any NodeClock = WallClock()) throws {
+        let counters = Counters(node: node.id)
+        let log = logger
+        let link = LinkLog()
+        let transport = try ZeroMQTransport(
+            name: node.id, domain: topology.id, curvePublic: curvePublic, curveSecret: curveSecret,
+            allowedKeys: Set(topology.nodes.map(\.curveKey)),
+            onZAP: { decision in
+                if decision.allowed {
+                    counters.increment("zap.accepted")
+                } else {
+                    counters.increment("zap.refused")
+                    log.warning("refused connection", metadata: [
+                        "peer": "\(decision.address)", "mechanism": "\(decision.mechanism)",
+                        "key": "\(Z85.encode(decision.publicKey))",
+                    ])
+                }
+            },
+            onLink: { event in link.runtime?.linkChanged(event) }
+        )
+        self.init(topology: topology, node: node, signer: signer, transport: transport, logger: logger, clock: clock, counters: counters)
+        link.runtime = self
+    }
+
+    /// A runtime for `node` over any transport (the test kit's in-memory one, for example).
+    public init(topology: Topology, node: Topology.Node, signer: SigningKey, transport: any NodeTransport, logger: Logger, clock: any NodeClock = WallClock(), counters: Counters? = nil) {
         self.topology = topology
         self.node = node
         self.signer = signer
         self.logger = logger
         self.clock = clock
-        self.curve = (curvePublic, curveSecret)
-        counters = Counters(node: node.id)
+        self.transport = transport
+        self.counters = counters ?? Counters(node: node.id)
         readiness = Readiness(ready: node.role == .venues || node.role == .monitor, reason: "starting")
-        context = try Context()
-        let counters = self.counters
-        let log = logger
-        zap = try ZAPHandler(context: context, allowedKeys: Set(topology.nodes.map(\.curveKey))) { decision in
-            if decision.allowed {
-                counters.increment("zap.accepted")
-            } else {
-                counters.increment("zap.refused")
-                log.warning("refused connection", metadata: [
-                    "peer": "\(decision.address)", "mechanism": "\(decision.mechanism)",
-                    "key": "\(Z85.encode(decision.publicKey))",
-                ])
-            }
-        }
-        loop = SocketLoop(context: context, name: node.id)
-        loop.observeLinks { [weak self] event in self?.linkChanged(event) }
+    }
+
+    /// Where the ZeroMQ transport's link events find the runtime built around it.
+    ///
+    /// `@unchecked Sendable`: `runtime` is set once, by the initialiser, before the loop starts
+    /// (and so before any link event); the loop thread only reads it afterwards.
+    private final class LinkLog: @unchecked Sendable {
+        weak var runtime: NodeRuntime?
     }
 
     /// Counts and logs a connecting socket's link event, naming the peer and its endpoint:
     /// `links.dropped`, `links.reconnects`, `links.restored`.
-    private func linkChanged(_ event: SocketLoop.LinkEvent) {
+    fileprivate func linkChanged(_ event: SocketLoop.LinkEvent) {
         let metadata: Logger.Metadata = ["socket": "\(name(of: event.handle))", "endpoint": "\(event.endpoint)"]
         switch event.kind {
         case let .dropped(reason):
@@ -85,59 +104,34 @@ public final class NodeRuntime: @unchecked Sendable {
         }
     }
 
-    /// Binds a CURVE server socket on this node's endpoint `name`.
+    /// Binds a server socket on this node's endpoint `name`.
     @discardableResult
     public func bind(_ type: SocketType, endpoint name: String, receive: Bool) throws -> SocketLoop.Handle {
         guard let endpoint = node.endpoints[name] else { throw RuntimeError.missingEndpoint(node: node.id, name: name) }
-        let socket = try Socket(context, type)
-        try configure(socket)
-        try socket.makeCurveServer(secretKey: curve.secretKey, domain: topology.id)
+        let handle: SocketLoop.Handle
         do {
-            try socket.bind(endpoint)
+            handle = try transport.bind(type, endpoint: endpoint, receive: receive)
         } catch {
             throw RuntimeError.cannotBind(node: node.id, name: name, endpoint: endpoint, reason: "\(error)")
         }
-        let handle = loop.register(socket, receive: receive)
         names[handle] = "\(name)@\(endpoint)"
         return handle
     }
 
-    /// Connects a CURVE client socket to `peer`'s endpoint `name`, which must present the peer's key.
-    @discardableResult
+    /// Connects a client socket to `peer`'s endpoint `name`, which must present the peer's key.
     ///
     /// `conflate: true` keeps only the newest message per topic while this process is busy (for
     /// feeds of full state, never for feeds where every message counts).
+    @discardableResult
     public func connect(_ type: SocketType, to peer: Topology.Node, endpoint name: String, subscribe: [String] = [], routingID: String? = nil, conflate: Bool = false) throws -> SocketLoop.Handle {
         guard let endpoint = peer.endpoints[name] else { throw RuntimeError.missingEndpoint(node: peer.id, name: name) }
-        let socket = try Socket(context, type)
-        try configure(socket)
-        if let routingID { try socket.setRoutingID(Array(routingID.utf8)) }
-        try socket.makeCurveClient(serverPublicKey: peer.curveKey, publicKey: curve.publicKey, secretKey: curve.secretKey)
-        try socket.connect(endpoint)
-        for prefix in subscribe { try socket.subscribe(prefix) }
-        // Watched for a connection that drops for good (an oversized frame ends a session and
-        // libzmq never reconnects it): the loop reconnects, and `linkChanged` counts and logs it.
-        let handle = try loop.register(socket, receive: type != .pub && type != .push, conflateByTopic: conflate, reconnect: endpoint)
+        let handle = try transport.connect(type, endpoint: endpoint, serverKey: peer.curveKey, subscribe: subscribe, routingID: routingID, conflate: conflate)
         names[handle] = "\(peer.id).\(name)"
         return handle
     }
 
-    private func configure(_ socket: Socket) throws {
-        try socket.setMaxMessageSize(Self.maxMessageSize)
-        try socket.setSendHighWaterMark(Self.highWaterMark)
-        try socket.setReceiveHighWaterMark(Self.highWaterMark)
-        try socket.setLinger(500)
-        try socket.setHeartbeat(interval: 1000, ttl: 3000, timeout: 3000)
-        if socket.type == .router {
-            try socket.setRouterMandatory(true)
-            // A restarted peer takes its routing id back at once; every message is still
-            // signature-checked against the id it claims, so a taken-over id forges nothing.
-            try socket.setRouterHandover(true)
-        }
-    }
-
     /// Starts the socket loop; inbound messages arrive on the stream.
-    public func start() -> AsyncStream<SocketLoop.Inbound> { loop.start() }
+    public func start() -> AsyncStream<SocketLoop.Inbound> { transport.start() }
 
     /// The name of a socket, for logs.
     public func name(of handle: SocketLoop.Handle) -> String { names[handle] ?? "socket-\(handle.rawValue)" }
@@ -163,7 +157,7 @@ public final class NodeRuntime: @unchecked Sendable {
         if let identity { frames.append(identity) }
         if let topic { frames.append(Array(topic.utf8)) }
         frames.append(envelope.bytes())
-        loop.send(frames, on: handle)
+        transport.send(frames, on: handle)
     }
 
     /// Opens an envelope frame; a drop is counted by reason and logged with the connection's
@@ -251,11 +245,11 @@ public final class NodeRuntime: @unchecked Sendable {
         return "key:\(LogText.untrusted(peer))"
     }
 
-    /// Sends what is queued, closes every socket with a linger, stops the ZAP handler and the
-    /// context: all on the socket loop's thread (`SocketLoop.shutdown`), awaited, so no thread of
-    /// the cooperative pool blocks in a linger or in zmq_ctx_term.
+    /// Sends what is queued and closes the transport (every socket with a linger, then the
+    /// context and its ZAP handler), awaited, so no thread of the cooperative pool blocks in a
+    /// linger or in zmq_ctx_term.
     public func shutdown() async {
-        await loop.shutdown(linger: 500, terminating: context)
+        await transport.stop()
     }
 
     /// Setup failures.

@@ -9,7 +9,7 @@ extension NodeRuntime {
     public func deliver(_ inbound: AsyncStream<SocketLoop.Inbound>, to handler: some RoleHandler) async {
         for await entry in inbound {
             if Task.isCancelled { break }
-            let message = loop.resolve(entry)
+            let message = transport.resolve(entry)
             if message.frames.isEmpty { continue }
             await handler.handle(message)
         }
