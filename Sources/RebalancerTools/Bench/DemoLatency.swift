@@ -20,17 +20,12 @@ struct DemoLatency: Sendable {
 
     /// Runs the demo; returns its summary and the hop histograms summed over the nodes.
     func run(topology: Topology, logger: Logger) async throws -> (DemoSummary, HopHistograms) {
-        var endpoints: [String: URL] = [:]
-        for node in topology.nodes {
-            guard let endpoint = node.endpoints["metrics"], let (host, port) = MetricsServer.hostPort(endpoint),
-                  let url = URL(string: "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/metrics") else { continue }
-            endpoints[node.id] = url
-        }
+        let endpoints = Self.metricsURLs(topology)
         let runner = DemoRunner(options: options, executable: executable)
-        var summary: DemoSummary?, texts: [String: String] = [:]
-        try await withThrowingTaskGroup(of: Outcome.self) { group in
+        let (summary, texts) = try await withThrowingTaskGroup(of: Outcome.self) { group -> (DemoSummary?, [String: String]) in
             group.addTask { .summary(try await runner.run(logger: logger)) }
             group.addTask { .metrics(await Self.scrape(endpoints)) }
+            var summary: DemoSummary?, texts: [String: String] = [:]
             for try await outcome in group {
                 switch outcome {
                 case .summary(let finished):
@@ -39,11 +34,23 @@ struct DemoLatency: Sendable {
                 case .metrics(let last): texts = last
                 }
             }
+            return (summary, texts)
         }
         var histograms = HopHistograms()
         for text in texts.values { histograms.add(prometheusText: text[...]) }
         guard let summary else { throw DemoError("the demo returned no summary") }
         return (summary, histograms)
+    }
+
+    /// Each node's `/metrics` address.
+    private static func metricsURLs(_ topology: Topology) -> [String: URL] {
+        var urls: [String: URL] = [:]
+        for node in topology.nodes {
+            guard let endpoint = node.endpoints["metrics"], let (host, port) = MetricsServer.hostPort(endpoint),
+                  let url = URL(string: "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/metrics") else { continue }
+            urls[node.id] = url
+        }
+        return urls
     }
 
     /// Reads every endpoint each second until cancelled; the last text read from each.

@@ -108,7 +108,7 @@ public struct FloorBench: Sendable {
         process.executableURL = executable
         process.arguments = ["bench", "latency-node", "--plan", planPath, "--role", role.rawValue, "--index", "\(index)"]
         let log = dataDirectory + "/\(role.rawValue)-\(index).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        guard FileManager.default.createFile(atPath: log, contents: nil) else { throw FloorError("cannot create \(log)") }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle
         process.standardError = handle
