@@ -47,7 +47,8 @@ public struct FloorBench: Sendable {
         try plan.write(to: planPath)
         var children: [Process] = []
         defer {
-            for child in children where child.isRunning { child.terminate() }
+            // SIGKILL: a child inherits a signal mask with SIGTERM blocked, and holds nothing worth a graceful stop.
+            for child in children where child.isRunning { kill(child.processIdentifier, SIGKILL) }
             for child in children { child.waitUntilExit() }
         }
         children.append(try spawn(planPath, .coordinator, 0))
