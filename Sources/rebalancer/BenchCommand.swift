@@ -4,12 +4,13 @@ import RebalancerCore
 import RebalancerSimulation
 
 /// `rebalancer bench`: `optimizer` times the optimizer against the greedy baseline; `load` measures
-/// verified state updates per second of a local deployment under a flood of market ticks.
+/// verified state updates per second of a local deployment under a flood of market ticks; `latency`
+/// compares the decision path with its floor.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print their figures.",
-        subcommands: [BenchOptimizerCommand.self, LoadBenchCommand.self]
+        subcommands: [BenchOptimizerCommand.self, LoadBenchCommand.self, LatencyBenchCommand.self, LatencyFloorNodeCommand.self]
     )
 }
 

@@ -23,6 +23,8 @@ public struct DemoSummary: Codable, Sendable {
         public var p99: Double
         /// Number of samples.
         public var samples: Int
+        /// Largest sample, in milliseconds.
+        public var max: Double = 0
     }
 
     /// The strategy the coordinator ran.
@@ -81,5 +83,6 @@ extension DemoSummary.Latency {
             return (Double(sorted[index]) / 1e6 * 1000).rounded() / 1000
         }
         self.init(p50: percentile(0.5), p99: percentile(0.99), samples: sorted.count)
+        max = sorted.last.map { (Double($0) / 1e6 * 1000).rounded() / 1000 } ?? 0
     }
 }
