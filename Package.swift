@@ -126,7 +126,7 @@ let package = Package(
             name: "RoleScenarioTests",
             dependencies: ["RebalancerTestKit", "RebalancerNode", "RebalancerSimulation", "RebalancerWire", "RebalancerCore", "ZeroMQ"]
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["RebalancerNode", "RebalancerTools", "RebalancerSimulation", "RebalancerWire", "RebalancerCore", "ZeroMQ", "VenueFixtures"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RebalancerNode", "RebalancerTestKit", "RebalancerTools", "RebalancerSimulation", "RebalancerWire", "RebalancerCore", "ZeroMQ", "VenueFixtures"]),
     ]
 )
 

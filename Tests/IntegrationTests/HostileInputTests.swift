@@ -31,17 +31,6 @@ import ZeroMQ
             try socket.connect(peer.endpoints[endpoint]!)
             return socket
         }
-
-        /// Every kind of bad frame, for a socket that expects `type` from `claimedSender`.
-        func badFrames(type: MessageType, claimedSender: String) -> [[[UInt8]]] {
-            var random = SeededRandom(seed: 7)
-            let garbage = (0..<200).map { _ in UInt8.random(in: 0...255, using: &random) }
-            let valid = Envelope.sealing(payload: [8, 1, 16, 2], type: type, sender: claimedSender, key: signer).bytes()
-            let truncated = Array(valid.prefix(valid.count / 2))
-            let unknownSender = Envelope.sealing(payload: [8, 1], type: type, sender: "mallory", key: signer).bytes()
-            let wrongType = Envelope.sealing(payload: [8, 1], type: .marketTick, sender: claimedSender, key: signer).bytes()
-            return [[garbage], [truncated], [valid], [unknownSender], [wrongType], [[], [], valid], [[]]]
-        }
     }
 
     @Test func anUnlistedCurveKeyGetsNothingThrough() async throws {

@@ -74,15 +74,7 @@ final class MemoryByzantineCoordinator {
 
     /// A plan over the latest states of the venues it touches.
     func plan(_ transfers: [Transfer], seq: UInt64, basis: [VenueID: Envelope]? = nil) -> Plan {
-        let source = basis ?? latest
-        let involved = Set(transfers.flatMap { [$0.from, $0.to] }).sorted()
-        let refs = involved.compactMap { venue -> BasisRef? in
-            guard let envelope = source[venue], let state = try? WireVenueState(serializedBytes: envelope.payload) else { return nil }
-            return BasisRef(venue: venue, seq: state.seq, observedAt: state.observedAtNs, digest: envelope.digest)
-        }
-        let now = cluster.clock.now()
-        return Plan(topologyID: topology.id, epoch: topology.epoch, planSeq: seq, createdAt: now, expiresAt: now + 4 * Nanos.perSecond,
-                    transfers: transfers, basis: refs, triggerVenue: involved.first ?? "", triggerObservedAt: now, strategy: "threshold")
+        Plan.over(transfers, seq: seq, latest: basis ?? latest, topology: topology, now: cluster.clock.now())
     }
 
     /// Sends a proposal to every verifier and returns their votes (every verifier answers at once).
