@@ -3,6 +3,8 @@ import Foundation
 /// Fans dashboard events out to every open event stream, and keeps what a page that opens later
 /// needs to catch up: the deployment, each venue's recent history, the latest plans, transfers and
 /// alerts. Bounded everywhere; a slow page loses its oldest unsent events, never the process's memory.
+/// `@unchecked Sendable`: every mutable field is read and written only under `lock`; `window`
+/// is immutable and the stream continuations are thread-safe.
 public final class DashboardHub: @unchecked Sendable {
     /// How far back venue histories go.
     public let window: Duration

@@ -3,6 +3,7 @@ import Foundation
 /// Whether a node is ready to do its work, as `/readyz` and `rebalancer status` report it: its
 /// role decides each tick (a watcher: its venue read fresh; the coordinator: a quorum of verifiers
 /// heard; a verifier or executor: its coordinator heard) and says why not.
+/// `@unchecked Sendable`: both stored fields are read and written only under `lock`.
 public final class Readiness: @unchecked Sendable {
     // A lock guards both fields.
     private let lock = NSLock()

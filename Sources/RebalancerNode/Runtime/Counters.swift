@@ -7,6 +7,8 @@ import Metrics
 /// change is also made to a swift-metrics counter or gauge named by `MetricName` (for example
 /// `dropped.bad_signature` is `rebalancer_messages_dropped_total{reason="bad_signature"}`), so
 /// whichever metrics backend the process bootstrapped (Prometheus in the CLI) sees the same figures.
+/// `@unchecked Sendable`: the dictionaries are read and written only under `lock`; `node` is
+/// immutable, and the swift-metrics handles are thread-safe.
 public final class Counters: @unchecked Sendable {
     // A lock guards the dictionaries; every access goes through it.
     private let lock = NSLock()

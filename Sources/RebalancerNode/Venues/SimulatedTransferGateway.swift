@@ -14,6 +14,8 @@ import ZeroMQ
 /// The market accepts a transfer id at most once, so resubmitting after a restart (when the table
 /// is empty) moves nothing again: the market's `duplicate-transfer-id` refusal of a key this
 /// gateway resubmitted means the transfer was already accepted, and is reported as `submitted`.
+/// `@unchecked Sendable`: the three tables are read and written only under `lock`; the runtime
+/// and the socket handle are thread-safe (sends are queued to the socket loop) and immutable.
 public final class SimulatedTransferGateway: TransferGateway, @unchecked Sendable {
     /// The adapter kind.
     public var kind: String { VenueAdapter.simulatedKind }
@@ -45,7 +47,7 @@ public final class SimulatedTransferGateway: TransferGateway, @unchecked Sendabl
 
     public func submit(_ request: TransferRequest) async throws(VenueError) -> TransferStatus {
         guard request.amount > 0 else { throw .rejected(code: 0, message: "amount must be positive, got \(request.amount) cents") }
-        guard let id = Self.transferID(of: request.key), let planSeq = UInt64(id.split(separator: "/")[0]) else {
+        guard let id = Self.transferID(of: request.key), let planSeq = Transfer.parseID(id)?.planSeq else {
             throw .unsupported("key \(request.key) names no plan transfer")
         }
         let known: TransferStatus? = lock.withLock {

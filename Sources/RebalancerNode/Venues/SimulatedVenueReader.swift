@@ -6,6 +6,7 @@ import RebalancerVenues
 /// market's signed tick feed reported for one venue. The watcher's feed handler pushes each tick
 /// in (`update`), so the demo stays push-driven; a read returns the latest as a `VenueSnapshot`
 /// carrying everything the market reports (capital in flight, volatility, depth).
+/// `@unchecked Sendable`: `latest` is read and written only under `lock`; the rest is immutable.
 public final class SimulatedVenueReader: VenueReader, @unchecked Sendable {
     /// The adapter kind in the topology.
     public static let kind = VenueAdapter.simulatedKind

@@ -175,8 +175,7 @@ public struct ChaosAudit: Sendable {
             + executedBy.filter { $0.value.count > Set($0.value).count }.keys.map { "\($0)" }
         audit.resubmissionsRefused = report.refused["duplicate_transfer_id"] ?? 0
         for transfer in report.accepted {
-            let parts = transfer.id.split(separator: "/")
-            guard parts.count == 2, let seq = UInt64(parts[0]), let index = Int(parts[1]), let plan = plans[seq], executedBy[seq] != nil else {
+            guard let (seq, index) = Transfer.parseID(transfer.id), let plan = plans[seq], executedBy[seq] != nil else {
                 audit.unauthorisedTransfers.append(transfer.id)
                 continue
             }

@@ -119,6 +119,7 @@ public final class AdapterSession: Sendable {
 }
 
 /// Request ids, increasing from 1, shared by concurrent callers.
+/// `@unchecked Sendable`: `last` is read and written only under `lock`.
 final class IDCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var last = 0  // guarded by lock
