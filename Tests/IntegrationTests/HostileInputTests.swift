@@ -1,7 +1,6 @@
 import Foundation
 import RebalancerCore
 import RebalancerNode
-import RebalancerSimulation
 import RebalancerWire
 import Testing
 import ZeroMQ
@@ -10,29 +9,6 @@ import ZeroMQ
 /// input at every role's sockets, in one process: `RoleScenarioTests/HostileInputScenarioTests`;
 /// over real sockets: `EveryDropCountedTests`, `LogForgingTests` and `ByzantineTests`.)
 @Suite(.serialized) struct HostileInputTests {
-    /// A peer that holds a listed CURVE key (the monitor's), so its bytes reach the application,
-    /// but whose messages no role accepts as signed by anyone it trusts.
-    struct Attacker {
-        let context: Context
-        let keys: NodeKeys
-        let signer: SigningKey
-
-        init(cluster: Cluster) throws {
-            context = try Context()
-            keys = try cluster.keys("monitor")
-            signer = try keys.signer()
-        }
-
-        func socket(_ type: SocketType, to peer: Topology.Node, endpoint: String, routingID: String? = nil) throws -> Socket {
-            let socket = try Socket(context, type)
-            try socket.setLinger(1000)
-            if let routingID { try socket.setRoutingID(Array(routingID.utf8)) }
-            try socket.makeCurveClient(serverPublicKey: peer.curveKey, publicKey: keys.curvePublic, secretKey: keys.curveSecret)
-            try socket.connect(peer.endpoints[endpoint]!)
-            return socket
-        }
-    }
-
     @Test func anUnlistedCurveKeyGetsNothingThrough() async throws {
         let cluster = try Cluster(venues: 2, verifiers: 4, quorum: 3)
         let coordinator = try #require(try cluster.topology.coordinator)
