@@ -115,15 +115,7 @@ final class ByzantineCoordinator {
 
     /// Publishes an approved plan with whatever approvals it is given.
     func publish(_ plan: Plan, approvals: [(NodeID, [UInt8])], previous: UInt64 = 0) throws {
-        var approved = WireApprovedPlan()
-        approved.plan = plan.wire
-        approved.previousPlanSeq = previous
-        approved.approvals = approvals.map { id, signature in
-            var a = Rebalancer_V1_Approval()
-            a.verifier = id
-            a.signature = Data(signature)
-            return a
-        }
+        let approved = WireApprovedPlan(plan, approvals: approvals, previous: previous)
         let envelope = try Envelope.seal(approved, type: .approvedPlan, sender: topology.coordinator!.id, key: signer)
         try plans.send([Array("plan".utf8), envelope.bytes()], dontWait: false)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import RebalancerCore
 import RebalancerNode
+import RebalancerTestKit
 import RebalancerWire
 import Testing
 import ZeroMQ
@@ -13,15 +14,8 @@ import ZeroMQ
         let cluster = try Cluster(venues: 2, verifiers: 4, quorum: 3)
         let current = try cluster.topology
         // The next set: three new verifiers, quorum two, epoch 2.
-        var next = current
-        next.epoch = current.epoch + 1
-        next.quorum = 2
-        next.nodes.removeAll { $0.role == .verifier }
-        for i in 1...3 {
-            let keys = NodeKeys.generate()
-            try KeyStore.write(keys, node: "new-verifier-\(i)", dir: cluster.directory + "/keys")
-            next.nodes.append(.init(id: "new-verifier-\(i)", role: .verifier, endpoints: [:], signingKey: keys.signingPublic, curveKey: keys.curvePublic))
-        }
+        let (next, newKeys) = current.nextVerifierSet(count: 3, quorum: 2)
+        for (id, keys) in newKeys { try KeyStore.write(keys, node: id, dir: cluster.directory + "/keys") }
         let nextPath = cluster.directory + "/next.yaml"
         try TopologyFile.render(next).write(toFile: nextPath, atomically: true, encoding: .utf8)
         let file = cluster.directory + "/rotation.bin"

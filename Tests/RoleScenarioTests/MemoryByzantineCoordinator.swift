@@ -94,15 +94,7 @@ final class MemoryByzantineCoordinator {
 
     /// Publishes an approved plan with whatever approvals it is given.
     func publish(_ plan: Plan, approvals: [(NodeID, [UInt8])], previous: UInt64 = 0) async throws {
-        var approved = WireApprovedPlan()
-        approved.plan = plan.wire
-        approved.previousPlanSeq = previous
-        approved.approvals = approvals.map { id, signature in
-            var a = Rebalancer_V1_Approval()
-            a.verifier = id
-            a.signature = Data(signature)
-            return a
-        }
+        let approved = WireApprovedPlan(plan, approvals: approvals, previous: previous)
         let envelope = try Envelope.seal(approved, type: .approvedPlan, sender: runtime.node.id, key: signer)
         transport.send([Array(Topic.plan.utf8), envelope.bytes()], on: plans)
         await cluster.settle()

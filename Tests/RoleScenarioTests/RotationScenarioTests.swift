@@ -10,19 +10,10 @@ import Testing
 /// during the grace period; a restarted executor keeps the new set (its record).
 @Suite struct RotationScenarioTests {
     @Test func executorsFollowARotationSignedByTheCurrentQuorum() async throws {
-        var newKeys: [NodeID: NodeKeys] = [:]
         let cluster = try MemoryCluster(venues: 2, verifiers: 4, quorum: 3)
         let current = cluster.topology
         // The next set: three new verifiers, quorum two, epoch 2.
-        var next = current
-        next.epoch = current.epoch + 1
-        next.quorum = 2
-        next.nodes.removeAll { $0.role == .verifier }
-        for i in 1...3 {
-            let keys = NodeKeys.generate()
-            newKeys["new-verifier-\(i)"] = keys
-            next.nodes.append(.init(id: "new-verifier-\(i)", role: .verifier, endpoints: [:], signingKey: keys.signingPublic, curveKey: keys.curvePublic))
-        }
+        let (next, newKeys) = current.nextVerifierSet(count: 3, quorum: 2)
         var signed = WireSignedRotation()
         signed.rotation = try WireRotation(from: current, to: next, activateAt: cluster.clock.now(), graceMs: 3000).serializedBytes()
         for id in ["verifier-1", "verifier-2"] { signed.sign(as: id, key: try #require(cluster.keys[id]).signer()) }
