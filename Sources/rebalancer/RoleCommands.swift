@@ -93,7 +93,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             return [UInt8](data)
         }
         let role = try CoordinatorRole(runtime: runtime, journal: journal, strategy: StrategyName(rawValue: strategy)!.make(), rotations: rotations)
-        try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: .milliseconds(max(50, topology.timing.heartbeatMs / 5))), logger: runtime.logger)
+        try await runRole(RoleService(runtime: runtime, handler: role), logger: runtime.logger)
     }
 }
 
@@ -110,7 +110,7 @@ struct VerifierCommand: AsyncParsableCommand {
         let runtime = try options.bootstrap(nodeID: id, role: .verifier)
         let ledger = try VerifierLedger(path: options.openDataDirectory(runtime) + "/ledger.sqlite")
         let role = try VerifierRole(runtime: runtime, ledger: ledger)
-        try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: .milliseconds(runtime.topology.timing.heartbeatMs)), logger: runtime.logger)
+        try await runRole(RoleService(runtime: runtime, handler: role), logger: runtime.logger)
     }
 }
 
@@ -133,6 +133,6 @@ struct ExecutorCommand: AsyncParsableCommand {
         if monitorOnly || runtime.node.monitorOnly {
             runtime.logger.notice("monitor-only: approved plans are verified and recorded; nothing is submitted")
         }
-        try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: .milliseconds(runtime.topology.timing.heartbeatMs)), logger: runtime.logger)
+        try await runRole(RoleService(runtime: runtime, handler: role), logger: runtime.logger)
     }
 }

@@ -35,7 +35,7 @@ import Testing
         }
 
         /// Journals `plan` signed by the first `signers` verifiers; records it executed unless told not to.
-        func approve(_ plan: Plan, signers: Int = 3, execute: Bool = true) throws {
+        func approve(_ plan: Plan, signers: Int = 3, execute: Bool = true) async throws {
             let digest = WireDigest.plan(plan)
             var approved = WireApprovedPlan()
             approved.plan = plan.wire
@@ -46,9 +46,9 @@ import Testing
                 return a
             }
             let envelope = try Envelope.seal(approved, type: .approvedPlan, sender: "coordinator", key: coordinator)
-            try CoordinatorJournal(path: paths.journals[0]).append(planSeq: plan.planSeq, digest: digest, envelope: envelope.bytes(), at: 1)
+            try await CoordinatorJournal(path: paths.journals[0]).append(planSeq: plan.planSeq, digest: digest, envelope: envelope.bytes(), at: 1)
             if execute {
-                try ExecutorRecord(path: paths.executorRecords["executor-1"]!).accept(planSeq: plan.planSeq, digest: digest, transferIDs: ["\(plan.planSeq)/0"], at: 1)
+                try await ExecutorRecord(path: paths.executorRecords["executor-1"]!).accept(planSeq: plan.planSeq, digest: digest, transferIDs: ["\(plan.planSeq)/0"], at: 1)
             }
         }
 
@@ -70,29 +70,29 @@ import Testing
 
     func failed(_ report: ChaosReport) -> [String] { report.checks.filter { !$0.passed }.map(\.name) }
 
-    @Test func aCleanHistoryPasses() throws {
+    @Test func aCleanHistoryPasses() async throws {
         let f = try Fixture()
-        try f.approve(f.plan(1))
-        try f.approve(f.plan(2))
+        try await f.approve(f.plan(1))
+        try await f.approve(f.plan(2))
         try f.venues([("1/0", 1_000_000), ("2/0", 1_000_000)])
         let report = try f.audit(live: [1: [WireDigest.plan(f.plan(1))]])
         #expect(report.passed, "\(report.text)")
         #expect(report.audit.plansApproved == 2 && report.audit.plansExecuted == 2 && report.audit.quorumVerified == 2)
     }
 
-    @Test func aLostPlanIsFlagged() throws {
+    @Test func aLostPlanIsFlagged() async throws {
         let f = try Fixture()
-        try f.approve(f.plan(1))
-        try f.approve(f.plan(2), execute: false)
+        try await f.approve(f.plan(1))
+        try await f.approve(f.plan(2), execute: false)
         try f.venues([("1/0", 1_000_000)])
         let report = try f.audit()
         #expect(report.audit.lost == [2])
         #expect(failed(report) == ["every approved planSeq executed exactly once"])
     }
 
-    @Test func tooFewSignaturesAndUnplannedTransfersAreFlagged() throws {
+    @Test func tooFewSignaturesAndUnplannedTransfersAreFlagged() async throws {
         let f = try Fixture()
-        try f.approve(f.plan(1), signers: 2)
+        try await f.approve(f.plan(1), signers: 2)
         try f.venues([("1/0", 1_000_000), ("7/0", 5_000)])
         let report = try f.audit()
         #expect(report.audit.executedWithoutQuorum == [1])
@@ -100,18 +100,18 @@ import Testing
         #expect(failed(report) == ["no transfer executed without a valid quorum"])
     }
 
-    @Test func aSequencePublishedWithTwoPlansIsFlagged() throws {
+    @Test func aSequencePublishedWithTwoPlansIsFlagged() async throws {
         let f = try Fixture()
-        try f.approve(f.plan(1))
+        try await f.approve(f.plan(1))
         try f.venues([("1/0", 1_000_000)])
         let report = try f.audit(live: [1: [WireDigest.plan(f.plan(1, amount: 2_000_000))]])
         #expect(report.audit.approvedTwice == [1])
         #expect(failed(report) == ["no planSeq approved twice"])
     }
 
-    @Test func capitalThatDoesNotAddUpIsFlagged() throws {
+    @Test func capitalThatDoesNotAddUpIsFlagged() async throws {
         let f = try Fixture()
-        try f.approve(f.plan(1))
+        try await f.approve(f.plan(1))
         try f.venues([("1/0", 1_000_000)], capitalError: -1)
         let report = try f.audit()
         #expect(failed(report) == ["capital reconciled"])

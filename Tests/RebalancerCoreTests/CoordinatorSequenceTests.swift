@@ -31,7 +31,7 @@ import Testing
         #expect(report(&c, "verifier-2", 72).isEmpty, "two reports are not a quorum: nothing is proven yet")
         // Three of four reporting: plan 72 had three signers, at least two among these three,
         // so the second highest report bounds it.
-        #expect(report(&c, "verifier-4", 60) == [.sequenceRaised(from: 0, to: 72)])
+        #expect(report(&c, "verifier-4", 60) == [.sequenceRaised(from: 0, to: 72), .askExecutors(after: 0)])
         #expect(c.lastPlanSeq == 72)
         #expect(proposedSeq(&c, now: 2_000) == 73)
     }

@@ -34,7 +34,7 @@ import Testing
         #expect(vote(&c, plan, "verifier-1", now: 2_000).isEmpty)  // the same verifier twice counts once
         #expect(vote(&c, plan, "verifier-2", now: 2_000).isEmpty)
         let done = vote(&c, plan, "verifier-3", now: 3_000)
-        guard case let .approve(approved, signatures)? = done.first else { Issue.record("not approved: \(done)"); return }
+        guard case let .approve(approved, signatures, _)? = done.first else { Issue.record("not approved: \(done)"); return }
         #expect(approved == plan)
         #expect(signatures.map(\.verifier) == ["verifier-1", "verifier-2", "verifier-3"])
     }

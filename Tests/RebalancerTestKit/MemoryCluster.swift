@@ -28,6 +28,7 @@ public final class MemoryCluster {
         let runtime: NodeRuntime
         let transport: MemoryTransport
         let handler: any RoleHandler
+        /// The period of a role whose core schedules no tick of its own.
         let interval: Nanos
         var due: Nanos
     }
@@ -80,7 +81,9 @@ public final class MemoryCluster {
         return NodeRuntime(topology: topology, node: node, signer: try keys.signer(), transport: transport, logger: logger, clock: clock)
     }
 
-    /// Adds a role (built on `runtime(_:)`'s runtime) ticking every `interval`, first after one interval.
+    /// Adds a role (built on `runtime(_:)`'s runtime), first ticking after `interval`. Afterwards it
+    /// ticks when its core schedules (`nextTick`), or, for a role whose core keeps no time, every
+    /// `interval`, as `RoleService` runs it.
     public func add(_ runtime: NodeRuntime, _ handler: any RoleHandler, every interval: Duration) throws {
         guard let transport = runtime.transport as? MemoryTransport else { throw MemoryClusterError("\(runtime.node.id) is not on the memory network") }
         let nanos = ManualClock.nanos(interval)
@@ -157,10 +160,11 @@ public final class MemoryCluster {
         while let (id, due) = order.compactMap({ id in members[id].map { (id, $0.due) } }).min(by: { $0.1 < $1.1 }), due <= target {
             if due > clock.now() { clock.advance(by: .nanoseconds(due - clock.now())) }
             guard var member = members[id] else { continue }
-            member.due = due + member.interval
-            members[id] = member
             member.runtime.recordLoopDrops()
             await member.handler.tick()
+            // The core said when it wants the next tick (the role service sleeps as long).
+            member.due = due + (await member.handler.nextTick.map(ManualClock.nanos) ?? member.interval)
+            members[id] = member
             await settle()
         }
         if target > clock.now() { clock.advance(by: .nanoseconds(target - clock.now())) }

@@ -21,7 +21,13 @@ public struct Coordinator: Sendable {
         /// Another listed coordinator published this approved plan (the shell checked its
         /// signature and its quorum): its capital is in flight, and the sequence continues after it.
         case followed(Plan)
-        /// Time passed.
+        /// The shell could not journal the plan of an `.approve` (so did not publish it): the
+        /// chain of approved plans goes on from the one before it.
+        case approvalNotJournaled(Plan)
+        /// An executor handed back an approved plan the journal had lost, now journaled again:
+        /// asking the executors to refill the journal ends.
+        case restored(planSeq: UInt64)
+        /// Time passed (the tick the last `.scheduleTick` asked for).
         case tick
     }
 
@@ -29,8 +35,9 @@ public struct Coordinator: Sendable {
     public enum Directive: Sendable, Equatable {
         /// Send this plan to every verifier.
         case propose(Plan)
-        /// Journal durably, then publish, this plan with these approvals.
-        case approve(Plan, [ApprovalSignature])
+        /// Journal durably, then publish, this plan with these approvals; `previousPlanSeq` (the
+        /// approved plan before it) lets an executor see a gap at once.
+        case approve(Plan, [ApprovalSignature], previousPlanSeq: UInt64)
         /// The proposal failed: rejected by too many verifiers, or quorum unreachable before expiry.
         case abandon(Plan, reason: AbandonReason)
         /// A transfer has not settled by its deadline.
@@ -40,6 +47,18 @@ public struct Coordinator: Sendable {
         /// The verifiers have signed above this coordinator's sequence (its journal was lost or
         /// restored from an old copy): the next plan continues after `to`. Reserve it durably.
         case sequenceRaised(from: UInt64, to: UInt64)
+        /// A standby follows the leader's sequence: reserve `planSeq` durably, quietly (normal).
+        case reserve(planSeq: UInt64)
+        /// Ask every executor for the approved plans it recorded after `after` (the journal's
+        /// last): refilling a journal that was lost or restored from an old copy.
+        case askExecutors(after: UInt64)
+        /// Publish a heartbeat (to the executors' feed and to every verifier) carrying the
+        /// highest approved planSeq.
+        case heartbeat(lastPlanSeq: UInt64)
+        /// Publish the signed verifier-set rotations again, for executors that missed them.
+        case relayRotations
+        /// Deliver the next `.tick` after this many nanoseconds.
+        case scheduleTick(after: Nanos)
     }
 
     /// Where the outstanding proposal stands.
@@ -70,6 +89,13 @@ public struct Coordinator: Sendable {
     public private(set) var outstanding: Outstanding?
     /// The last plan sequence used; the next plan takes the one after it.
     public private(set) var lastPlanSeq: UInt64
+    /// The highest approved planSeq journaled (approved here, followed or restored): the
+    /// `previousPlanSeq` of the next approval, and what heartbeats carry.
+    public private(set) var lastApproved: UInt64
+    /// Asking the executors to refill the journal, while it lasts.
+    var refill: Refill?
+    /// When the rotations are next relayed (nil before the first tick).
+    var nextRelayAt: Nanos?
     /// No new plan before this instant (after an abandoned proposal).
     public private(set) var quietUntil: Nanos = 0
     /// While set, no plan is proposed: the reason (for example, too few verifiers alive).
@@ -78,15 +104,21 @@ public struct Coordinator: Sendable {
     public private(set) var signedByVerifier: [NodeID: UInt64] = [:]
     /// The venue whose change prompted the next plan, and when its watcher saw it.
     private var trigger: (VenueID, Nanos)?
+    /// The `previousPlanSeq` of each approval not yet known journaled, for `.approvalNotJournaled`.
+    private var unjournaled: [UInt64: UInt64] = [:]
     /// Computes plan digests (SHA-256 lives in the wire module).
     private let digest: @Sendable (Plan) -> [UInt8]
 
-    /// Creates a coordinator that continues after `lastPlanSeq`.
-    public init(topology: Topology, strategy: any Strategy, lastPlanSeq: UInt64, digest: @escaping @Sendable (Plan) -> [UInt8]) {
+    /// Creates a coordinator that continues after `lastPlanSeq`, its journal's last approved plan
+    /// being `lastApproved`. Whatever the journal missed while this coordinator was down (or all of
+    /// it, if its disk was lost) the executors still hold: it asks them, a few times, from there.
+    public init(topology: Topology, strategy: any Strategy, lastPlanSeq: UInt64, lastApproved: UInt64 = 0, digest: @escaping @Sendable (Plan) -> [UInt8]) {
         self.topology = topology
         self.strategy = strategy
         self.lastPlanSeq = lastPlanSeq
+        self.lastApproved = lastApproved
         self.digest = digest
+        refill = Refill(after: lastApproved)
     }
 
     /// Handles one event at `now`.
@@ -108,15 +140,22 @@ public struct Coordinator: Sendable {
         case let .transferSettled(id):
             inFlight.settled(id: id, at: now)
         case let .verifierSigned(verifier, lastSigned):
-            out += raiseSequence(verifier, lastSigned: lastSigned)
+            out += raiseSequence(verifier, lastSigned: lastSigned, now: now)
         case let .followed(plan):
             inFlight.add(plan: plan, topology: topology, now: now)
             lastPlanSeq = max(lastPlanSeq, plan.planSeq)
+            lastApproved = max(lastApproved, plan.planSeq)
             if let pending = outstanding, pending.plan.planSeq <= plan.planSeq {
                 // Verifiers that signed the other plan refuse this sequence: it cannot be approved.
                 outstanding = nil
                 out.append(.abandon(pending.plan, reason: .superseded(by: plan.planSeq)))
             }
+        case let .approvalNotJournaled(plan):
+            if let previous = unjournaled[plan.planSeq], lastApproved == plan.planSeq { lastApproved = previous }
+            unjournaled[plan.planSeq] = nil
+        case let .restored(planSeq):
+            lastApproved = max(lastApproved, planSeq)
+            refill = nil
         case .tick:
             break
         }
@@ -125,6 +164,7 @@ public struct Coordinator: Sendable {
         out += inFlight.dropUnexecuted(now: now, grace: InFlightBook.unexecutedGrace(topology), states: states)
             .map { .unexecuted(id: $0.id, transfer: $0.transfer) }
         out += planIfNeeded(now: now)
+        if case .tick = event { out += cadence(now: now) }
         return out
     }
 
@@ -142,13 +182,18 @@ public struct Coordinator: Sendable {
         return reports[rank - 1]
     }
 
-    private mutating func raiseSequence(_ verifier: NodeID, lastSigned: UInt64) -> [Directive] {
+    private mutating func raiseSequence(_ verifier: NodeID, lastSigned: UInt64, now: Nanos) -> [Directive] {
         guard topology.verifiers.contains(where: { $0.id == verifier }) else { return [] }
         signedByVerifier[verifier] = lastSigned
         guard let floor = sequenceFloor, floor > lastPlanSeq else { return [] }
         let from = lastPlanSeq
         lastPlanSeq = floor
-        return [.sequenceRaised(from: from, to: floor)]
+        // A standby's sequence trails the leader's signed proposals all the time: normal (what it
+        // missed while down was asked of the executors at its start).
+        if case .standby = hold { return [.reserve(planSeq: floor)] }
+        // What the executors recorded above the journal's last approved plan comes back.
+        refill = Refill(after: lastApproved, attempts: 1, nextAt: now + heartbeat)
+        return [.sequenceRaised(from: from, to: floor), .askExecutors(after: lastApproved)]
     }
 
     /// Holds planning for `reason`, or resumes it with nil.
@@ -217,7 +262,12 @@ public struct Coordinator: Sendable {
             inFlight.add(plan: pending.plan, topology: topology, now: now)
             let approvals = pending.approvals.sorted { $0.key < $1.key }.prefix(topology.quorum)
                 .map { ApprovalSignature(verifier: $0.key, signature: $0.value) }
-            return [.approve(pending.plan, approvals)]
+            // The chain moves on now; `.approvalNotJournaled` puts it back if the journal refuses.
+            let previous = lastApproved
+            lastApproved = max(lastApproved, pending.plan.planSeq)
+            unjournaled = unjournaled.filter { $0.key > previous }
+            unjournaled[pending.plan.planSeq] = previous
+            return [.approve(pending.plan, approvals, previousPlanSeq: previous)]
         }
         let undecided = topology.verifiers.count - pending.approvals.count - pending.refusals.count
         if pending.approvals.count + undecided < topology.quorum {

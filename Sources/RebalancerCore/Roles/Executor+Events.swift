@@ -37,7 +37,7 @@ extension Executor {
         /// A coordinator's heartbeat on the replay socket: the end of a replay batch, which holds
         /// approved plans up to `upTo`.
         case replayEnded(upTo: UInt64)
-        /// Time passed.
+        /// Time passed (the tick the last `.scheduleTick` asked for).
         case tick
     }
 
@@ -88,11 +88,16 @@ extension Executor {
             replay.interval = min(replay.interval * 2, Self.maxReplayRetryInterval)
             return [.replayIncomplete(upTo: upTo, retryIn: wait)]
         case .tick:
-            guard let behind = replay.behind, now >= replay.retryAt else { return [] }
+            let next = Directive.scheduleTick(after: Self.tickInterval(topology))
+            guard let behind = replay.behind, now >= replay.retryAt else { return [next] }
             replay.behind = nil
-            return highestSeen < behind ? [.requestReplay(after: highestSeen)] : []
+            return highestSeen < behind ? [.requestReplay(after: highestSeen), next] : [next]
         }
     }
+
+    /// How often an executor ticks: once a heartbeat (it heartbeats, retries replays and follows
+    /// its transfers from the tick).
+    public static func tickInterval(_ topology: Topology) -> Nanos { topology.timing.heartbeatMs * Nanos.perMillisecond }
 
     /// The longest wait before asking again for plans a replay batch did not bring up to date.
     public static let maxReplayRetryInterval: Nanos = 30 * Nanos.perSecond

@@ -31,6 +31,8 @@ public struct Executor: Sendable {
         case replayComplete(upTo: UInt64)
         /// A replay batch ended below the coordinator's last plan: asked again after `retryIn`.
         case replayIncomplete(upTo: UInt64, retryIn: Nanos)
+        /// Deliver the next `.tick` after this many nanoseconds.
+        case scheduleTick(after: Nanos)
     }
 
     /// The deployment.

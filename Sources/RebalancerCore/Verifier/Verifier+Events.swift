@@ -20,7 +20,7 @@ extension Verifier {
         /// The ledger refused the approval (`refused: true`: it already holds this sequence with
         /// another digest, or a higher one) or failed to write it (`refused: false`).
         case persistFailed(Approval, refused: Bool, detail: String)
-        /// The periodic tick.
+        /// Time passed (the tick the last `.scheduleTick` asked for).
         case tick
     }
 
@@ -39,7 +39,12 @@ extension Verifier {
         case readiness(ready: Bool, reason: String)
         /// Send a heartbeat to every coordinator, carrying the last signed sequence.
         case heartbeat(lastSignedSeq: UInt64)
+        /// Deliver the next `.tick` after this many nanoseconds.
+        case scheduleTick(after: Nanos)
     }
+
+    /// How often a verifier ticks: once a heartbeat (it heartbeats and checks its coordinator's silence).
+    public static func tickInterval(_ topology: Topology) -> Nanos { topology.timing.heartbeatMs * Nanos.perMillisecond }
 }
 
 extension Verifier.State {
@@ -84,6 +89,7 @@ extension Verifier.State {
         }
         directives.append(.readiness(ready: silence <= bound, reason: "coordinator not heard for \(silence / Nanos.perMillisecond) ms"))
         directives.append(.heartbeat(lastSignedSeq: lastSigned?.seq ?? 0))
+        directives.append(.scheduleTick(after: Verifier.tickInterval(topology)))
         return directives
     }
 }

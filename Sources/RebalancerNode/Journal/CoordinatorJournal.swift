@@ -3,6 +3,7 @@ import GRDB
 
 /// The coordinator's journal: every plan sequence it used and every plan it approved, with the
 /// approved envelope exactly as published. An approved plan is journaled before it is published.
+/// Every write runs on the store's own queue, off the cooperative pool, and returns once durable.
 public final class CoordinatorJournal: Sendable {
     private let store: Store
 
@@ -32,16 +33,16 @@ public final class CoordinatorJournal: Sendable {
     }
 
     /// Durably reserves a plan sequence before the proposal leaves, so it is never reused.
-    public func reserve(planSeq: UInt64) throws {
-        try store.write { db in
+    public func reserve(planSeq: UInt64) async throws {
+        try await store.writeDurably { db in
             try db.execute(sql: "INSERT INTO sequence (id, last_plan_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_plan_seq = MAX(last_plan_seq, excluded.last_plan_seq)", arguments: [Int64(planSeq)])
         }
     }
 
     /// Durably records an approved plan. Returns false if that sequence was already journaled.
     @discardableResult
-    public func append(planSeq: UInt64, digest: [UInt8], envelope: [UInt8], at: Int64) throws -> Bool {
-        try store.write { db in
+    public func append(planSeq: UInt64, digest: [UInt8], envelope: [UInt8], at: Int64) async throws -> Bool {
+        try await store.writeDurably { db in
             if try Int64.fetchOne(db, sql: "SELECT plan_seq FROM approved WHERE plan_seq = ?", arguments: [Int64(planSeq)]) != nil {
                 return false
             }

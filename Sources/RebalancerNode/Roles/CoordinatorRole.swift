@@ -12,7 +12,6 @@ public actor CoordinatorRole: RoleHandler {
     private let journal: CoordinatorJournal
     private var core: Coordinator
     private var latestEnvelope: [VenueID: Envelope] = [:]
-    private var lastApproved: UInt64
     private var heartbeatSeq: UInt64 = 0
     /// Whether the venues' target and band gauges have been set (once, on the first tick).
     private var targetsRecorded = false
@@ -42,9 +41,12 @@ public actor CoordinatorRole: RoleHandler {
     private let executorTransportKeys: Set<String>
     /// Accepts approved plans signed by a listed coordinator (this one or another), handed back by an executor.
     private let ownPlanOpener: EnvelopeOpener
-    /// While the journal is being refilled from the executors: ask for plans after this one.
-    private var refillAfter: UInt64?
-    private var refillAttempts = 0
+    /// When the core wants its next tick.
+    public private(set) var nextTick: Duration?
+    /// Directives not yet carried out, in the order the core gave them: a journal write is
+    /// awaited (off the cooperative pool), and what the core decided meanwhile waits its turn.
+    private var pending: [Coordinator.Directive] = []
+    private var applying = false
 
     /// Sets up the sockets and continues the plan sequence after the journal's highest.
     private let rotations: [Envelope]
@@ -57,8 +59,8 @@ public actor CoordinatorRole: RoleHandler {
         self.rotations = rotations.map { Envelope.sealing(payload: $0, type: .rotation, sender: runtime.node.id, key: runtime.signer) }
         let lastSeq = try journal.lastPlanSeq()
         let approvedSeq = try journal.lastApproved()
-        lastApproved = approvedSeq
-        var machine = Coordinator(topology: topology, strategy: strategy, lastPlanSeq: lastSeq, digest: { WireDigest.plan($0) })
+        var machine = Coordinator(topology: topology, strategy: strategy, lastPlanSeq: lastSeq, lastApproved: approvedSeq, digest: { WireDigest.plan($0) })
+        nextTick = .nanoseconds(Coordinator.tickInterval(topology))
         // Propose nothing until a quorum of verifiers has been heard from (a proposal sent to a
         // verifier that has not (re)connected yet is lost, and its planSeq burnt), nor before
         // this coordinator leads.
@@ -77,9 +79,6 @@ public actor CoordinatorRole: RoleHandler {
         peerOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: peers.map { ($0.id, $0.signingKey) }), types: [.approvedPlan, .heartbeat])
         leadership = Leadership(me: runtime.node.id, topology: topology, now: runtime.clock.now())
         campaign = LeaseCampaign(topology: topology, me: runtime.node.id)
-        // Whatever the journal missed while this coordinator was down (or all of it, if its disk
-        // was lost) the executors still hold: ask them, a few times, from the journal's last.
-        refillAfter = approvedSeq
         proposals = try runtime.bind(.router, endpoint: "proposals", receive: true)
         plans = try runtime.bind(.pub, endpoint: "plans", receive: false)
         replay = try runtime.bind(.router, endpoint: "replay", receive: true)
@@ -90,15 +89,15 @@ public actor CoordinatorRole: RoleHandler {
     }
 
     public func handle(_ inbound: SocketLoop.Inbound) async {
-        if peerFeeds.contains(inbound.handle) { return onPeer(inbound) }
+        if peerFeeds.contains(inbound.handle) { return await onPeer(inbound) }
         switch inbound.handle {
-        case proposals: onVerifierMessage(inbound)
-        case replay: onReplayRequest(inbound)
-        default: onFeed(inbound)
+        case proposals: await onVerifierMessage(inbound)
+        case replay: await onReplayRequest(inbound)
+        default: await onFeed(inbound)
         }
     }
 
-    private func onFeed(_ inbound: SocketLoop.Inbound) {
+    private func onFeed(_ inbound: SocketLoop.Inbound) async {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
         let topic = String(decoding: inbound.frames[0], as: UTF8.self)
         if topic.hasPrefix(Topic.statePrefix) {
@@ -106,7 +105,7 @@ public actor CoordinatorRole: RoleHandler {
             latestEnvelope[state.venue] = opened.envelope
             runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
             runtime.recordVenue(state)
-            apply(core.on(.state(state, digest: opened.digest), now: runtime.clock.now()))
+            await apply(core.on(.state(state, digest: opened.digest), now: runtime.clock.now()))
         } else if topic == Topic.status {
             guard let opened = runtime.open(inbound.frames[1], with: statusOpener, from: inbound.handle) else { return }
             guard opened.type == .transferStatus else {
@@ -118,18 +117,18 @@ public actor CoordinatorRole: RoleHandler {
                 runtime.logger.warning("transfer failed", metadata: [
                     "executor": "\(opened.sender)", "id": "\(LogText.quoted(status.transferID))", "detail": "\(LogText.quoted(status.detail, limit: 200))",
                 ])
-                apply(core.on(.transferFailed(id: status.transferID), now: runtime.clock.now()))
+                await apply(core.on(.transferFailed(id: status.transferID), now: runtime.clock.now()))
             } else if status.state == .submitted {
-                apply(core.on(.transferSubmitted(id: status.transferID), now: runtime.clock.now()))
+                await apply(core.on(.transferSubmitted(id: status.transferID), now: runtime.clock.now()))
             } else if status.state == .settled {
-                apply(core.on(.transferSettled(id: status.transferID), now: runtime.clock.now()))
+                await apply(core.on(.transferSettled(id: status.transferID), now: runtime.clock.now()))
             }
         } else {
             runtime.drop(.badFraming, from: inbound.handle)
         }
     }
 
-    private func onVerifierMessage(_ inbound: SocketLoop.Inbound) {
+    private func onVerifierMessage(_ inbound: SocketLoop.Inbound) async {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle, peer: inbound.peerUserID) }
         guard let opened = runtime.open(inbound.frames[1], with: voteOpener, from: inbound.handle, peer: inbound.peerUserID) else { return }
         // The ROUTER identity is the verifier's claimed id; the signature proves it.
@@ -141,7 +140,7 @@ public actor CoordinatorRole: RoleHandler {
             liveness.heard(opened.sender, now: runtime.clock.now())
             // A verifier's heartbeat carries the highest planSeq it has signed: a journal that
             // was lost or restored from an old copy continues above what a quorum has signed.
-            apply(core.on(.verifierSigned(opened.sender, lastSigned: hb.lastPlanSeq), now: runtime.clock.now()))
+            await apply(core.on(.verifierSigned(opened.sender, lastSigned: hb.lastPlanSeq), now: runtime.clock.now()))
             return
         }
         let now = runtime.clock.now()
@@ -157,13 +156,13 @@ public actor CoordinatorRole: RoleHandler {
         }
         runtime.counters.increment("votes.\(decision.rawValue)")
         if let pending = core.outstanding, pending.plan.planSeq == wire.planSeq { runtime.decisionHop(.voteReceived, since: pending.plan.triggerObservedAt) }
-        apply(core.on(.vote(vote, validApproval: valid), now: now))
+        await apply(core.on(.vote(vote, validApproval: valid), now: now))
     }
 
-    private func onReplayRequest(_ inbound: SocketLoop.Inbound) {
+    private func onReplayRequest(_ inbound: SocketLoop.Inbound) async {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle, peer: inbound.peerUserID) }
         if let envelope = try? Envelope(serializedBytes: inbound.frames[1]), envelope.type == .approvedPlan, ownPlanOpener.senders[envelope.sender] != nil {
-            return onHandedBack(inbound)
+            return await onHandedBack(inbound)
         }
         guard let (opened, request) = runtime.open(inbound.frames[1], with: replayOpener, from: inbound.handle, peer: inbound.peerUserID, as: WireReplayRequest.self)
         else { return }
@@ -174,9 +173,11 @@ public actor CoordinatorRole: RoleHandler {
             runtime.counters.increment("replay.served", by: Int64(entries.count))
             // The end of the batch: a signed heartbeat whose last_plan_seq is the highest approved
             // planSeq this coordinator holds. The executor knows it has everything up to there.
+            // (What the journal holds: an approval whose write is still awaited is not announced.)
+            let upTo = try journal.lastApproved()
             heartbeatSeq += 1
-            if let end = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: lastApproved) { runtime.send(end, to: identity, on: replay) }
-            runtime.logger.info("replay", metadata: ["executor": "\(opened.sender)", "after": "\(request.afterPlanSeq)", "plans": "\(entries.count)", "up_to": "\(lastApproved)"])
+            if let end = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: upTo) { runtime.send(end, to: identity, on: replay) }
+            runtime.logger.info("replay", metadata: ["executor": "\(opened.sender)", "after": "\(request.afterPlanSeq)", "plans": "\(entries.count)", "up_to": "\(upTo)"])
         } catch {
             runtime.logger.error("replay failed", metadata: ["error": "\(error)"])
         }
@@ -186,7 +187,7 @@ public actor CoordinatorRole: RoleHandler {
     /// approved plans (with a quorum of the verifiers' signatures over the digest recomputed here)
     /// are journaled as they are, so this one can replay them and continues after them if it
     /// takes over.
-    private func onPeer(_ inbound: SocketLoop.Inbound) {
+    private func onPeer(_ inbound: SocketLoop.Inbound) async {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
         guard let opened = runtime.open(inbound.frames[1], with: peerOpener, from: inbound.handle) else { return }
         let now = runtime.clock.now()
@@ -204,29 +205,28 @@ public actor CoordinatorRole: RoleHandler {
             runtime.counters.increment("plans.follow_refused")
             return runtime.logger.warning("not following a plan without a quorum", metadata: ["from": "\(opened.sender)", "plan_seq": "\(plan.planSeq)", "valid_signers": "\(signers.count)"])
         }
-        guard journalApproved(plan, digest: digest, envelope: inbound.frames[1], at: now) else { return }
+        guard await journalApproved(plan, digest: digest, envelope: inbound.frames[1], at: now) else { return }
         runtime.counters.increment("plans.followed")
         runtime.logger.info("followed", metadata: ["plan_seq": "\(plan.planSeq)", "from": "\(opened.sender)"])
-        apply(core.on(.followed(plan), now: now))
+        await apply(core.on(.followed(plan), now: now))
     }
 
     /// Journals an approved plan this coordinator did not approve itself (followed from another
     /// coordinator, or handed back by an executor) exactly as published; true if it was new.
-    private func journalApproved(_ plan: Plan, digest: [UInt8], envelope: [UInt8], at now: Nanos) -> Bool {
+    private func journalApproved(_ plan: Plan, digest: [UInt8], envelope: [UInt8], at now: Nanos) async -> Bool {
         do {
-            guard try journal.append(planSeq: plan.planSeq, digest: digest, envelope: envelope, at: now) else { return false }
+            guard try await journal.append(planSeq: plan.planSeq, digest: digest, envelope: envelope, at: now) else { return false }
         } catch {
             runtime.logger.error("cannot journal an approved plan received from another node", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
             return false
         }
-        lastApproved = max(lastApproved, plan.planSeq)
         return true
     }
 
     /// An approved plan a listed coordinator signed, handed back by an executor (over a connection
     /// authenticated as an executor) after the journal lost it: journaled again exactly as it was
     /// published, so replay serves it to executors that missed it.
-    private func onHandedBack(_ inbound: SocketLoop.Inbound) {
+    private func onHandedBack(_ inbound: SocketLoop.Inbound) async {
         guard let peer = inbound.peerUserID, executorTransportKeys.contains(peer) else {
             return runtime.drop(.transportMismatch, from: inbound.handle, sender: runtime.node.id, type: .approvedPlan, peer: inbound.peerUserID)
         }
@@ -239,10 +239,10 @@ public actor CoordinatorRole: RoleHandler {
            approved.validSigners(of: digest, keys: runtime.topology.signingKeys(of: .verifier)).count < runtime.topology.quorum {
             return runtime.drop(.stale, from: inbound.handle, sender: opened.sender, type: opened.type, peer: peer)
         }
-        guard journalApproved(plan, digest: digest, envelope: inbound.frames[1], at: runtime.clock.now()) else { return }
-        refillAfter = nil
+        guard await journalApproved(plan, digest: digest, envelope: inbound.frames[1], at: runtime.clock.now()) else { return }
         runtime.counters.increment("replay.restored")
         runtime.logger.info("restored approved plan from an executor's record", metadata: ["plan_seq": "\(plan.planSeq)"])
+        await apply(core.on(.restored(planSeq: plan.planSeq), now: runtime.clock.now()))
     }
 
     /// Asks every executor for the approved plans it recorded after `after` (the journal's last).
@@ -251,7 +251,6 @@ public actor CoordinatorRole: RoleHandler {
         request.afterPlanSeq = after
         guard let envelope = runtime.seal(request, type: .replayRequest) else { return }
         for executor in runtime.topology.nodes(.executor) { runtime.send(envelope, to: Array(executor.id.utf8), on: replay) }
-        refillAttempts += 1
     }
 
     /// What the lease campaign found (off the decision path, between events).
@@ -298,19 +297,7 @@ public actor CoordinatorRole: RoleHandler {
         }
         runtime.counters.set(Self.leadsCounter, leadership.leads ? 1 : 0)
         core.setHold(leadership.leads ? liveness.hold : .standby(leader: leadership.leader(now: now)))
-        apply(core.on(.tick, now: now))
-        heartbeatSeq += 1
-        if let after = refillAfter, heartbeatSeq % 5 == 0 {
-            // Until an executor hands something back (an executor may connect late), a few times.
-            if refillAttempts < 12 { askExecutorsToRefill(after: after) } else { refillAfter = nil }
-        }
-        guard let envelope = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: lastApproved) else { return }
-        runtime.send(envelope, topic: Topic.heartbeat, on: plans)
-        if heartbeatSeq % 5 == 0 {
-            for rotation in rotations { runtime.send(rotation, topic: Topic.rotation, on: plans) }
-        }
-        // Heartbeats to the verifiers too, so each knows its coordinator is alive.
-        for verifier in runtime.topology.verifiers { runtime.send(envelope, to: Array(verifier.id.utf8), on: proposals) }
+        await apply(core.on(.tick, now: now))
     }
 
     /// Says loudly when fewer verifiers than the quorum are alive, and when enough are back.
@@ -337,11 +324,19 @@ public actor CoordinatorRole: RoleHandler {
         }
     }
 
-    private func apply(_ directives: [Coordinator.Directive]) {
-        for directive in directives {
+    /// Carries out the core's directives in order. While one awaits its journal write, directives
+    /// from later events queue behind it (none overtakes: a heartbeat never announces a plan that
+    /// is not yet published).
+    private func apply(_ directives: [Coordinator.Directive]) async {
+        pending += directives
+        guard !applying else { return }
+        applying = true
+        defer { applying = false }
+        while !pending.isEmpty {
+            let directive = pending.removeFirst()
             switch directive {
-            case let .propose(plan): propose(plan)
-            case let .approve(plan, approvals): approve(plan, approvals)
+            case let .propose(plan): await propose(plan)
+            case let .approve(plan, approvals, previous): await approve(plan, approvals, previous: previous)
             case let .abandon(plan, reason):
                 runtime.counters.increment(reason.counter)
                 runtime.logger.warning("plan not approved", metadata: ["plan_seq": "\(plan.planSeq)", "reason": "\(reason)"])
@@ -349,18 +344,29 @@ public actor CoordinatorRole: RoleHandler {
                 runtime.counters.increment("transfers.unexecuted")
                 runtime.logger.warning("approved transfer never reached its venue before its plan expired; released", metadata: ["id": "\(id)", "from": "\(transfer.from)", "to": "\(transfer.to)", "amount": "\(transfer.amount)"])
             case let .sequenceRaised(from, to):
-                do { try journal.reserve(planSeq: to) } catch {
+                do { try await journal.reserve(planSeq: to) } catch {
                     runtime.logger.critical("cannot journal plan sequence", metadata: ["error": "\(error)"])
                 }
                 // A standby's sequence trails the leader's signed proposals all the time: normal
                 // (what it missed while down was asked of the executors at its start).
-                guard leadership.leads || leadership.order.count == 1 else { continue }
                 runtime.counters.increment("plans.sequence_raised")
                 runtime.logger.warning("journal behind the verifiers: continuing above what a quorum has signed", metadata: ["last_plan_seq": "\(from)", "continues_after": "\(to)"])
-                // What the executors recorded above the journal's last approved plan comes back.
-                refillAfter = lastApproved
-                refillAttempts = 0
-                askExecutorsToRefill(after: lastApproved)
+            case let .reserve(planSeq):
+                do { try await journal.reserve(planSeq: planSeq) } catch {
+                    runtime.logger.critical("cannot journal plan sequence", metadata: ["error": "\(error)"])
+                }
+            case let .askExecutors(after):
+                askExecutorsToRefill(after: after)
+            case let .heartbeat(lastPlanSeq):
+                heartbeatSeq += 1
+                guard let envelope = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: lastPlanSeq) else { continue }
+                runtime.send(envelope, topic: Topic.heartbeat, on: plans)
+                // Heartbeats to the verifiers too, so each knows its coordinator is alive.
+                for verifier in runtime.topology.verifiers { runtime.send(envelope, to: Array(verifier.id.utf8), on: proposals) }
+            case .relayRotations:
+                for rotation in rotations { runtime.send(rotation, topic: Topic.rotation, on: plans) }
+            case let .scheduleTick(after):
+                nextTick = .nanoseconds(after)
             case let .overdue(id, transfer):
                 runtime.counters.increment("transfers.overdue")
                 runtime.logger.warning("transfer overdue", metadata: ["id": "\(id)", "from": "\(transfer.from)", "to": "\(transfer.to)", "amount": "\(transfer.amount)"])
@@ -368,9 +374,9 @@ public actor CoordinatorRole: RoleHandler {
         }
     }
 
-    private func propose(_ plan: Plan) {
+    private func propose(_ plan: Plan) async {
         do {
-            try journal.reserve(planSeq: plan.planSeq)
+            try await journal.reserve(planSeq: plan.planSeq)
         } catch {
             runtime.logger.critical("cannot journal plan sequence; not proposing", metadata: ["error": "\(error)"])
             return
@@ -389,7 +395,7 @@ public actor CoordinatorRole: RoleHandler {
         ])
     }
 
-    private func approve(_ plan: Plan, _ approvals: [ApprovalSignature]) {
+    private func approve(_ plan: Plan, _ approvals: [ApprovalSignature], previous: UInt64) async {
         runtime.decisionHop(.quorumReached, since: plan.triggerObservedAt)
         var approved = WireApprovedPlan()
         approved.plan = plan.wire
@@ -399,17 +405,16 @@ public actor CoordinatorRole: RoleHandler {
             w.signature = Data(a.signature)
             return w
         }
-        approved.previousPlanSeq = lastApproved
-        guard let envelope = runtime.seal(approved, type: .approvedPlan) else { return }
+        approved.previousPlanSeq = previous
+        guard let envelope = runtime.seal(approved, type: .approvedPlan) else { return await apply(core.on(.approvalNotJournaled(plan), now: runtime.clock.now())) }
         do {
             // Durable first: a plan is published only once the journal holds it.
-            try journal.append(planSeq: plan.planSeq, digest: WireDigest.plan(plan), envelope: envelope.bytes(), at: runtime.clock.now())
+            try await journal.append(planSeq: plan.planSeq, digest: WireDigest.plan(plan), envelope: envelope.bytes(), at: runtime.clock.now())
         } catch {
             runtime.logger.critical("cannot journal approved plan; not publishing", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
-            return
+            return await apply(core.on(.approvalNotJournaled(plan), now: runtime.clock.now()))
         }
         runtime.decisionHop(.journaled, since: plan.triggerObservedAt)
-        lastApproved = plan.planSeq
         runtime.send(envelope, topic: Topic.plan, on: plans)
         runtime.decisionHop(.published, since: plan.triggerObservedAt)
         runtime.counters.increment("plans.approved")

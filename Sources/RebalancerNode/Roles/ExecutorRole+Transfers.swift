@@ -96,13 +96,13 @@ extension ExecutorRole {
     }
 
     /// Monitor-only: records, publishes and logs what would be transferred; submits nothing.
-    func wouldTransfer(_ row: RecordedTransfer) {
+    func wouldTransfer(_ row: RecordedTransfer) async {
         let topology = runtime.topology
         let fee = topology.route(from: row.from, to: row.to)?.fee(for: row.amount) ?? 0
         let asset = topology.venue(row.from)?.asset ?? ""
         let detail = "monitor-only: would transfer \(Self.usd(row.amount)) \(asset) \(row.from) -> \(row.to), fee \(Self.usd(fee)) (key \(row.key))"
         do {
-            try record.update(transferID: row.id, state: .wouldTransfer, detail: detail, at: runtime.clock.now())
+            try await record.update(transferID: row.id, state: .wouldTransfer, detail: detail, at: runtime.clock.now())
         } catch {
             runtime.logger.critical("cannot record would-transfer", metadata: ["id": "\(row.id)", "error": "\(error)"])
         }
@@ -119,25 +119,25 @@ extension ExecutorRole {
         return "\(sign)\(magnitude / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
-    /// Submits a transfer (state `submitting` is recorded first). The await lets other messages
-    /// in; `inFlight` keeps a second submit or lookup of the same key out meanwhile.
+    /// Submits a transfer (state `submitting` is recorded first). The awaits let other messages
+    /// in; `inFlight`, set before the first, keeps a second submit or lookup of the same key out meanwhile.
     func drive(_ id: String) async {
-        guard var transfer = live[id], !transfer.inFlight else { return }
+        guard let transfer = live[id], !transfer.inFlight else { return }
         guard let gateway = gateways[transfer.row.from] else {
-            return apply(TransferStatus(key: transfer.request.key, state: .failed, reason: "no gateway moves capital out of \(transfer.row.from)"), to: id)
+            return await apply(TransferStatus(key: transfer.request.key, state: .failed, reason: "no gateway moves capital out of \(transfer.row.from)"), to: id)
         }
         if gateway.kind != VenueAdapter.simulatedKind, transfer.request.destination.isEmpty {
-            return apply(TransferStatus(key: transfer.request.key, state: .failed, reason: "\(transfer.row.to) has no deposit_address"), to: id)
+            return await apply(TransferStatus(key: transfer.request.key, state: .failed, reason: "\(transfer.row.to) has no deposit_address"), to: id)
         }
+        live[id]?.inFlight = true
         do {
-            try record.update(transferID: id, state: .submitting, at: runtime.clock.now())
+            try await record.update(transferID: id, state: .submitting, at: runtime.clock.now())
         } catch {
+            live[id]?.inFlight = false
             runtime.logger.critical("cannot record transfer as submitting; not submitting", metadata: ["id": "\(id)", "error": "\(error)"])
             return
         }
-        transfer.row.state = .submitting
-        transfer.inFlight = true
-        live[id] = transfer
+        if let current = live[id]?.row.state, current.rank < RecordedTransfer.State.submitting.rank { live[id]?.row.state = .submitting }
         let result: Result<TransferStatus, VenueError>
         do throws(VenueError) {
             result = .success(try await gateway.submit(transfer.request))
@@ -147,7 +147,7 @@ extension ExecutorRole {
         live[id]?.inFlight = false
         switch result {
         case let .success(status):
-            apply(status, to: id)
+            await apply(status, to: id)
         case let .failure(error) where error.isRetryable || error.code == "malformed":
             // The venue may or may not hold it: asked again later through submit, which looks it up first.
             runtime.counters.increment("transfers.submit_unknown")
@@ -156,7 +156,7 @@ extension ExecutorRole {
                 "id": "\(id)", "key": "\(transfer.row.key)", "error": "\(LogText.quoted(error.description, limit: 200))",
             ])
         case let .failure(error):
-            apply(TransferStatus(key: transfer.request.key, state: .failed, reason: error.description), to: id)
+            await apply(TransferStatus(key: transfer.request.key, state: .failed, reason: error.description), to: id)
         }
     }
 
@@ -173,7 +173,7 @@ extension ExecutorRole {
         live[id]?.inFlight = false
         switch result {
         case let .success(status):
-            apply(status, to: id)
+            await apply(status, to: id)
             live[id]?.nextAt = runtime.clock.now() + Self.followInterval
         case let .failure(error):
             runtime.counters.increment("transfers.status_unavailable")
@@ -201,18 +201,21 @@ extension ExecutorRole {
 
     /// Records, counts and publishes a transfer's new status; a status that does not move the
     /// transfer forward (an older answer, the same state) changes nothing. A final one ends it.
-    func apply(_ status: TransferStatus, to id: String) {
+    /// The state is taken before the record's write is awaited, so an older answer arriving
+    /// meanwhile moves nothing; a failed write gives it back.
+    func apply(_ status: TransferStatus, to id: String) async {
         guard let transfer = live[id] else { return }
         let name = status.state.rawValue
         // A status the record has no state for moves nothing.
         guard let state = RecordedTransfer.State(rawValue: name), state.rank > transfer.row.state.rank else { return }
+        live[id]?.row.state = state
         do {
-            try record.update(transferID: id, state: state, detail: status.reason, at: runtime.clock.now())
+            try await record.update(transferID: id, state: state, detail: status.reason, at: runtime.clock.now())
         } catch {
+            if live[id]?.row.state == state { live[id]?.row.state = transfer.row.state }
             runtime.logger.critical("cannot record transfer status", metadata: ["id": "\(id)", "state": "\(name)", "error": "\(error)"])
             return
         }
-        live[id]?.row.state = state
         runtime.counters.increment("transfers.\(name)")
         let row = transfer.row
         let trigger = triggerAt[row.planSeq] ?? 0

@@ -34,6 +34,8 @@ public actor ExecutorRole: RoleHandler {
     var live: [String: LiveTransfer] = [:]
     private var heartbeatSeq: UInt64 = 0
     private var coordinatorWatch: UpstreamWatch
+    /// When the core wants its next tick.
+    public private(set) var nextTick: Duration?
 
     /// Sets up the sockets and gateways and restores what this executor has executed; transfers
     /// recorded but not final are driven again through their gateway (looked up by key first).
@@ -48,6 +50,7 @@ public actor ExecutorRole: RoleHandler {
         self.monitorOnly = monitorOnly
         self.runtime = runtime
         self.record = record
+        nextTick = .nanoseconds(Executor.tickInterval(topology))
         var machine = Executor(topology: topology, executed: try record.executed())
         // Verifier-set rotations applied before a restart, in order, at the time they were applied.
         for (signed, appliedAt) in try record.rotations() {
@@ -86,22 +89,22 @@ public actor ExecutorRole: RoleHandler {
     public func handle(_ inbound: SocketLoop.Inbound) async {
         if plans.contains(inbound.handle) {
             guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
-            return onPlanEnvelope(inbound.frames[1], from: inbound.handle)
+            return await onPlanEnvelope(inbound.frames[1], from: inbound.handle)
         }
         if replay.contains(inbound.handle) {
             guard inbound.frames.count == 1 else { return runtime.drop(.badFraming, from: inbound.handle) }
-            return onPlanEnvelope(inbound.frames[0], from: inbound.handle)
+            return await onPlanEnvelope(inbound.frames[0], from: inbound.handle)
         }
         switch inbound.handle {
         case orders:
             guard inbound.frames.count == 1 else { return runtime.drop(.badFraming, from: inbound.handle) }
-            onReceipt(inbound.frames[0], from: inbound.handle)
+            await onReceipt(inbound.frames[0], from: inbound.handle)
         default:
             runtime.drop(.badFraming, from: inbound.handle)
         }
     }
 
-    private func onPlanEnvelope(_ bytes: [UInt8], from handle: SocketLoop.Handle) {
+    private func onPlanEnvelope(_ bytes: [UInt8], from handle: SocketLoop.Handle) async {
         guard let opened = runtime.open(bytes, with: planOpener, from: handle) else { return }
         if plans.contains(handle) { runtime.report(coordinatorWatch.heard(now: runtime.clock.now()), of: coordinatorWatch) }
         if opened.type == .heartbeat {
@@ -110,7 +113,7 @@ public actor ExecutorRole: RoleHandler {
             for directive in core.on(event, now: runtime.clock.now()) { apply(directive) }
             return
         }
-        if opened.type == .rotation { return onRotation(opened, from: handle) }
+        if opened.type == .rotation { return await onRotation(opened, from: handle) }
         if opened.type == .replayRequest {
             guard replay.contains(handle) else { return runtime.drop(.unexpectedType, from: handle, sender: opened.sender, type: opened.type) }
             return handBack(opened, from: handle)
@@ -143,7 +146,8 @@ public actor ExecutorRole: RoleHandler {
                         key: IdempotencyKey(topologyID: runtime.topology.id, planSeq: plan.planSeq, index: index).rawValue)
                 }
                 do {
-                    guard try record.accept(planSeq: plan.planSeq, digest: digest, transfers: rows, at: now, envelope: bytes) else { continue }
+                    // Durable (on the store's own queue, off the cooperative pool) before anything is submitted.
+                    guard try await record.accept(planSeq: plan.planSeq, digest: digest, transfers: rows, at: now, envelope: bytes) else { continue }
                 } catch {
                     runtime.logger.critical("cannot record plan; not executing", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
                     return
@@ -156,13 +160,13 @@ public actor ExecutorRole: RoleHandler {
             case let .submit(id, _, _):
                 // Only a transfer this message's plan recorded just now.
                 guard let row = acceptedNow.removeValue(forKey: id) else { continue }
-                if monitorOnly { wouldTransfer(row) } else { start(row) }
+                if monitorOnly { await wouldTransfer(row) } else { start(row) }
             case let .refused(planSeq, reason):
                 runtime.counters.increment("plans.refused.\(reason.rawValue)")
                 if reason != .duplicate {
                     runtime.logger.warning("plan refused", metadata: ["plan_seq": "\(planSeq)", "reason": "\(reason.rawValue)", "valid_signers": "\(signers.count)"])
                 }
-            case .requestReplay, .replayComplete, .replayIncomplete:
+            case .requestReplay, .replayComplete, .replayIncomplete, .scheduleTick:
                 apply(directive)
             }
         }
@@ -189,6 +193,8 @@ public actor ExecutorRole: RoleHandler {
             runtime.logger.warning("replay ended behind the coordinator; asking again later", metadata: [
                 "up_to": "\(upTo)", "highest_seen": "\(core.highestSeen)", "retry_in_ms": "\(retryIn / Nanos.perMillisecond)",
             ])
+        case let .scheduleTick(after):
+            nextTick = .nanoseconds(after)
         case .submit, .accepted, .refused, .signatures:
             break
         }
@@ -196,7 +202,7 @@ public actor ExecutorRole: RoleHandler {
 
     /// A verifier-set rotation, relayed by the (untrusted) coordinator: it counts only with a
     /// quorum of the current set's signatures, and is recorded durably before it is applied.
-    private func onRotation(_ opened: OpenedEnvelope, from handle: SocketLoop.Handle) {
+    private func onRotation(_ opened: OpenedEnvelope, from handle: SocketLoop.Handle) async {
         guard let wire = runtime.decode(opened, as: WireSignedRotation.self, from: handle) else { return }
         guard let rotation = wire.decoded else {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
@@ -208,12 +214,14 @@ public actor ExecutorRole: RoleHandler {
         switch trial.rotate(rotation, validSigners: signers, now: now) {
         case .success:
             do {
-                try record.recordRotation(toEpoch: rotation.next.epoch, signed: (try? wire.serializedBytes()) ?? [], at: now)
+                try await record.recordRotation(toEpoch: rotation.next.epoch, signed: (try? wire.serializedBytes()) ?? [], at: now)
             } catch {
                 runtime.logger.critical("cannot record rotation; not applying", metadata: ["error": "\(error)"])
                 return
             }
-            core = trial
+            // Applied to the core as it is now (other messages may have come in during the write);
+            // the same rotation relayed twice meanwhile is applied once.
+            guard case .success = core.rotate(rotation, validSigners: signers, now: now) else { return }
             runtime.counters.increment("rotations.applied")
             runtime.logger.notice("verifier set rotated", metadata: ["current": "\(core.sets.current.summary)", "signers": "\(signers.sorted().joined(separator: ","))", "grace_ms": "\(rotation.graceMs)"])
         case let .failure(reason):
@@ -222,7 +230,7 @@ public actor ExecutorRole: RoleHandler {
         }
     }
 
-    private func onReceipt(_ bytes: [UInt8], from handle: SocketLoop.Handle) {
+    private func onReceipt(_ bytes: [UInt8], from handle: SocketLoop.Handle) async {
         guard let receiptOpener, let (opened, receipt) = runtime.open(bytes, with: receiptOpener, from: handle, as: WireOrderReceipt.self) else { return }
         guard Transfer.parseID(receipt.transferID) != nil else {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
@@ -235,7 +243,7 @@ public actor ExecutorRole: RoleHandler {
             runtime.counters.increment("receipts.unknown_transfer")
             return
         }
-        apply(status, to: receipt.transferID)
+        await apply(status, to: receipt.transferID)
     }
 
     func publish(planSeq: UInt64, index: Int32, id: String, state: Rebalancer_V1_TransferState, detail: String, trigger: Nanos) {

@@ -17,6 +17,8 @@ public actor VerifierRole: RoleHandler {
     private let watcherStates: WatcherStates
     private let proposalOpener: EnvelopeOpener
     private var heartbeatSeq: UInt64 = 0
+    /// When the core wants its next tick.
+    public private(set) var nextTick: Duration?
 
     /// Sets up the sockets and restores what this verifier signed before.
     public init(runtime: NodeRuntime, ledger: VerifierLedger) throws {
@@ -25,6 +27,7 @@ public actor VerifierRole: RoleHandler {
         guard !coordinatorNodes.isEmpty else { throw WatcherRole.WatcherError.misconfigured("no coordinator") }
         self.runtime = runtime
         self.ledger = ledger
+        nextTick = .nanoseconds(Verifier.tickInterval(topology))
         let window = runtime.clock.now() - topology.limits.windowSeconds * Nanos.perSecond
         state = Verifier.State(topology: topology, lastSigned: try ledger.lastSigned(), signedOutflows: try ledger.outflows(since: window))
         let watchers = topology.nodes(.watcher)
@@ -95,6 +98,8 @@ public actor VerifierRole: RoleHandler {
                 runtime.logger.notice("coordinator is back")
             case let .readiness(ready, reason):
                 runtime.readiness.set(ready: ready, reason: reason)
+            case let .scheduleTick(after):
+                nextTick = .nanoseconds(after)
             case let .heartbeat(lastSignedSeq):
                 heartbeatSeq += 1
                 if let envelope = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: lastSignedSeq) {

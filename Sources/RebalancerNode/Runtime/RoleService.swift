@@ -21,8 +21,11 @@ extension NodeRuntime {
 public protocol RoleHandler: Actor {
     /// Handles one inbound multipart message.
     func handle(_ inbound: SocketLoop.Inbound) async
-    /// Handles a periodic tick.
+    /// Handles a tick: the one `nextTick` asked for.
     func tick() async
+    /// How long after this tick the next is due, as the role's core last scheduled it; nil for a
+    /// role without a core that keeps time (it ticks every `RoleService.tickInterval`).
+    var nextTick: Duration? { get }
     /// Called once before the sockets close.
     func stopping() async
 }
@@ -30,24 +33,28 @@ public protocol RoleHandler: Actor {
 extension RoleHandler {
     /// Nothing to do by default.
     public func stopping() async {}
+    /// No schedule of its own by default.
+    public var nextTick: Duration? { nil }
 }
 
-/// Runs a role as a `Service`: the socket loop's inbound stream and a ticker feed the handler
+/// Runs a role as a `Service`: the socket loop's inbound stream and its ticks feed the handler
 /// until graceful shutdown (SIGTERM, SIGINT), then the sockets close with a linger so the last
-/// messages leave.
+/// messages leave. A role whose core keeps time says when its next tick is due (`nextTick`); the
+/// service only sleeps that long.
 public struct RoleService<Handler: RoleHandler>: Service {
     /// The process's runtime.
     public let runtime: NodeRuntime
     /// The role's logic.
     public let handler: Handler
-    /// How often `tick()` runs.
+    /// How often `tick()` runs for a role whose core schedules no tick (`nextTick` nil).
     public let tickInterval: Duration
 
-    /// Creates the service.
-    public init(runtime: NodeRuntime, handler: Handler, tickInterval: Duration) {
+    /// Creates the service; `tickInterval` (default: the topology's heartbeat) only for a role
+    /// whose core schedules no tick of its own.
+    public init(runtime: NodeRuntime, handler: Handler, tickInterval: Duration? = nil) {
         self.runtime = runtime
         self.handler = handler
-        self.tickInterval = tickInterval
+        self.tickInterval = tickInterval ?? .milliseconds(runtime.topology.timing.heartbeatMs)
     }
 
     /// Runs until graceful shutdown or cancellation.
@@ -61,7 +68,7 @@ public struct RoleService<Handler: RoleHandler>: Service {
                 group.addTask { await runtime.deliver(inbound, to: handler) }
                 group.addTask {
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: interval)
+                        try? await Task.sleep(for: await handler.nextTick ?? interval)
                         if Task.isCancelled { break }
                         // Messages the socket loop discarded (handler behind) or conflated: counted, and logged.
                         runtime.recordLoopDrops()
