@@ -107,3 +107,11 @@ import Testing
         #expect(c.lastPlanSeq == 40)
     }
 }
+
+/// The verifier's core schedules its own ticks too.
+@Suite struct VerifierScheduleTests {
+    @Test func everyTickHeartbeatsAndSchedulesTheNextOneHeartbeatLater() {
+        var v = Verifier.State(topology: Fixture.topology(), lastSigned: nil, signedOutflows: [])
+        #expect(v.on(.tick, now: 1).suffix(2) == [.heartbeat(lastSignedSeq: 0), .scheduleTick(after: 500 * Nanos.perMillisecond)])
+    }
+}

@@ -27,6 +27,13 @@ public struct Coordinator: Sendable {
         /// An executor handed back an approved plan the journal had lost, now journaled again:
         /// asking the executors to refill the journal ends.
         case restored(planSeq: UInt64)
+        /// Another listed coordinator's signed heartbeat, claiming to lead or not.
+        case peerHeartbeat(NodeID, leads: Bool)
+        /// The coordination service (etcd) says `holder` holds the leadership lease (nil: nobody)
+        /// and that this answer stands until `validUntil`.
+        case lease(holder: NodeID?, validUntil: Nanos)
+        /// The coordination service cannot be reached: silence and order decide who leads.
+        case leaseUnreachable
         /// Time passed (the tick the last `.scheduleTick` asked for).
         case tick
     }
@@ -59,6 +66,9 @@ public struct Coordinator: Sendable {
         case relayRotations
         /// Deliver the next `.tick` after this many nanoseconds.
         case scheduleTick(after: Nanos)
+        /// What this tick's standing check found (a coordinator made with `init(me:)`): count,
+        /// log and report readiness from it.
+        case standing(StandingReport)
     }
 
     /// Where the outstanding proposal stands.
@@ -94,12 +104,14 @@ public struct Coordinator: Sendable {
     public private(set) var lastApproved: UInt64
     /// Asking the executors to refill the journal, while it lasts.
     var refill: Refill?
+    /// Liveness and leadership, when this coordinator decides its own hold.
+    var standing: Standing?
     /// When the rotations are next relayed (nil before the first tick).
     var nextRelayAt: Nanos?
     /// No new plan before this instant (after an abandoned proposal).
     public private(set) var quietUntil: Nanos = 0
     /// While set, no plan is proposed: the reason (for example, too few verifiers alive).
-    public private(set) var hold: Hold?
+    public internal(set) var hold: Hold?
     /// The highest planSeq each verifier reports having signed, from its heartbeats.
     public private(set) var signedByVerifier: [NodeID: UInt64] = [:]
     /// The venue whose change prompted the next plan, and when its watcher saw it.
@@ -124,7 +136,10 @@ public struct Coordinator: Sendable {
     /// Handles one event at `now`.
     public mutating func on(_ event: Event, now: Nanos) -> [Directive] {
         var out: [Directive] = []
+        if standingEvent(event, now: now) { return [] }
         switch event {
+        case .peerHeartbeat, .lease, .leaseUnreachable:
+            return []
         case let .state(state, stateDigest):
             if let current = states[state.venue], current.seq >= state.seq, current.observedAt >= state.observedAt { return [] }
             states[state.venue] = state
@@ -157,7 +172,7 @@ public struct Coordinator: Sendable {
             lastApproved = max(lastApproved, planSeq)
             refill = nil
         case .tick:
-            break
+            out += checkStanding(now: now)
         }
         out += expireOutstanding(now: now)
         out += inFlight.flagOverdue(now: now).map { .overdue(id: $0.id, transfer: $0.transfer) }

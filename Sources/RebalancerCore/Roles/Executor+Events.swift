@@ -37,6 +37,11 @@ extension Executor {
         /// A coordinator's heartbeat on the replay socket: the end of a replay batch, which holds
         /// approved plans up to `upTo`.
         case replayEnded(upTo: UInt64)
+        /// A verifier-set rotation relayed by a coordinator; `validSigners` are the members of the
+        /// current set whose signature over it verified (checked by the shell).
+        case rotation(VerifierSets.Rotation, validSigners: Set<NodeID>)
+        /// The record durably holds a rotation this core asked to record: apply it.
+        case rotationRecorded(VerifierSets.Rotation, validSigners: Set<NodeID>)
         /// Time passed (the tick the last `.scheduleTick` asked for).
         case tick
     }
@@ -87,6 +92,18 @@ extension Executor {
             let wait = replay.interval
             replay.interval = min(replay.interval * 2, Self.maxReplayRetryInterval)
             return [.replayIncomplete(upTo: upTo, retryIn: wait)]
+        case let .rotation(rotation, signers):
+            // Re-published (the coordinator relays it every heartbeat): applied already.
+            guard rotation.next.epoch > sets.current.epoch else { return [] }
+            var trial = sets
+            switch trial.apply(rotation, validSigners: signers, now: now) {
+            case .success: return [.recordRotation(rotation, validSigners: signers)]
+            case let .failure(reason): return [.rotationRefused(rotation, reason, validSigners: signers)]
+            }
+        case let .rotationRecorded(rotation, signers):
+            // Applied to the sets as they are now: the same rotation relayed twice during the write is applied once.
+            guard case .success = rotate(rotation, validSigners: signers, now: now) else { return [] }
+            return [.rotated(rotation, validSigners: signers)]
         case .tick:
             let next = Directive.scheduleTick(after: Self.tickInterval(topology))
             guard let behind = replay.behind, now >= replay.retryAt else { return [next] }

@@ -33,6 +33,13 @@ public struct Executor: Sendable {
         case replayIncomplete(upTo: UInt64, retryIn: Nanos)
         /// Deliver the next `.tick` after this many nanoseconds.
         case scheduleTick(after: Nanos)
+        /// Record this rotation durably, then report `.rotationRecorded`: it is applied only once
+        /// the record holds it.
+        case recordRotation(VerifierSets.Rotation, validSigners: Set<NodeID>)
+        /// The rotation is applied: the current set changed.
+        case rotated(VerifierSets.Rotation, validSigners: Set<NodeID>)
+        /// The rotation is refused (and nothing recorded).
+        case rotationRefused(VerifierSets.Rotation, VerifierSets.RotationRefusal, validSigners: Set<NodeID>)
     }
 
     /// The deployment.

@@ -22,10 +22,6 @@ public actor CoordinatorRole: RoleHandler {
     private let voteOpener: EnvelopeOpener
     private let replayOpener: EnvelopeOpener
     private let statusOpener: EnvelopeOpener
-    /// Which verifiers were heard recently: the core's hold while fewer than the quorum are.
-    private var liveness: VerifierLiveness
-    /// Which listed coordinator proposes; this one stands by while another leads.
-    private var leadership: Leadership
     /// The leadership lease in etcd, when the topology names a coordination service.
     private let campaign: LeaseCampaign?
     private var campaignTask: Task<Void, Never>?
@@ -59,14 +55,9 @@ public actor CoordinatorRole: RoleHandler {
         self.rotations = rotations.map { Envelope.sealing(payload: $0, type: .rotation, sender: runtime.node.id, key: runtime.signer) }
         let lastSeq = try journal.lastPlanSeq()
         let approvedSeq = try journal.lastApproved()
-        var machine = Coordinator(topology: topology, strategy: strategy, lastPlanSeq: lastSeq, lastApproved: approvedSeq, digest: { WireDigest.plan($0) })
+        // The core holds every proposal until a quorum of verifiers has been heard and this coordinator leads.
+        core = Coordinator(me: runtime.node.id, topology: topology, strategy: strategy, lastPlanSeq: lastSeq, lastApproved: approvedSeq, digest: { WireDigest.plan($0) })
         nextTick = .nanoseconds(Coordinator.tickInterval(topology))
-        // Propose nothing until a quorum of verifiers has been heard from (a proposal sent to a
-        // verifier that has not (re)connected yet is lost, and its planSeq burnt), nor before
-        // this coordinator leads.
-        machine.setHold(.starting)
-        liveness = VerifierLiveness(topology: topology)
-        core = machine
         let watchers = topology.nodes(.watcher)
         watcherStates = WatcherStates(topology: topology)
         voteOpener = EnvelopeOpener(senders: topology.signingKeys(of: .verifier), types: [.vote, .heartbeat])
@@ -77,7 +68,6 @@ public actor CoordinatorRole: RoleHandler {
         ownPlanOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: topology.coordinators.map { ($0.id, $0.signingKey) }), types: [.approvedPlan])
         let peers = topology.coordinators.filter { $0.id != runtime.node.id }
         peerOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: peers.map { ($0.id, $0.signingKey) }), types: [.approvedPlan, .heartbeat])
-        leadership = Leadership(me: runtime.node.id, topology: topology, now: runtime.clock.now())
         campaign = LeaseCampaign(topology: topology, me: runtime.node.id)
         proposals = try runtime.bind(.router, endpoint: "proposals", receive: true)
         plans = try runtime.bind(.pub, endpoint: "plans", receive: false)
@@ -137,7 +127,6 @@ public actor CoordinatorRole: RoleHandler {
         }
         guard opened.type == .vote else {
             guard let hb = runtime.decode(opened, as: WireHeartbeat.self, from: inbound.handle, peer: inbound.peerUserID) else { return }
-            liveness.heard(opened.sender, now: runtime.clock.now())
             // A verifier's heartbeat carries the highest planSeq it has signed: a journal that
             // was lost or restored from an old copy continues above what a quorum has signed.
             await apply(core.on(.verifierSigned(opened.sender, lastSigned: hb.lastPlanSeq), now: runtime.clock.now()))
@@ -145,7 +134,6 @@ public actor CoordinatorRole: RoleHandler {
         }
         let now = runtime.clock.now()
         guard let wire = runtime.decode(opened, as: WireVote.self, from: inbound.handle, peer: inbound.peerUserID) else { return }
-        liveness.heard(opened.sender, now: now)
         guard let decision = VoteDecision(wire: wire.decision) else {
             return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, type: opened.type, peer: inbound.peerUserID)
         }
@@ -193,8 +181,7 @@ public actor CoordinatorRole: RoleHandler {
         let now = runtime.clock.now()
         if opened.type == .heartbeat {
             guard let hb = runtime.decode(opened, as: WireHeartbeat.self, from: inbound.handle) else { return }
-            leadership.heard(opened.sender, leads: hb.counters[Self.leadsCounter] == 1, at: now)
-            return
+            return await apply(core.on(.peerHeartbeat(opened.sender, leads: hb.counters[Self.leadsCounter] == 1), now: now))
         }
         guard let approved = runtime.decode(opened, as: WireApprovedPlan.self, from: inbound.handle) else { return }
         guard approved.hasPlan else { return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, type: opened.type) }
@@ -254,14 +241,14 @@ public actor CoordinatorRole: RoleHandler {
     }
 
     /// What the lease campaign found (off the decision path, between events).
-    private func onLease(_ outcome: LeaseCampaign.Outcome) {
+    private func onLease(_ outcome: LeaseCampaign.Outcome) async {
         switch outcome {
         case let .leased(holder, validUntil):
             if leaseUnreachable != nil { runtime.logger.notice("etcd answers again: the lease decides who leads") }
             leaseUnreachable = nil
             if leaseHolder != .some(holder) { runtime.logger.info("leadership lease", metadata: ["holder": "\(holder ?? "nobody")"]) }
             leaseHolder = .some(holder)
-            leadership.leased(holder: holder, validUntil: validUntil)
+            await apply(core.on(.lease(holder: holder, validUntil: validUntil), now: runtime.clock.now()))
         case let .unreachable(reason):
             if leaseUnreachable == nil {
                 runtime.logger.warning("etcd unreachable: who leads is decided by silence and order until it answers", metadata: ["error": "\(LogText.quoted(reason, limit: 200))"])
@@ -269,7 +256,7 @@ public actor CoordinatorRole: RoleHandler {
             runtime.counters.increment("leadership.lease_unreachable")
             leaseUnreachable = reason
             leaseHolder = nil
-            leadership.leaseUnreachable()
+            await apply(core.on(.leaseUnreachable, now: runtime.clock.now()))
         }
     }
 
@@ -284,8 +271,13 @@ public actor CoordinatorRole: RoleHandler {
             runtime.recordVenueTargets()
             targetsRecorded = true
         }
-        checkQuorum(now: now)
-        switch leadership.evaluate(now: now) {
+        await apply(core.on(.tick, now: now))
+    }
+
+    /// Reports what the core's standing check found: who leads, and loudly when fewer verifiers
+    /// than the quorum are alive and when enough are back.
+    private func report(_ standing: Coordinator.StandingReport) {
+        switch standing.leadership {
         case let .tookOver(silent)?:
             runtime.counters.increment("leadership.took_over")
             runtime.logger.notice("leading: this coordinator proposes", metadata: ["silent": "\(silent.joined(separator: ","))", "last_plan_seq": "\(core.lastPlanSeq)"])
@@ -295,21 +287,12 @@ public actor CoordinatorRole: RoleHandler {
         case nil:
             break
         }
-        runtime.counters.set(Self.leadsCounter, leadership.leads ? 1 : 0)
-        core.setHold(leadership.leads ? liveness.hold : .standby(leader: leadership.leader(now: now)))
-        await apply(core.on(.tick, now: now))
-    }
-
-    /// Says loudly when fewer verifiers than the quorum are alive, and when enough are back.
-    private func checkQuorum(now: Nanos) {
-        let deadline = runtime.topology.timing.staleAfterMs * Nanos.perMillisecond
-        let check = liveness.check(now: now)
+        runtime.counters.set(Self.leadsCounter, standing.leads ? 1 : 0)
+        let check = standing.verifiers
         runtime.counters.set("verifiers.alive", Int64(check.alive.count))
         let quorum = runtime.topology.quorum
         runtime.readiness.set(ready: check.hold == nil, reason: "\(check.alive.count) of \(runtime.topology.verifiers.count) verifiers heard, \(quorum) needed")
-        for venue in runtime.topology.venues {
-            runtime.recordVenueStale(venue.id, stale: now - (core.states[venue.id]?.observedAt ?? .min / 2) > deadline)
-        }
+        for (venue, stale) in standing.staleVenues { runtime.recordVenueStale(venue, stale: stale) }
         switch check.change {
         case let .lost(hold, everReached)?:
             if everReached {
@@ -367,6 +350,8 @@ public actor CoordinatorRole: RoleHandler {
                 for rotation in rotations { runtime.send(rotation, topic: Topic.rotation, on: plans) }
             case let .scheduleTick(after):
                 nextTick = .nanoseconds(after)
+            case let .standing(standing):
+                report(standing)
             case let .overdue(id, transfer):
                 runtime.counters.increment("transfers.overdue")
                 runtime.logger.warning("transfer overdue", metadata: ["id": "\(id)", "from": "\(transfer.from)", "to": "\(transfer.to)", "amount": "\(transfer.amount)"])

@@ -166,7 +166,7 @@ public actor ExecutorRole: RoleHandler {
                 if reason != .duplicate {
                     runtime.logger.warning("plan refused", metadata: ["plan_seq": "\(planSeq)", "reason": "\(reason.rawValue)", "valid_signers": "\(signers.count)"])
                 }
-            case .requestReplay, .replayComplete, .replayIncomplete, .scheduleTick:
+            case .requestReplay, .replayComplete, .replayIncomplete, .scheduleTick, .rotated, .rotationRefused, .recordRotation:
                 apply(directive)
             }
         }
@@ -195,7 +195,13 @@ public actor ExecutorRole: RoleHandler {
             ])
         case let .scheduleTick(after):
             nextTick = .nanoseconds(after)
-        case .submit, .accepted, .refused, .signatures:
+        case let .rotated(rotation, signers):
+            runtime.counters.increment("rotations.applied")
+            runtime.logger.notice("verifier set rotated", metadata: ["current": "\(core.sets.current.summary)", "signers": "\(signers.sorted().joined(separator: ","))", "grace_ms": "\(rotation.graceMs)"])
+        case let .rotationRefused(rotation, reason, signers):
+            runtime.counters.increment("rotations.refused.\(reason.rawValue)")
+            runtime.logger.warning("rotation refused", metadata: ["reason": "\(reason.rawValue)", "to_epoch": "\(rotation.next.epoch)", "valid_signers": "\(signers.count)"])
+        case .submit, .accepted, .refused, .signatures, .recordRotation:
             break
         }
     }
@@ -207,26 +213,22 @@ public actor ExecutorRole: RoleHandler {
         guard let rotation = wire.decoded else {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
         }
-        if rotation.next.epoch <= core.sets.current.epoch { return }  // re-published, already applied
         let now = runtime.clock.now()
+        // The signatures are checked here (crypto); whether they count, and whether the rotation applies, is the core's decision.
         let signers = wire.validSigners(of: core.sets.current)
-        var trial = core
-        switch trial.rotate(rotation, validSigners: signers, now: now) {
-        case .success:
-            do {
-                try await record.recordRotation(toEpoch: rotation.next.epoch, signed: (try? wire.serializedBytes()) ?? [], at: now)
-            } catch {
-                runtime.logger.critical("cannot record rotation; not applying", metadata: ["error": "\(error)"])
-                return
+        for directive in core.on(.rotation(rotation, validSigners: signers), now: now) {
+            switch directive {
+            case let .recordRotation(rotation, signers):
+                do {
+                    try await record.recordRotation(toEpoch: rotation.next.epoch, signed: (try? wire.serializedBytes()) ?? [], at: now)
+                } catch {
+                    runtime.logger.critical("cannot record rotation; not applying", metadata: ["error": "\(error)"])
+                    return
+                }
+                for applied in core.on(.rotationRecorded(rotation, validSigners: signers), now: now) { apply(applied) }
+            default:
+                apply(directive)
             }
-            // Applied to the core as it is now (other messages may have come in during the write);
-            // the same rotation relayed twice meanwhile is applied once.
-            guard case .success = core.rotate(rotation, validSigners: signers, now: now) else { return }
-            runtime.counters.increment("rotations.applied")
-            runtime.logger.notice("verifier set rotated", metadata: ["current": "\(core.sets.current.summary)", "signers": "\(signers.sorted().joined(separator: ","))", "grace_ms": "\(rotation.graceMs)"])
-        case let .failure(reason):
-            runtime.counters.increment("rotations.refused.\(reason.rawValue)")
-            runtime.logger.warning("rotation refused", metadata: ["reason": "\(reason.rawValue)", "to_epoch": "\(rotation.next.epoch)", "valid_signers": "\(signers.count)"])
         }
     }
 
