@@ -83,3 +83,29 @@ import Testing
         #expect(report(c.on(.tick, now: 1)) == nil)
     }
 }
+
+/// Approved plans a coordinator did not approve itself count only with a quorum of valid signatures.
+@Suite struct CoordinatorReceivedPlanTests {
+    let plan = Plan(topologyID: "test", epoch: 1, planSeq: 7, createdAt: 0, expiresAt: 10, transfers: [], basis: [], triggerVenue: "a", triggerObservedAt: 0, strategy: "test")
+
+    func coordinator(me: NodeID? = "coordinator") -> Coordinator {
+        let topology = Fixture.topology()
+        if let me { return Coordinator(me: me, topology: topology, strategy: GreedyThresholdStrategy(), lastPlanSeq: 0, lastApproved: 0, digest: Fixture.digest) }
+        return Coordinator(topology: topology, strategy: GreedyThresholdStrategy(), lastPlanSeq: 0, digest: Fixture.digest)
+    }
+
+    @Test func aPeersPlanIsJournaledWithAQuorumOfTheVerifierSetOnly() {
+        var c = coordinator()
+        #expect(c.on(.received(plan, .peer, validSigners: ["verifier-1", "verifier-2", "verifier-3"]), now: 1) == [.journalReceived(plan, .peer)])
+        #expect(c.on(.received(plan, .peer, validSigners: ["verifier-1", "verifier-2", "mallory"]), now: 1)
+            == [.receivedWithoutQuorum(plan, .peer, validSigners: 2)], "a signer outside the set counts for nothing")
+        #expect(c.lastApproved == 0, "nothing moves before the journal holds it (.followed)")
+    }
+
+    @Test func itsOwnPlanHandedBackNeedsNoSecondCheckAnotherCoordinatorsDoes() {
+        var c = coordinator()
+        #expect(c.on(.received(plan, .handedBack(signer: "coordinator"), validSigners: []), now: 1) == [.journalReceived(plan, .handedBack(signer: "coordinator"))])
+        #expect(c.on(.received(plan, .handedBack(signer: "coordinator-2"), validSigners: ["verifier-1"]), now: 1)
+            == [.receivedWithoutQuorum(plan, .handedBack(signer: "coordinator-2"), validSigners: 1)])
+    }
+}

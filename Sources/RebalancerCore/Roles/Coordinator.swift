@@ -27,6 +27,9 @@ public struct Coordinator: Sendable {
         /// An executor handed back an approved plan the journal had lost, now journaled again:
         /// asking the executors to refill the journal ends.
         case restored(planSeq: UInt64)
+        /// An approved plan this coordinator did not approve: from another coordinator's feed or
+        /// handed back by an executor, with the verifiers whose signature over it verified.
+        case received(Plan, Received, validSigners: Set<NodeID>)
         /// Another listed coordinator's signed heartbeat, claiming to lead or not.
         case peerHeartbeat(NodeID, leads: Bool)
         /// The coordination service (etcd) says `holder` holds the leadership lease (nil: nobody)
@@ -66,6 +69,11 @@ public struct Coordinator: Sendable {
         case relayRotations
         /// Deliver the next `.tick` after this many nanoseconds.
         case scheduleTick(after: Nanos)
+        /// Journal this received approved plan exactly as it came, then report `.followed` (from a
+        /// peer) or `.restored` (handed back).
+        case journalReceived(Plan, Received)
+        /// A received approved plan without a quorum of valid signatures: not journaled.
+        case receivedWithoutQuorum(Plan, Received, validSigners: Int)
         /// What this tick's standing check found (a coordinator made with `init(me:)`): count,
         /// log and report readiness from it.
         case standing(StandingReport)
@@ -140,6 +148,8 @@ public struct Coordinator: Sendable {
         switch event {
         case .peerHeartbeat, .lease, .leaseUnreachable:
             return []
+        case let .received(plan, source, signers):
+            return receive(plan, from: source, validSigners: signers)
         case let .state(state, stateDigest):
             if let current = states[state.venue], current.seq >= state.seq, current.observedAt >= state.observedAt { return [] }
             states[state.venue] = state

@@ -188,14 +188,20 @@ public actor CoordinatorRole: RoleHandler {
         let plan = Plan(wire: approved.plan)
         let digest = WireDigest.plan(plan)
         let signers = approved.validSigners(of: digest, keys: runtime.topology.signingKeys(of: .verifier))
-        guard signers.count >= runtime.topology.quorum else {
-            runtime.counters.increment("plans.follow_refused")
-            return runtime.logger.warning("not following a plan without a quorum", metadata: ["from": "\(opened.sender)", "plan_seq": "\(plan.planSeq)", "valid_signers": "\(signers.count)"])
+        for directive in core.on(.received(plan, .peer, validSigners: signers), now: now) {
+            switch directive {
+            case .journalReceived:
+                guard await journalApproved(plan, digest: digest, envelope: inbound.frames[1], at: now) else { return }
+                runtime.counters.increment("plans.followed")
+                runtime.logger.info("followed", metadata: ["plan_seq": "\(plan.planSeq)", "from": "\(opened.sender)"])
+                await apply(core.on(.followed(plan), now: now))
+            case let .receivedWithoutQuorum(_, _, valid):
+                runtime.counters.increment("plans.follow_refused")
+                runtime.logger.warning("not following a plan without a quorum", metadata: ["from": "\(opened.sender)", "plan_seq": "\(plan.planSeq)", "valid_signers": "\(valid)"])
+            default:
+                await apply([directive])
+            }
         }
-        guard await journalApproved(plan, digest: digest, envelope: inbound.frames[1], at: now) else { return }
-        runtime.counters.increment("plans.followed")
-        runtime.logger.info("followed", metadata: ["plan_seq": "\(plan.planSeq)", "from": "\(opened.sender)"])
-        await apply(core.on(.followed(plan), now: now))
     }
 
     /// Journals an approved plan this coordinator did not approve itself (followed from another
@@ -221,15 +227,20 @@ public actor CoordinatorRole: RoleHandler {
         guard approved.hasPlan else { return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, type: opened.type, peer: peer) }
         let plan = Plan(wire: approved.plan)
         let digest = WireDigest.plan(plan)
-        // Another coordinator's plan counts only with its quorum (this one's own was checked when approved).
-        if opened.sender != runtime.node.id,
-           approved.validSigners(of: digest, keys: runtime.topology.signingKeys(of: .verifier)).count < runtime.topology.quorum {
-            return runtime.drop(.stale, from: inbound.handle, sender: opened.sender, type: opened.type, peer: peer)
+        let signers = approved.validSigners(of: digest, keys: runtime.topology.signingKeys(of: .verifier))
+        for directive in core.on(.received(plan, .handedBack(signer: opened.sender), validSigners: signers), now: runtime.clock.now()) {
+            switch directive {
+            case .journalReceived:
+                guard await journalApproved(plan, digest: digest, envelope: inbound.frames[1], at: runtime.clock.now()) else { return }
+                runtime.counters.increment("replay.restored")
+                runtime.logger.info("restored approved plan from an executor's record", metadata: ["plan_seq": "\(plan.planSeq)"])
+                await apply(core.on(.restored(planSeq: plan.planSeq), now: runtime.clock.now()))
+            case .receivedWithoutQuorum:
+                runtime.drop(.stale, from: inbound.handle, sender: opened.sender, type: opened.type, peer: peer)
+            default:
+                await apply([directive])
+            }
         }
-        guard await journalApproved(plan, digest: digest, envelope: inbound.frames[1], at: runtime.clock.now()) else { return }
-        runtime.counters.increment("replay.restored")
-        runtime.logger.info("restored approved plan from an executor's record", metadata: ["plan_seq": "\(plan.planSeq)"])
-        await apply(core.on(.restored(planSeq: plan.planSeq), now: runtime.clock.now()))
     }
 
     /// Asks every executor for the approved plans it recorded after `after` (the journal's last).
@@ -352,6 +363,8 @@ public actor CoordinatorRole: RoleHandler {
                 nextTick = .nanoseconds(after)
             case let .standing(standing):
                 report(standing)
+            case .journalReceived, .receivedWithoutQuorum:
+                break  // carried out where the plan's bytes are (onPeer, onHandedBack)
             case let .overdue(id, transfer):
                 runtime.counters.increment("transfers.overdue")
                 runtime.logger.warning("transfer overdue", metadata: ["id": "\(id)", "from": "\(transfer.from)", "to": "\(transfer.to)", "amount": "\(transfer.amount)"])
