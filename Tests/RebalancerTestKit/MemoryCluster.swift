@@ -94,6 +94,9 @@ public final class MemoryCluster {
     /// The runtime of a node added to the cluster.
     public func member(_ id: NodeID) -> NodeRuntime? { members[id]?.runtime }
 
+    /// The role of a node added to the cluster.
+    public func role(_ id: NodeID) -> (any RoleHandler)? { members[id]?.handler }
+
     /// Stops a node: gracefully (`stopping()` first, as on SIGTERM) or not (`crash: true`, as on
     /// SIGKILL); its endpoints are free for a restart.
     public func stop(_ id: NodeID, crash: Bool = false) async {
