@@ -107,8 +107,9 @@ public struct Coordinator: Sendable {
     public private(set) var outstanding: Outstanding?
     /// The last plan sequence used; the next plan takes the one after it.
     public private(set) var lastPlanSeq: UInt64
-    /// The highest approved planSeq journaled (approved here, followed or restored): the
-    /// `previousPlanSeq` of the next approval, and what heartbeats carry.
+    /// The highest approved planSeq: approved here (from its `.approve`, put back by
+    /// `.approvalNotJournaled`), followed or restored. The `previousPlanSeq` of the next approval,
+    /// and what heartbeats carry.
     public private(set) var lastApproved: UInt64
     /// Asking the executors to refill the journal, while it lasts.
     var refill: Refill?
