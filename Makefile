@@ -76,12 +76,39 @@ demo-static: release
 
 ## Every test: unit, wire vectors, real sockets, and multi-process runs of the real binary.
 ## Two phases: the in-process suites in parallel, then the multi-process suites (IntegrationTests:
-## each starts a cluster of real processes) one at a time, so no run's timing depends on how many
-## other clusters share the machine's cores.
+## each starts a cluster of real processes) in TEST_SHARDS concurrent `swift test` processes
+## (`make test-integration`).
 test: deps test-tools python-tools
 	$(SWIFT) build --build-tests
 	REBALANCER_BIN=$$($(SWIFT) build --show-bin-path)/rebalancer $(SWIFT) test --skip-build --parallel --num-workers 2 --skip IntegrationTests
-	REBALANCER_BIN=$$($(SWIFT) build --show-bin-path)/rebalancer $(SWIFT) test --skip-build --no-parallel --filter IntegrationTests
+	@$(MAKE) --no-print-directory test-integration
+
+## The multi-process suites mostly wait on processes and timeouts, not on the CPU, so they run in
+## concurrent shards: each shard is one run of the test binary (`swift test` takes a lock on
+## .build, so concurrent `swift test`s would queue) that runs its suites one at a time
+## (--no-parallel, as before) and takes its cluster ports from its own slice of the port range
+## (REBALANCER_TEST_SHARD=i/n), so no two shards ever pick the same ports. SHARD_1..3 name suites
+## spread by their measured wall time; shard 4 runs every other suite (a new suite lands there by
+## itself). Each shard's output is printed whole when it ends (make -O), with its wall time and
+## exit status. Needs the build (`make test` builds; alone, run `swift build --build-tests` first).
+SHARD_1 := DemoEndToEndTests|EtcdLeadershipTests|PartitionTests|ByzantineTests
+SHARD_2 := DashboardBrowserTests|ObservabilityTests|QuorumLivenessTests|RotationTests
+SHARD_3 := FailoverTests|RealVenuePipelineTests|UpstreamSilenceTests|AdapterConformanceTests
+SHARD_NAMED := $(SHARD_1)|$(SHARD_2)|$(SHARD_3)
+TEST_SHARDS := 1 2 3 4
+shard_filter = $(if $(filter 4,$(1)),--filter 'IntegrationTests\.' --skip 'IntegrationTests\.($(SHARD_NAMED))/',--filter 'IntegrationTests\.($(SHARD_$(1)))/')
+
+.PHONY: test-integration $(addprefix test-shard-,$(TEST_SHARDS))
+test-integration:
+	@start=$$(date +%s); status=0; \
+	$(MAKE) --no-print-directory -k -O -j $(words $(TEST_SHARDS)) $(addprefix test-shard-,$(TEST_SHARDS)) || status=$$?; \
+	echo "integration phase: $$(( $$(date +%s) - start )) s, exit status $$status"; exit $$status
+
+$(addprefix test-shard-,$(TEST_SHARDS)): test-shard-%:
+	@bin=$$($(SWIFT) build --show-bin-path); start=$$(date +%s); \
+	NO_COLOR=1 REBALANCER_TEST_SHARD=$*/$(words $(TEST_SHARDS)) REBALANCER_BIN=$$bin/rebalancer \
+	  $$bin/rebalancerPackageTests.xctest --testing-library swift-testing --no-parallel $(call shard_filter,$*); status=$$?; \
+	echo "integration shard $*/$(words $(TEST_SHARDS)): $$(( $$(date +%s) - start )) s, exit status $$status"; exit $$status
 
 ## Python tools the tests run: ccxt, jsonschema, selenium (the dashboard test), highspy (the optimizer oracle) and the ccxt reference adapter (adapters/ccxt).
 ## Reinstalled only when the adapter's sources change or an import fails; root or --user.

@@ -36,17 +36,32 @@ final class Cluster: @unchecked Sendable {
         for _ in 0..<200 {
             let base = portLock.withLock { () -> Int in
                 let base = nextPort
-                nextPort = nextPort + 40 > 31_000 ? 10_000 : nextPort + 40
+                nextPort = nextPort + 40 + 32 > portRange.upperBound ? portRange.lowerBound : nextPort + 40
                 return base
             }
             if (base..<(base + 32)).allSatisfy(isFree) { return base }
         }
-        return Int.random(in: 10_000...31_000)
+        return portRange.lowerBound + 40 * Int.random(in: 0..<(portRange.count / 40 - 1))
     }
 
+    /// The ports this test process takes its windows from: 10 000 to 31 000, or, when
+    /// `REBALANCER_TEST_SHARD` is `i/n` (the Makefile's concurrent shards of the multi-process
+    /// suites), the i-th of n equal slices of it, so concurrent shards never pick the same window.
+    static let portRange: Range<Int> = {
+        let all = 10_000..<31_000
+        guard let shard = ProcessInfo.processInfo.environment["REBALANCER_TEST_SHARD"] else { return all }
+        let parts = shard.split(separator: "/").compactMap { Int($0) }
+        guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else {
+            fatalError("REBALANCER_TEST_SHARD must be i/n with 1 <= i <= n, got '\(shard)'")
+        }
+        let width = all.count / parts[1]
+        let lower = all.lowerBound + (parts[0] - 1) * width
+        return lower..<(lower + width)
+    }()
+
     private static let portLock = NSLock()
-    // Guarded by portLock; starts at a random window so separate test processes rarely meet.
-    nonisolated(unsafe) private static var nextPort = 10_000 + 40 * Int.random(in: 0..<500)
+    // Guarded by portLock; starts at a random window of the range so separate test processes rarely meet.
+    nonisolated(unsafe) private static var nextPort = portRange.lowerBound + 40 * Int.random(in: 0..<(portRange.count / 40 - 1))
 
     private static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
