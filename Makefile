@@ -90,13 +90,13 @@ test: deps test-tools python-tools
 ## (REBALANCER_TEST_SHARD=i/n), so no two shards ever pick the same ports. Shards 1 and 2 hold
 ## the suites that keep the CPU busy (the largest clusters, the browser, Prometheus, the Python
 ## adapter), so at most two of them run at once and the demo and the chaos run (shard 1) never
-## overlap; shard 3 holds long light suites, shard 4 every other suite (a new suite lands there
-## by itself). Spread by each suite's measured wall time; a shard runs its suites in name order.
+## overlap; shard 3 holds long light suites and the adapter (while shard 1 runs the chaos run),
+## shard 4 every other suite (a new suite lands there by itself). Spread by each suite's measured wall time; a shard runs its suites in name order.
 ## Each shard's output is printed whole when it ends (make -O), with its wall time and exit
 ## status. Needs the build (`make test` builds; alone, run `swift build --build-tests` first).
 SHARD_1 := ChaosTests|DemoEndToEndTests|RealVenuePipelineTests
-SHARD_2 := AdapterConformanceTests|DashboardBrowserTests|FailoverTests|ObservabilityTests
-SHARD_3 := ByzantineTests|EtcdLeadershipTests|PartitionTests|QuorumLivenessTests|RotationTests
+SHARD_2 := DashboardBrowserTests|FailoverTests|ObservabilityTests
+SHARD_3 := AdapterConformanceTests|ByzantineTests|EtcdLeadershipTests|PartitionTests|QuorumLivenessTests|RotationTests
 SHARD_NAMED := $(SHARD_1)|$(SHARD_2)|$(SHARD_3)
 TEST_SHARDS := 1 2 3 4
 shard_filter = $(if $(filter 4,$(1)),--filter 'IntegrationTests\.' --skip 'IntegrationTests\.($(SHARD_NAMED))/',--filter 'IntegrationTests\.($(SHARD_$(1)))/')
