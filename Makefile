@@ -99,7 +99,7 @@ SHARD_2 := DashboardBrowserTests|FailoverTests|ObservabilityTests
 SHARD_3 := AdapterConformanceTests|ByzantineTests|EtcdLeadershipTests|PartitionTests|QuorumLivenessTests|RotationTests
 SHARD_NAMED := $(SHARD_1)|$(SHARD_2)|$(SHARD_3)
 TEST_SHARDS := 1 2 3 4
-shard_filter = $(if $(filter 4,$(1)),--filter 'IntegrationTests\.' --skip 'IntegrationTests\.($(SHARD_NAMED))/',--filter 'IntegrationTests\.($(SHARD_$(1)))/')
+shard_filter = $(if $(filter $(lastword $(TEST_SHARDS)),$(1)),--filter 'IntegrationTests\.' --skip 'IntegrationTests\.($(SHARD_NAMED))/',--filter 'IntegrationTests\.($(SHARD_$(1)))/')
 
 .PHONY: test-integration $(addprefix test-shard-,$(TEST_SHARDS))
 test-integration:

@@ -48,16 +48,24 @@ final class Cluster: @unchecked Sendable {
     /// `REBALANCER_TEST_SHARD` is `i/n` (the Makefile's concurrent shards of the multi-process
     /// suites), the i-th of n equal slices of it, so concurrent shards never pick the same window.
     static let portRange: Range<Int> = {
-        let all = 10_000..<31_000
-        guard let shard = ProcessInfo.processInfo.environment["REBALANCER_TEST_SHARD"] else { return all }
-        let parts = shard.split(separator: "/").compactMap { Int($0) }
-        guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else {
-            fatalError("REBALANCER_TEST_SHARD must be i/n with 1 <= i <= n, got '\(shard)'")
+        let shard = ProcessInfo.processInfo.environment["REBALANCER_TEST_SHARD"]
+        guard let range = portRange(shard: shard) else {
+            fatalError("REBALANCER_TEST_SHARD must be i/n with 1 <= i <= n <= 100, got '\(shard ?? "")'")
         }
-        let width = all.count / parts[1]
-        let lower = all.lowerBound + (parts[0] - 1) * width
-        return lower..<(lower + width)
+        return range
     }()
+
+    /// The slice of 10 000 to 31 000 for `shard` (`i/n`, 1 <= i <= n <= 100; nil: all of it), or
+    /// nil if `shard` is not of that form.
+    static func portRange(shard: String?) -> Range<Int>? {
+        let all = 10_000..<31_000
+        guard let shard else { return all }
+        let parts = shard.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count == 2, let index = parts[0], let count = parts[1], (1...100).contains(count), (1...count).contains(index) else { return nil }
+        let width = all.count / count
+        let lower = all.lowerBound + (index - 1) * width
+        return lower..<(lower + width)
+    }
 
     private static let portLock = NSLock()
     // Guarded by portLock; starts at a random window of the range so separate test processes rarely meet.
