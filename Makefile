@@ -88,23 +88,28 @@ test: deps test-tools python-tools
 ## .build, so concurrent `swift test`s would queue) that runs its suites one at a time
 ## (--no-parallel, as before) and takes its cluster ports from its own slice of the port range
 ## (REBALANCER_TEST_SHARD=i/n), so no two shards ever pick the same ports. Shards 1 and 2 hold
-## the suites that keep the CPU busy (the largest clusters, the browser, Prometheus, the Python
-## adapter), so at most two of them run at once and the demo and the chaos run (shard 1) never
-## overlap; shard 3 holds long light suites and the adapter (while shard 1 runs the chaos run),
-## shard 4 every other suite (a new suite lands there by itself). Spread by each suite's measured wall time; a shard runs its suites in name order.
-## Each shard's output is printed whole when it ends (make -O), with its wall time and exit
-## status. Needs the build (`make test` builds; alone, run `swift build --build-tests` first).
-SHARD_1 := ChaosTests|DemoEndToEndTests|RealVenuePipelineTests
-SHARD_2 := DashboardBrowserTests|FailoverTests|ObservabilityTests
+## the suites that keep the CPU busy (the largest clusters, the browser, Prometheus, the fixture
+## venues), so at most two of them run at once; the demo (its liquidations compared with and
+## without rebalancing) and the failover suite, the two most sensitive to a starved CPU, share
+## shard 1 so they never overlap. Shard 3 holds long light suites and the Python adapter, shard 4
+## every other suite (a new suite lands there by itself). Spread by each suite's measured wall
+## time; a shard runs its suites in name order. Each shard's output is printed whole when it ends
+## (make -O), with its wall time and exit status. Needs the build (`make test` builds; alone, run
+## `swift build --build-tests` first).
+SHARD_1 := ChaosTests|DemoEndToEndTests|FailoverTests
+SHARD_2 := DashboardBrowserTests|ObservabilityTests|RealVenuePipelineTests
 SHARD_3 := AdapterConformanceTests|ByzantineTests|EtcdLeadershipTests|PartitionTests|QuorumLivenessTests|RotationTests
 SHARD_NAMED := $(SHARD_1)|$(SHARD_2)|$(SHARD_3)
 TEST_SHARDS := 1 2 3 4
+## How many shards run at once: `make test TEST_JOBS=1` runs them one after another (as before the
+## shards, for a machine too loaded for the timing-sensitive suites, e.g. the demo's liquidations).
+TEST_JOBS ?= $(words $(TEST_SHARDS))
 shard_filter = $(if $(filter $(lastword $(TEST_SHARDS)),$(1)),--filter 'IntegrationTests\.' --skip 'IntegrationTests\.($(SHARD_NAMED))/',--filter 'IntegrationTests\.($(SHARD_$(1)))/')
 
 .PHONY: test-integration $(addprefix test-shard-,$(TEST_SHARDS))
 test-integration:
 	@start=$$(date +%s); status=0; \
-	$(MAKE) --no-print-directory -k -O -j $(words $(TEST_SHARDS)) $(addprefix test-shard-,$(TEST_SHARDS)) || status=$$?; \
+	$(MAKE) --no-print-directory -k -O -j $(TEST_JOBS) $(addprefix test-shard-,$(TEST_SHARDS)) || status=$$?; \
 	echo "integration phase: $$(( $$(date +%s) - start )) s, exit status $$status"; exit $$status
 
 $(addprefix test-shard-,$(TEST_SHARDS)): test-shard-%:
