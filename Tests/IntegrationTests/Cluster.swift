@@ -36,17 +36,40 @@ final class Cluster: @unchecked Sendable {
         for _ in 0..<200 {
             let base = portLock.withLock { () -> Int in
                 let base = nextPort
-                nextPort = nextPort + 40 > 31_000 ? 10_000 : nextPort + 40
+                nextPort = nextPort + 40 + 32 > portRange.upperBound ? portRange.lowerBound : nextPort + 40
                 return base
             }
             if (base..<(base + 32)).allSatisfy(isFree) { return base }
         }
-        return Int.random(in: 10_000...31_000)
+        return portRange.lowerBound + 40 * Int.random(in: 0..<(portRange.count / 40 - 1))
+    }
+
+    /// The ports this test process takes its windows from: 10 000 to 31 000, or, when
+    /// `REBALANCER_TEST_SHARD` is `i/n` (the Makefile's concurrent shards of the multi-process
+    /// suites), the i-th of n equal slices of it, so concurrent shards never pick the same window.
+    static let portRange: Range<Int> = {
+        let shard = ProcessInfo.processInfo.environment["REBALANCER_TEST_SHARD"]
+        guard let range = portRange(shard: shard) else {
+            fatalError("REBALANCER_TEST_SHARD must be i/n with 1 <= i <= n <= 100, got '\(shard ?? "")'")
+        }
+        return range
+    }()
+
+    /// The slice of 10 000 to 31 000 for `shard` (`i/n`, 1 <= i <= n <= 100; nil: all of it), or
+    /// nil if `shard` is not of that form.
+    static func portRange(shard: String?) -> Range<Int>? {
+        let all = 10_000..<31_000
+        guard let shard else { return all }
+        let parts = shard.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count == 2, let index = parts[0], let count = parts[1], (1...100).contains(count), (1...count).contains(index) else { return nil }
+        let width = all.count / count
+        let lower = all.lowerBound + (index - 1) * width
+        return lower..<(lower + width)
     }
 
     private static let portLock = NSLock()
-    // Guarded by portLock; starts at a random window so separate test processes rarely meet.
-    nonisolated(unsafe) private static var nextPort = 10_000 + 40 * Int.random(in: 0..<500)
+    // Guarded by portLock; starts at a random window of the range so separate test processes rarely meet.
+    nonisolated(unsafe) private static var nextPort = portRange.lowerBound + 40 * Int.random(in: 0..<(portRange.count / 40 - 1))
 
     private static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

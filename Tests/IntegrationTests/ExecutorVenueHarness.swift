@@ -19,6 +19,8 @@ final class ExecutorVenueHarness {
     let executorNode: Topology.Node
     /// Every transfer status the executor published, in order.
     private(set) var statuses: [WireTransferStatus] = []
+    /// Heartbeats of the executor read from its status feed since it was last started.
+    private(set) var heartbeats = 0
 
     /// The rewritten topology the executor runs with.
     var topology: Topology { coordinator.topology }
@@ -44,6 +46,7 @@ final class ExecutorVenueHarness {
         executorNode = written.nodes(.executor)[0]
         coordinator = try ByzantineCoordinator(cluster: cluster, topology: written, fakeWatcherFor: nil)
         statusFeed = try coordinator.subscribe(to: executorNode, endpoint: "status", topic: Topic.status)
+        try statusFeed.subscribe(Topic.heartbeat)
     }
 
     deinit {
@@ -56,6 +59,8 @@ final class ExecutorVenueHarness {
 
     /// Starts the executor (again, on the same data directory); its log is appended to `<dir>/executor-1.log`.
     func startExecutor(_ extra: [String] = []) throws {
+        collect(for: 0)
+        heartbeats = 0
         try cluster.start(executorNode.id, node: executorNode, extra: extra, appendingLog: true)
     }
 
@@ -72,9 +77,12 @@ final class ExecutorVenueHarness {
         try coordinator.publish(plan, approvals: approvals)
     }
 
-    /// Publishes the plan until the executor reports it received (it may not have subscribed yet).
+    /// Publishes the plan until the executor reports it received (it may not have subscribed yet),
+    /// once the status feed is connected (a heartbeat of the executor came through it): a status
+    /// published before the connection would be lost, and the executor reports a plan once.
     func deliverPlan(seq: UInt64, amount: Amount) async throws -> Bool {
-        try await eventually(20) {
+        guard await eventually(20, { collect(for: 0.1); return heartbeats > 0 }) else { return false }
+        return try await eventually(20) {
             if !statuses.contains(where: { $0.planSeq == seq && $0.index == -1 }) { try publishPlan(seq: seq, amount: amount) }
             collect(for: 0.3)
             return statuses.contains { $0.planSeq == seq && $0.index == -1 && $0.state == .received }
@@ -96,7 +104,9 @@ final class ExecutorVenueHarness {
             coordinator.pump(for: 0.02)
             while let frames = try? statusFeed.receive(dontWait: true), frames.count == 2 {
                 guard let envelope = try? Envelope(serializedBytes: frames[1]), envelope.sender == executorNode.id,
-                      envelope.isSigned(by: executorNode.signingKey), envelope.type == .transferStatus,
+                      envelope.isSigned(by: executorNode.signingKey) else { continue }
+                if envelope.type == .heartbeat { heartbeats += 1 }
+                guard envelope.type == .transferStatus,
                       let status = try? WireTransferStatus(serializedBytes: envelope.payload) else { continue }
                 statuses.append(status)
             }

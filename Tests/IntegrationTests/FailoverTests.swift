@@ -21,8 +21,13 @@ import Testing
         let (cluster, topology) = try Cluster.busy(coordinators: 2)
         try cluster.startAllButCoordinators(topology)
         try cluster.start("coordinator", ["coordinator", "--id", "coordinator"])
-        try cluster.start("coordinator-2", ["coordinator", "--id", "coordinator-2"])
         defer { cluster.stopAll() }
+        // The standby starts once the leader's first plan is approved: started together on a busy
+        // machine, a late leader can find the standby already leading, and this test is about the
+        // takeover and the return, not the start-up race (LeadershipTests holds the election rule).
+        let started = await eventually(30) { !LogPlanSeqs.planSeqs(cluster.log("coordinator"), "approved").isEmpty }
+        try #require(started, "the first coordinator leads; its log:\n\(cluster.log("coordinator").suffix(2000))")
+        try cluster.start("coordinator-2", ["coordinator", "--id", "coordinator-2"])
 
         let led = await eventually(30) { LogPlanSeqs.planSeqs(cluster.log("coordinator"), "approved").count >= 3 }
         try #require(led, "the first coordinator leads and plans are approved")

@@ -94,9 +94,15 @@ import Testing
         try TopologyFile.render(topology).write(toFile: cluster.topologyPath, atomically: true, encoding: .utf8)
         try cluster.startAllButCoordinators(topology)
         try cluster.start("coordinator", ["coordinator", "--id", "coordinator"], wrapper: partition.wrapper)
-        try cluster.start("coordinator-2", ["coordinator", "--id", "coordinator-2"])
         defer { cluster.stopAll() }
         let seqs = { (node: String) in LogPlanSeqs.planSeqs(cluster.log(node), "approved") }
+        // The standby starts once the leader's first plan is approved: started together on a busy
+        // machine, the leader (started through `ip netns exec`) can be late enough for the standby
+        // to lead first, and this test is about the partition, not the start-up race
+        // (LeadershipTests holds the election rule).
+        let started = await eventually(30) { !seqs("coordinator").isEmpty }
+        try #require(started, "the first coordinator leads across the link; its log:\n\(cluster.log("coordinator").suffix(2000))")
+        try cluster.start("coordinator-2", ["coordinator", "--id", "coordinator-2"])
 
         let led = await eventually(30) { seqs("coordinator").count >= 3 }
         try #require(led, "the first coordinator leads across the link; its log:\n\(cluster.log("coordinator").suffix(2000))")

@@ -31,6 +31,8 @@ import ZeroMQ
         let topologyID: String
         var states: [WireVenueState] = []
         var counters: [String: Int64] = [:]
+        /// How many signed heartbeats have been read.
+        var heartbeats = 0
 
         init(_ context: Context, watcher node: Topology.Node, venue: VenueID, cluster: Cluster) throws {
             self.node = node
@@ -47,6 +49,7 @@ import ZeroMQ
                       envelope.sender == node.id, envelope.isSigned(by: node.signingKey) else { continue }
                 if envelope.type == .heartbeat, let hb = try? WireHeartbeat(serializedBytes: envelope.payload) {
                     counters = hb.counters
+                    heartbeats += 1
                 } else if envelope.type == .venueState, let state = try? WireVenueState(serializedBytes: envelope.payload), state.topologyID == topologyID {
                     fresh.append(state)
                 }
@@ -132,13 +135,18 @@ import ZeroMQ
         #expect(warning.contains("venue=v1") && warning.contains("reason=\"unavailable: ") && warning.contains("HTTP 503"), "\(warning)")
         #expect(lines(log, containing: "venue is fresh again").isEmpty)
         // While stale it publishes no state at all (not even the last one again), only heartbeats
-        // that say so. The heartbeat interval passes twice over while we listen.
+        // that say so. We listen until three more heartbeats have come (from the first to the
+        // third, the heartbeat interval passes twice over), not for a fixed time.
         let staleCounted = await eventually(10) { feed.drain(); return feed.counters["venue.stale"] == 1 }
         #expect(staleCounted, "\(feed.counters)")
         feed.drain()
-        let heartbeatMs = topology.timing.heartbeatMs
-        try await Task.sleep(for: .milliseconds(2 * heartbeatMs + 500))
-        let duringOutage = feed.drain()
+        let heartbeatsBefore = feed.heartbeats
+        var duringOutage: [WireVenueState] = []
+        let listened = await eventually(Double(3 * topology.timing.heartbeatMs) / 1000 + 10, every: .milliseconds(20)) {
+            duringOutage += feed.drain()
+            return feed.heartbeats >= heartbeatsBefore + 3
+        }
+        #expect(listened, "two heartbeat intervals while stale (\(feed.heartbeats - heartbeatsBefore) came)")
         #expect(duringOutage.isEmpty, "published while stale: \(duringOutage.map(\.seq))")
         #expect((feed.counters["venue.read_errors.unavailable"] ?? 0) > 0, "\(feed.counters)")
         #expect((feed.counters["venue.reads"] ?? 0) > 0)

@@ -1,6 +1,9 @@
 import Foundation
 import RebalancerCore
+import RebalancerNode
+import RebalancerWire
 import Testing
+import ZeroMQ
 
 /// Issue #8 item 6: a watcher without its venues feed and an executor without its coordinator
 /// say so, naming the endpoint they wait on, again with backoff, and once when it is back.
@@ -13,6 +16,9 @@ import Testing
         let cluster = try Cluster(venues: 2, verifiers: 4, quorum: 3)
         let topology = try cluster.topology
         let feed = try #require(topology.venuesNode?.endpoints["feed"])
+        let watcherNode = try #require(topology.watcher(of: "v1"))
+        let context = try Context()
+        let published = try RoleReport.listener(context, to: watcherNode, endpoint: "feed", topics: [Topic.state("v1")], cluster: cluster)
         try cluster.start("watcher", ["watcher", "--venue", "v1"])
         // stale_after_ms is 3000 in a generated topology: the first warning after 3 s, the next 6 s later.
         let warnedTwice = await eventually(30) { lines(cluster.log("watcher"), containing: "no messages from upstream").count >= 2 }
@@ -28,9 +34,17 @@ import Testing
         try cluster.start("venues", ["venues"])
         let back = await eventually(20) { !lines(cluster.log("watcher"), containing: "upstream is back").isEmpty }
         #expect(back, "watcher log: \(cluster.log("watcher"))")
-        // Once: more ticks arrive, no second recovery notice and no new warning while it talks.
-        try await Task.sleep(for: .seconds(2))
+        let warningsWhenBack = lines(cluster.log("watcher"), containing: "no messages from upstream").count
+        // Once: more ticks arrive (the watcher publishes five more states), no second recovery
+        // notice and no new warning while it talks.
+        var seen: [MessageType] = []
+        let talking = await eventually(20, every: .milliseconds(20)) {
+            _ = RoleReport.counters(on: published, from: watcherNode, others: &seen)
+            return seen.filter { $0 == .venueState }.count >= 5
+        }
+        #expect(talking, "the watcher publishes states again: \(seen)")
         let after = cluster.log("watcher")
+        #expect(lines(after, containing: "no messages from upstream").count == warningsWhenBack, "no new warning while it talks")
         #expect(lines(after, containing: "upstream is back").count == 1)
         #expect(lines(after, containing: "upstream is back").allSatisfy { $0.contains("endpoint=\(feed)") })
         #expect(cluster.stop("watcher") == 0)
