@@ -72,6 +72,10 @@ struct SimCommand: ParsableCommand {
     @Option(help: "predictive: in a rescue, a venue that is not critical gives down to c + keep x (s - c), from its liquidation level c (0) to its trigger s (1) (default \(RiskBands().rescueKeep)).")
     var rescueKeep: Double?
 
+    /// Stress move override.
+    @Option(help: "predictive: the largest sustained relative price move per hour the bands insure against over each venue's inbound latency (0 turns it off; default \(RiskBands().stressMovePerHour.cliText)).")
+    var stress: Double?
+
     /// Minimum transfer override.
     @Option(help: "predictive: smallest transfer in USD (default \(PredictiveStrategy.defaultOptimizer.minimumTransfer / 100)).")
     var minTransfer: Int64?
@@ -84,6 +88,7 @@ struct SimCommand: ParsableCommand {
         if let imCushion { bands.initialMarginConfidence = imCushion }
         if let sourceKeep { bands.sourceKeep = sourceKeep }
         if let rescueKeep { bands.rescueKeep = rescueKeep }
+        if let stress { bands.stressMovePerHour = stress }
         return bands
     }
 
@@ -92,6 +97,7 @@ struct SimCommand: ParsableCommand {
         if let gap { guard gap > 0, gap <= 20 else { throw ValidationError("--gap must be more than 0 and at most 20, got \(gap.cliText)") } }
         if let minTransfer { guard minTransfer > 0, minTransfer <= 10_000_000 else { throw ValidationError("--min-transfer must be from 1 to 10000000 USD, got \(minTransfer)") } }
         if let rescueKeep { guard rescueKeep >= 0, rescueKeep <= 1 else { throw ValidationError("--rescue-keep must be from 0 to 1, got \(rescueKeep.cliText)") } }
+        if let stress { guard stress >= 0, stress <= 10 else { throw ValidationError("--stress must be from 0 to 10, got \(stress.cliText)") } }
         if let imCushion { guard imCushion.isFinite, abs(imCushion) <= 10 else { throw ValidationError("--im-cushion must be from -10 to 10, got \(imCushion.cliText)") } }
         guard strategy == "all" || StrategyName(rawValue: strategy) != nil else {
             throw ValidationError("--strategy must be one of \(StrategyName.list) or all")

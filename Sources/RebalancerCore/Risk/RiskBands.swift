@@ -59,6 +59,13 @@ public struct RiskBands: Sendable, Equatable, Codable {
     /// `c` (0, the default) to its own trigger `s` (1): it keeps `c + rescueKeep × (s − c)`. At 1
     /// a rescue only overrides the (s, S) hysteresis; at 0 it also spends the initial-margin cushion.
     public var rescueKeep: Double
+    /// The largest sustained relative price move per hour the bands insure against (a jump-aware
+    /// worst credible move, not a Gaussian quantile): the trigger is at least
+    /// `1 + k × min(stressMovePerHour × T / 1 h, maximumStressMove)`, so a venue survives such a
+    /// move for as long as capital sent now needs to arrive. 0 turns it off.
+    public var stressMovePerHour: Double
+    /// Cap on the stress move over one horizon (a relative move).
+    public var maximumStressMove: Double
 
     /// Creates risk bands; the defaults are the `predictive` strategy's.
     public init(
@@ -66,8 +73,10 @@ public struct RiskBands: Sendable, Equatable, Codable {
         reactionWallSeconds: Double = 0.2, unreachableSeconds: Double = 86_400, liquidationLoss: Double = 0.02, initialMarginLoss: Double = 0.001,
         capitalCostPerYear: Double = 0.10, minimumGap: Double = 0.6, maxFixedFeeShare: Double = 0.001,
         minimumBuffer: Double = 0.3, maximumBuffer: Double = 20, sourceKeep: Double? = nil, minimumRefill: Amount = 0,
-        rescueKeep: Double = 0
+        rescueKeep: Double = 0, stressMovePerHour: Double = 0, maximumStressMove: Double = 0.3
     ) {
+        self.stressMovePerHour = stressMovePerHour
+        self.maximumStressMove = maximumStressMove
         self.rescueKeep = rescueKeep
         self.minimumRefill = minimumRefill
         self.sourceKeep = sourceKeep
@@ -99,6 +108,9 @@ public struct RiskBands: Sendable, Equatable, Codable {
         public var initialRatio: Double
         /// Position notional, cents.
         public var notional: Double
+        /// The ratio that survives the stress move over the horizon, `1 + k × stress` (1 without a
+        /// stress move): under it a venue asks whatever the cost-benefit rule says.
+        public var stressLevel: Double = 1
     }
 
     /// The (s, S) policy of one venue, or nil when it holds no position (nothing to protect).
@@ -113,14 +125,15 @@ public struct RiskBands: Sendable, Equatable, Codable {
         let initial = max(1, Double(state.initialMargin) / margin)
         let riskBuffer = LiquidationRisk.buffer(bound: liquidationProbability, move: move)
         let cushion = initial - 1 + initialMarginConfidence * move
-        let buffer = min(maximumBuffer, max(minimumBuffer, riskBuffer.isFinite ? riskBuffer : maximumBuffer, cushion))
+        let stress = k * min(max(0, maximumStressMove), max(0, stressMovePerHour) * horizon / 3_600)
+        let buffer = min(maximumBuffer, max(minimumBuffer, riskBuffer.isFinite ? riskBuffer : maximumBuffer, cushion, stress.isFinite ? stress : 0))
         let fixed = Double(inbound(of: venue.id, topology: topology)?.route.fixedFee ?? 0)
         let costGap = fixed / (maxFixedFeeShare * margin)
         let sizeGap = 1.25 * Double(max(0, minimumRefill)) / margin
         let gap = max(minimumGap, costGap.isFinite ? costGap : minimumGap, sizeGap)
         return Parameters(
             trigger: 1 + buffer, refill: 1 + buffer + gap, horizonSeconds: horizon, move: move,
-            initialRatio: initial, notional: notional
+            initialRatio: initial, notional: notional, stressLevel: 1 + min(maximumBuffer, stress.isFinite ? stress : 0)
         )
     }
 
@@ -175,7 +188,7 @@ public struct RiskBands: Sendable, Equatable, Codable {
             let (p, ratio, critical, margin) = policy
             let venue = adjusted.venues[index]
             var trigger = p.trigger
-            if ratio < trigger, !worthRefilling(from: ratio, p, venue: venue.id, margin: margin, topology: topology) {
+            if ratio < trigger, ratio >= p.stressLevel, !worthRefilling(from: ratio, p, venue: venue.id, margin: margin, topology: topology) {
                 trigger = max(0, ratio - 1e-6)
             }
             adjusted.venues[index].lowerBand = trigger

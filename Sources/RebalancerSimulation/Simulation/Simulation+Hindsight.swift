@@ -1,10 +1,20 @@
 import RebalancerCore
 
 extension Simulation {
-    /// The hindsight bound over the same prices, for the original book (see `HindsightBound`);
-    /// computed by `HindsightPath`, which the live market's recorded runs share.
+    /// The hindsight bound over the same prices, for the original book (see `HindsightBound`):
+    /// the pooled-pair count and least fees of `HindsightPath.bound()`, with at least one
+    /// liquidation when no transfer schedule, knowing the whole path but bound by the routes'
+    /// latencies and the capital, keeps every venue above maintenance margin throughout
+    /// (`HindsightPath.canKeepEveryVenue(through:)`, over at most `HindsightReport.flowTickLimit`
+    /// ticks). Without that check the bound ignored latency: a pair whose winning leg could cover
+    /// its losing leg only by instant transfers counted as safe.
     public func hindsight(hours: Double) -> HindsightBound {
-        hindsightPath(hours: hours).bound()
+        let path = hindsightPath(hours: hours)
+        var bound = path.bound()
+        if bound.liquidations == 0, !path.canKeepEveryVenue(through: min(path.ticks, HindsightReport.flowTickLimit)) {
+            bound.liquidations = 1
+        }
+        return bound
     }
 
     /// The price path the simulation plays over `hours`, with the scenario's book and routes.
