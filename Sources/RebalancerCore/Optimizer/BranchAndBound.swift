@@ -110,22 +110,24 @@ struct BranchAndBound {
             readPlans(relaxation, instance)
             if prunable(relaxation.bound) { continue }
             let branch = branchingRoute(relaxation.flows, node: node, candidates: instance.candidates)
-            if branch >= 0 {
-                var closed = node, opened = node
-                closed.id = nextID; opened.id = nextID + 1
-                closed.bound = relaxation.bound; opened.bound = relaxation.bound
-                closed.warm = relaxation.lp.solution; opened.warm = relaxation.lp.solution
-                closed.refinements = 0; opened.refinements = 0
-                closed.closed.append(branch); opened.opened.append(branch)
-                open.append(closed); open.append(opened)
-                nextID += 2
-            } else if node.refinements < Self.maxRefinements, let prices = refinedPrices(node, relaxation, instance, setup) {
-                // A leaf whose bound leaves fee loss open: re-solved with better budget prices.
+            // Fee loss left open: the node is solved again with better budget prices before it is
+            // branched on (once, when it has none yet: the root, whose children inherit them) or
+            // given up as a leaf (up to `maxRefinements` times).
+            let refine = branch < 0 ? node.refinements < Self.maxRefinements : node.prices.isEmpty
+            if refine, let prices = refinedPrices(node, relaxation, instance, setup) {
                 var again = node
                 again.id = nextID; again.bound = relaxation.bound; again.warm = relaxation.lp.solution
                 again.prices = prices; again.refinements += 1
                 open.append(again)
                 nextID += 1
+            } else if branch >= 0 {
+                var closed = node, opened = node
+                closed.id = nextID; opened.id = nextID + 1
+                closed.bound = relaxation.bound; opened.bound = relaxation.bound
+                closed.warm = relaxation.lp.solution; opened.warm = relaxation.lp.solution
+                closed.closed.append(branch); opened.opened.append(branch)
+                open.append(closed); open.append(opened)
+                nextID += 2
             } else {
                 leaves.append(relaxation.bound)
             }
@@ -215,12 +217,14 @@ struct BranchAndBound {
         return Relaxation(lp: lp, flows: flows, forced: forced, bound: max(node.bound, bound))
     }
 
-    /// Reads a node's flow as a plan for the incumbent; when fees overdraw a budget, the budget is
-    /// cut by the overdraft and the node re-solved, twice at most (a heuristic: the bound stands).
+    /// Reads a node's flow as a plan for the incumbent. When fees make a venue send more than it
+    /// may, its delivered budget is cut by the overdraft, and when a cut budget leaves some of what
+    /// it may send unspent, raised by the rest; the node is re-solved (warm) and read again, at most
+    /// `repairRounds` times (a heuristic: the bound stands).
     mutating func readPlans(_ relaxation: Relaxation, _ instance: OptimizerInstance) {
         var repair = relaxation.lp
         var flows = relaxation.flows
-        for round in 0..<3 {
+        for round in 0...Self.repairRounds {
             let sent = instance.grossUp(delivered: flows)
             let legs = instance.repaired(sent)
             let cost = instance.costs.evaluate(legs)
@@ -229,18 +233,41 @@ struct BranchAndBound {
                 incumbentLP = repair
                 improved = true
             }
-            let over = instance.overdraft(sent)
-            guard round < 2, over.contains(where: { $0 > 0 }) else { break }
-            for v in over.indices where over[v] > 0 && repair.budgetArc[v] >= 0 {
-                let arc = repair.budgetArc[v]
-                repair.network.setCapacity(arc, max(0, repair.network.arcs[arc].capacity - over[v]))
-            }
+            guard round < Self.repairRounds, Self.repairBudgets(&repair, sent: sent, instance) else { break }
             repair.solution = repair.network.solve(supplies: repair.supplies, warmStart: repair.solution)
             solves += 1
             work += repair.solution.phases + 2
             guard repair.solution.feasible else { break }
             flows = instance.delivered(repair, extra: relaxation.forced)
         }
+    }
+
+    /// Re-solves of a node's flow read as a plan (`readPlans`).
+    static let repairRounds = 3
+
+    /// Moves each venue's delivered budget by what its sent amounts overdraw (down) or, once it was
+    /// cut, leave unspent while the budget binds (up). Returns whether
+    /// a budget moved.
+    static func repairBudgets(_ lp: inout OptimizerInstance.LPResult, sent: [Amount], _ instance: OptimizerInstance) -> Bool {
+        var total = [Amount](repeating: 0, count: instance.roles.count)
+        for (e, amount) in sent.enumerated() where amount > 0 { total[instance.candidates[e].from] += amount }
+        var changed = false
+        for v in total.indices where lp.budgetArc[v] >= 0 {
+            let arc = lp.budgetArc[v]
+            let capacity = lp.network.arcs[arc].capacity
+            let supply = instance.roles[v].supply
+            var adjusted = capacity
+            if total[v] > supply {
+                adjusted = max(0, capacity - (total[v] - supply))
+            } else if lp.solution.flows[arc] == capacity && total[v] < supply {
+                adjusted = capacity + supply - total[v]
+            }
+            if adjusted != capacity {
+                lp.network.setCapacity(arc, adjusted)
+                changed = true
+            }
+        }
+        return changed
     }
 
     /// The route whose relaxation is furthest from a valid transfer (a fixed fee only partly
