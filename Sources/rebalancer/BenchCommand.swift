@@ -83,11 +83,12 @@ struct BenchOptimizerCommand: ParsableCommand {
             let results = OptimizerBenchmark.run(sizes: sizes, instances: instances, seed: seed, clock: Self.monotonicNanos, optimizer: TransferOptimizer(nodeLimit: nodeLimit, searchEffort: searchEffort), family: family)
             all[family.rawValue] = results
             print("family \(family.rawValue)")
-            print("venues  instances  median_ms    p99_ms  cost/greedy max  cost/greedy median" + (highs ? "  highs_median_ms  (n)" : ""))
+            print("venues  instances  median_ms    p99_ms  cost/greedy max  cost/greedy median  greedy rejected" + (highs ? "  highs_median_ms  (n)" : ""))
             for r in results {
                 var line = [
                     String(r.venues).leftPad(6), String(r.instances).leftPad(10), String(format: "%10.3f", r.medianMs),
                     String(format: "%9.3f", r.p99Ms), String(format: "%16.4f", r.costVsGreedyMax), String(format: "%19.4f", r.costVsGreedyMedian),
+                    String(r.greedyRejected).leftPad(16),
                 ]
                 if highs, let ms = try HiGHSReference.medianMs(family: family, venues: r.venues, instances: min(highsInstances, instances), seed: seed) {
                     line.append(String(format: "%16.3f", ms) + "  (\(min(highsInstances, instances)))")

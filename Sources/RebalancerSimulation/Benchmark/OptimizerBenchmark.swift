@@ -12,19 +12,24 @@ public enum OptimizerBenchmark {
         public var medianMs: Double
         /// 99th-percentile wall time, in milliseconds.
         public var p99Ms: Double
-        /// Largest planCost(optimizer) / planCost(greedy), over instances where greedy's cost is positive.
+        /// Largest planCost(optimizer) / planCost(greedy), over instances where greedy's cost is
+        /// positive and the verifiers approve greedy's plan.
         public var costVsGreedyMax: Double
         /// Median of that ratio.
         public var costVsGreedyMedian: Double
+        /// Instances whose greedy plan the verifiers reject (left out of the ratio: a rejected plan
+        /// moves nothing, so its `planCost` is no fair comparison).
+        public var greedyRejected: Int
 
         /// Creates a result.
-        public init(venues: Int, instances: Int, medianMs: Double, p99Ms: Double, costVsGreedyMax: Double, costVsGreedyMedian: Double) {
+        public init(venues: Int, instances: Int, medianMs: Double, p99Ms: Double, costVsGreedyMax: Double, costVsGreedyMedian: Double, greedyRejected: Int = 0) {
             self.venues = venues
             self.instances = instances
             self.medianMs = medianMs
             self.p99Ms = p99Ms
             self.costVsGreedyMax = costVsGreedyMax
             self.costVsGreedyMedian = costVsGreedyMedian
+            self.greedyRejected = greedyRejected
         }
 
         enum CodingKeys: String, CodingKey {
@@ -34,9 +39,13 @@ public enum OptimizerBenchmark {
             case costVsGreedy = "cost_vs_greedy"
         }
 
-        enum RatioKeys: String, CodingKey { case max, median }
+        enum RatioKeys: String, CodingKey {
+            case max, median
+            case greedyRejected = "greedy_rejected"
+        }
 
-        /// Decodes `{venues, instances, median_ms, p99_ms, cost_vs_greedy: {max, median}}`.
+        /// Decodes `{venues, instances, median_ms, p99_ms, cost_vs_greedy: {max, median, greedy_rejected}}`
+        /// (`greedy_rejected` 0 when absent).
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             venues = try c.decode(Int.self, forKey: .venues)
@@ -46,9 +55,10 @@ public enum OptimizerBenchmark {
             let ratio = try c.nestedContainer(keyedBy: RatioKeys.self, forKey: .costVsGreedy)
             costVsGreedyMax = try ratio.decode(Double.self, forKey: .max)
             costVsGreedyMedian = try ratio.decode(Double.self, forKey: .median)
+            greedyRejected = try ratio.decodeIfPresent(Int.self, forKey: .greedyRejected) ?? 0
         }
 
-        /// Encodes `{venues, instances, median_ms, p99_ms, cost_vs_greedy: {max, median}}`.
+        /// Encodes `{venues, instances, median_ms, p99_ms, cost_vs_greedy: {max, median, greedy_rejected}}`.
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(venues, forKey: .venues)
@@ -58,6 +68,7 @@ public enum OptimizerBenchmark {
             var ratio = c.nestedContainer(keyedBy: RatioKeys.self, forKey: .costVsGreedy)
             try ratio.encode(costVsGreedyMax, forKey: .max)
             try ratio.encode(costVsGreedyMedian, forKey: .median)
+            try ratio.encode(greedyRejected, forKey: .greedyRejected)
         }
     }
 
@@ -152,27 +163,34 @@ public enum OptimizerBenchmark {
     }
 
     /// Solves `instances` instances of each size and reports timings and cost ratios against the
-    /// greedy baseline. `clock` returns nanoseconds (monotonic); it is passed in.
+    /// greedy baseline, over the instances whose greedy plan the verifiers approve (`verdict`; the
+    /// others are counted in `greedyRejected`). `clock` returns nanoseconds (monotonic); it is passed in.
     public static func run(sizes: [Int], instances: Int, seed: UInt64, clock: () -> UInt64, optimizer: TransferOptimizer = TransferOptimizer(), family: Family = .random) -> [SizeResult] {
         var results: [SizeResult] = []
         let greedy = GreedyThresholdStrategy()
         for size in sizes {
             var times: [Double] = []
             var ratios: [Double] = []
+            var rejected = 0
             for i in 0..<max(1, instances) {
                 let (topology, views) = instance(family, venues: size, index: i, seed: seed)
                 let start = clock()
                 let plan = optimizer.solve(views: views, topology: topology)
                 let end = clock()
                 times.append(Double(end &- start) / 1e6)
-                let baseline = planCost(greedyPlan(greedy, views: views, topology: topology), views: views, topology: topology, model: optimizer.model)
+                let greedyTransfers = greedyPlan(greedy, views: views, topology: topology)
+                guard verdict(greedyTransfers, views: views, topology: topology).decision == .approve else {
+                    rejected += 1
+                    continue
+                }
+                let baseline = planCost(greedyTransfers, views: views, topology: topology, model: optimizer.model)
                 if baseline > 0 { ratios.append(plan.objective / baseline) }
             }
             times.sort()
             ratios.sort()
             results.append(SizeResult(
                 venues: size, instances: times.count, medianMs: quantile(times, 0.5), p99Ms: quantile(times, 0.99),
-                costVsGreedyMax: ratios.last ?? 0, costVsGreedyMedian: quantile(ratios, 0.5)
+                costVsGreedyMax: ratios.last ?? 0, costVsGreedyMedian: quantile(ratios, 0.5), greedyRejected: rejected
             ))
         }
         return results
