@@ -19,6 +19,9 @@ public actor CoordinatorRole: RoleHandler {
     private let plans: SocketLoop.Handle
     private let replay: SocketLoop.Handle
     private let watcherStates: WatcherStates
+    /// Watcher states not opened yet: kept while a proposal is out or more messages wait, then
+    /// opened together and planned on once, so votes are never queued behind bulk intake.
+    private var unopened: UnopenedStates
     private let voteOpener: EnvelopeOpener
     private let replayOpener: EnvelopeOpener
     private let statusOpener: EnvelopeOpener
@@ -72,30 +75,53 @@ public actor CoordinatorRole: RoleHandler {
         proposals = try runtime.bind(.router, endpoint: "proposals", receive: true)
         plans = try runtime.bind(.pub, endpoint: "plans", receive: false)
         replay = try runtime.bind(.router, endpoint: "replay", receive: true)
-        for watcher in watchers { try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: [Topic.statePrefix], conflate: true) }
+        var venueOf: [SocketLoop.Handle: VenueID] = [:]
+        for watcher in watchers {
+            venueOf[try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: [Topic.statePrefix], conflate: true)] = watcher.venue
+        }
+        unopened = UnopenedStates(venueOf: venueOf)
         for executor in executors { try runtime.connect(.sub, to: executor, endpoint: "status", subscribe: [Topic.status]) }
         peerFeeds = Set(try peers.map { try runtime.connect(.sub, to: $0, endpoint: "plans", subscribe: [Topic.plan, Topic.heartbeat]) })
         runtime.logger.info("journal opened", metadata: ["last_plan_seq": "\(lastSeq)", "last_approved": "\(approvedSeq)", "strategy": "\(strategy.name)"])
     }
 
     public func handle(_ inbound: SocketLoop.Inbound) async {
-        if peerFeeds.contains(inbound.handle) { return await onPeer(inbound) }
-        switch inbound.handle {
-        case proposals: await onVerifierMessage(inbound)
-        case replay: await onReplayRequest(inbound)
-        default: await onFeed(inbound)
+        if peerFeeds.contains(inbound.handle) {
+            await onPeer(inbound)
+        } else {
+            switch inbound.handle {
+            case proposals: await onVerifierMessage(inbound)
+            case replay: await onReplayRequest(inbound)
+            default: await onFeed(inbound)
+            }
         }
+        // Plan on the states that arrived as soon as nothing else waits and no proposal is out:
+        // at once when a state comes alone, once for a burst.
+        if core.outstanding == nil, runtime.transport.backlog == 0 { await openStates() }
+    }
+
+    /// Opens the kept states, oldest first (signature, payload, staleness at arrival; a drop is
+    /// counted and logged as on arrival), and hands them to the core together.
+    private func openStates() async {
+        let frames = unopened.take()
+        guard !frames.isEmpty else { return }
+        var arrived: [Coordinator.ArrivedState] = []
+        for frame in frames {
+            guard let (opened, state) = watcherStates.open(frame.bytes, from: frame.handle, runtime: runtime, arrival: frame.arrival) else { continue }
+            latestEnvelope[state.venue] = opened.envelope
+            runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
+            runtime.recordVenue(state)
+            arrived.append(Coordinator.ArrivedState(state: state, digest: opened.digest, arrival: frame.arrival))
+        }
+        guard !arrived.isEmpty else { return }
+        await apply(core.on(.states(arrived), now: runtime.clock.now()))
     }
 
     private func onFeed(_ inbound: SocketLoop.Inbound) async {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
         let topic = String(decoding: inbound.frames[0], as: UTF8.self)
         if topic.hasPrefix(Topic.statePrefix) {
-            guard let (opened, state) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
-            latestEnvelope[state.venue] = opened.envelope
-            runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
-            runtime.recordVenue(state)
-            await apply(core.on(.state(state, digest: opened.digest), now: runtime.clock.now()))
+            unopened.keep(inbound.frames[1], topic: inbound.frames[0], from: inbound.handle, at: runtime.clock.now())
         } else if topic == Topic.status {
             guard let opened = runtime.open(inbound.frames[1], with: statusOpener, from: inbound.handle) else { return }
             guard opened.type == .transferStatus else {
@@ -139,7 +165,8 @@ public actor CoordinatorRole: RoleHandler {
         }
         let vote = Vote(verifier: opened.sender, planSeq: wire.planSeq, planDigest: Array(wire.planDigest), decision: decision, reason: wire.reason, signature: Array(wire.approval))
         var valid = false
-        if decision == .approve, let pending = core.outstanding, let key = voteOpener.senders[opened.sender] {
+        // Only an approval of the outstanding plan can count: nothing else is worth a check.
+        if decision == .approve, let pending = core.outstanding, pending.plan.planSeq == wire.planSeq, let key = voteOpener.senders[opened.sender] {
             valid = SignatureCheck.isValid(vote.signature, of: pending.digest, publicKey: key)
         }
         runtime.counters.increment("votes.\(decision.rawValue)")
@@ -272,7 +299,6 @@ public actor CoordinatorRole: RoleHandler {
     }
 
     public func tick() async {
-        let now = runtime.clock.now()
         if let campaign, campaignTask == nil {
             let clock = runtime.clock
             campaignTask = Task { await campaign.run(clock: { clock.now() }, report: { await self.onLease($0) }) }
@@ -282,7 +308,10 @@ public actor CoordinatorRole: RoleHandler {
             runtime.recordVenueTargets()
             targetsRecorded = true
         }
-        await apply(core.on(.tick, now: now))
+        // States kept while a proposal was out or messages waited are planned on at the latest
+        // here, before the tick; the tick's time is read after (planning may await the journal).
+        await openStates()
+        await apply(core.on(.tick, now: runtime.clock.now()))
     }
 
     /// Reports what the core's standing check found: who leads, and loudly when fewer verifiers
