@@ -19,9 +19,9 @@ public actor CoordinatorRole: RoleHandler {
     private let plans: SocketLoop.Handle
     private let replay: SocketLoop.Handle
     private let watcherStates: WatcherStates
-    /// Watcher states not opened yet: kept while a proposal is out or more messages wait, then
-    /// opened together and planned on once, so votes are never queued behind bulk intake.
-    private var unopened: UnopenedStates
+    /// Verified watcher states not handed to the core yet, the newest per venue: kept while a
+    /// proposal is out or more messages wait, then planned on once.
+    private var arrived: [VenueID: Coordinator.ArrivedState] = [:]
     private let voteOpener: EnvelopeOpener
     private let replayOpener: EnvelopeOpener
     private let statusOpener: EnvelopeOpener
@@ -75,11 +75,7 @@ public actor CoordinatorRole: RoleHandler {
         proposals = try runtime.bind(.router, endpoint: "proposals", receive: true)
         plans = try runtime.bind(.pub, endpoint: "plans", receive: false)
         replay = try runtime.bind(.router, endpoint: "replay", receive: true)
-        var venueOf: [SocketLoop.Handle: VenueID] = [:]
-        for watcher in watchers {
-            venueOf[try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: [Topic.statePrefix], conflate: true)] = watcher.venue
-        }
-        unopened = UnopenedStates(venueOf: venueOf)
+        for watcher in watchers { try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: [Topic.statePrefix], conflate: true) }
         for executor in executors { try runtime.connect(.sub, to: executor, endpoint: "status", subscribe: [Topic.status]) }
         peerFeeds = Set(try peers.map { try runtime.connect(.sub, to: $0, endpoint: "plans", subscribe: [Topic.plan, Topic.heartbeat]) })
         runtime.logger.info("journal opened", metadata: ["last_plan_seq": "\(lastSeq)", "last_approved": "\(approvedSeq)", "strategy": "\(strategy.name)"])
@@ -97,31 +93,28 @@ public actor CoordinatorRole: RoleHandler {
         }
         // Plan on the states that arrived as soon as nothing else waits and no proposal is out:
         // at once when a state comes alone, once for a burst.
-        if core.outstanding == nil, runtime.transport.backlog == 0 { await openStates() }
+        if core.outstanding == nil, runtime.transport.backlog == 0 { await planOnArrived() }
     }
 
-    /// Opens the kept states, oldest first (signature, payload, staleness at arrival; a drop is
-    /// counted and logged as on arrival), and hands them to the core together.
-    private func openStates() async {
-        let frames = unopened.take()
-        guard !frames.isEmpty else { return }
-        var arrived: [Coordinator.ArrivedState] = []
-        for frame in frames {
-            guard let (opened, state) = watcherStates.open(frame.bytes, from: frame.handle, runtime: runtime, arrival: frame.arrival) else { continue }
-            latestEnvelope[state.venue] = opened.envelope
-            runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
-            runtime.recordVenue(state)
-            arrived.append(Coordinator.ArrivedState(state: state, digest: opened.digest, arrival: frame.arrival))
-        }
+    /// Hands the kept states to the core together, oldest first, to be planned on once.
+    private func planOnArrived() async {
         guard !arrived.isEmpty else { return }
-        await apply(core.on(.states(arrived), now: runtime.clock.now()))
+        let states = arrived.values.sorted { $0.arrival < $1.arrival }
+        arrived = [:]
+        await apply(core.on(.states(states), now: runtime.clock.now()))
     }
 
     private func onFeed(_ inbound: SocketLoop.Inbound) async {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
         let topic = String(decoding: inbound.frames[0], as: UTF8.self)
         if topic.hasPrefix(Topic.statePrefix) {
-            unopened.keep(inbound.frames[1], topic: inbound.frames[0], from: inbound.handle, at: runtime.clock.now())
+            // Verified (and a drop counted) on arrival; planned on once nothing else waits.
+            guard let (opened, state) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
+            latestEnvelope[state.venue] = opened.envelope
+            runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
+            runtime.recordVenue(state)
+            if let kept = arrived[state.venue], kept.state.seq >= state.seq, kept.state.observedAt >= state.observedAt { return }
+            arrived[state.venue] = Coordinator.ArrivedState(state: state, digest: opened.digest, arrival: runtime.clock.now())
         } else if topic == Topic.status {
             guard let opened = runtime.open(inbound.frames[1], with: statusOpener, from: inbound.handle) else { return }
             guard opened.type == .transferStatus else {
@@ -310,7 +303,7 @@ public actor CoordinatorRole: RoleHandler {
         }
         // States kept while a proposal was out or messages waited are planned on at the latest
         // here, before the tick; the tick's time is read after (planning may await the journal).
-        await openStates()
+        await planOnArrived()
         await apply(core.on(.tick, now: runtime.clock.now()))
     }
 

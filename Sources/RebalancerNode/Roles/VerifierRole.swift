@@ -19,8 +19,6 @@ public actor VerifierRole: RoleHandler {
     private var heartbeatSeq: UInt64 = 0
     /// When the core wants its next tick.
     public private(set) var nextTick: Duration?
-    /// Watcher states not opened yet: each is checked only when a proposal's judgement reads it.
-    private var unopened: UnopenedStates
     /// The newest watcher envelope whose signature this verifier checked, per venue: a proposal's
     /// basis state with the very same bytes needs no second check.
     private var checked: [VenueID: Envelope] = [:]
@@ -40,12 +38,9 @@ public actor VerifierRole: RoleHandler {
         // Proposals from any listed coordinator: the ledger (one digest per planSeq, increasing)
         // is what keeps two coordinators that both lead from getting two plans under one sequence.
         proposalOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: coordinatorNodes.map { ($0.id, $0.signingKey) }), types: [.proposal, .heartbeat])
-        var venueOf: [SocketLoop.Handle: VenueID] = [:]
         for watcher in watchers {
-            let feed = try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: [Topic.statePrefix], conflate: true)
-            venueOf[feed] = watcher.venue
+            try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: [Topic.statePrefix], conflate: true)
         }
-        unopened = UnopenedStates(venueOf: venueOf)
         coordinators = Set(try coordinatorNodes.map { try runtime.connect(.dealer, to: $0, endpoint: "proposals", routingID: runtime.node.id) })
         if let last = state.lastSigned { runtime.logger.info("restored ledger", metadata: ["last_signed": "\(last.seq)"]) }
     }
@@ -56,28 +51,10 @@ public actor VerifierRole: RoleHandler {
             await onProposal(inbound.frames[0], from: inbound.handle)
         } else {
             guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
-            // Kept unopened: its signature is checked if and when a proposal's judgement reads it.
-            unopened.keep(inbound.frames[1], topic: inbound.frames[0], from: inbound.handle, at: runtime.clock.now())
-        }
-    }
-
-    /// Opens the kept states of `venues` (all of them when nil; signature, payload, staleness at arrival; a drop is
-    /// counted and logged as on arrival) and takes each into the view as of its arrival.
-    private func openStates(of venues: Set<VenueID>?) {
-        for frame in unopened.take(venues: venues) {
-            guard let (opened, venueState) = watcherStates.open(frame.bytes, from: frame.handle, runtime: runtime, arrival: frame.arrival) else { continue }
+            guard let (opened, venueState) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
             checked[venueState.venue] = opened.envelope
-            _ = state.on(.observed(venueState), now: frame.arrival)
+            await apply(state.on(.observed(venueState), now: runtime.clock.now()), on: inbound.handle)
         }
-    }
-
-    /// The venues a judgement of `plan` reads from the view: the plan's own, and those of the
-    /// transfers this verifier approved that are still in flight.
-    private func venuesRead(by plan: Plan) -> Set<VenueID> {
-        var venues = Set(plan.basis.map(\.venue))
-        for transfer in plan.transfers { venues.formUnion([transfer.from, transfer.to]) }
-        for entry in state.approvedInFlight.entries.values { venues.formUnion([entry.transfer.from, entry.transfer.to]) }
-        return venues
     }
 
     private func onProposal(_ bytes: [UInt8], from handle: SocketLoop.Handle) async {
@@ -90,7 +67,6 @@ public actor VerifierRole: RoleHandler {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
         }
         let plan = Plan(wire: proposal.plan)
-        openStates(of: venuesRead(by: plan))
         var basis: [VenueID: Verifier.BasisState] = [:]
         for envelope in proposal.basisStates {
             guard let wire = try? WireVenueState(serializedBytes: envelope.payload) else { continue }
@@ -159,7 +135,6 @@ public actor VerifierRole: RoleHandler {
     public func tick() async {
         // Heartbeats go to every coordinator; no vote is answered from a tick.
         guard let any = coordinators.first else { return }
-        openStates(of: nil)
         await apply(state.on(.tick, now: runtime.clock.now()), on: any)
     }
 }

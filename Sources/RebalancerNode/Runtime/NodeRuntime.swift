@@ -204,9 +204,8 @@ public final class NodeRuntime: @unchecked Sendable {
     /// True, counted and said loudly (at most once a second), when a state observed at
     /// `observedAt` is older than the staleness bound: this subscriber has fallen behind and must
     /// not decide on it (the Suicidal Snail rule); the next fresh state resynchronises it.
-    /// `at` is when the state arrived (a state verified later, when it is used, is judged by its arrival).
-    public func fellBehind(observedAt: Nanos, venue: VenueID, at arrival: Nanos? = nil) -> Bool {
-        let now = arrival ?? clock.now()
+    public func fellBehind(observedAt: Nanos, venue: VenueID) -> Bool {
+        let now = clock.now()
         let lag = now - observedAt
         guard lag > topology.timing.staleAfterMs * Nanos.perMillisecond else { return false }
         counters.increment("states.lagging")

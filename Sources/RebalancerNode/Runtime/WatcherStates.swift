@@ -24,9 +24,8 @@ struct WatcherStates: Sendable {
     }
 
     /// Opens a state frame from a feed; a drop is counted and logged by reason, and a state older
-    /// than the staleness bound when it arrived (`arrival`, now if nil) is refused loudly (the
-    /// subscriber has fallen behind).
-    func open(_ bytes: [UInt8], from handle: SocketLoop.Handle, runtime: NodeRuntime, arrival: Nanos? = nil) -> (OpenedEnvelope, VenueState)? {
+    /// than the staleness bound is refused loudly (the subscriber has fallen behind).
+    func open(_ bytes: [UInt8], from handle: SocketLoop.Handle, runtime: NodeRuntime) -> (OpenedEnvelope, VenueState)? {
         guard let opened = runtime.open(bytes, with: opener, from: handle) else { return nil }
         guard let wire = opened.decode(WireVenueState.self) else {
             runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
@@ -36,7 +35,7 @@ struct WatcherStates: Sendable {
             runtime.drop(.unknownSender, from: handle, sender: opened.sender, type: opened.type)
             return nil
         }
-        guard !runtime.fellBehind(observedAt: wire.observedAtNs, venue: wire.venue, at: arrival) else { return nil }
+        guard !runtime.fellBehind(observedAt: wire.observedAtNs, venue: wire.venue) else { return nil }
         return (opened, VenueState(wire: wire))
     }
 
