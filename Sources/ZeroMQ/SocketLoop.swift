@@ -64,6 +64,8 @@ public final class SocketLoop: @unchecked Sendable {
     private var dropped = 0
     private var failed = 0
     private var conflated = 0
+    /// Entries in the stream not yet taken by `resolve`.
+    private var queued = 0
     private var linkObserver: (@Sendable (LinkEvent) -> Void)?
     /// Newest message per (socket, first frame) of conflating sockets, not yet taken by `resolve`.
     private var newest: [[UInt8]: [[UInt8]]] = [:]
@@ -340,9 +342,17 @@ public final class SocketLoop: @unchecked Sendable {
                         if alreadyQueued { continue }
                         inbound = Inbound(handle: target.handle!, frames: [], conflationKey: key)
                     }
-                    if case .dropped = box.continuation.yield(inbound) {
-                        lock.withLock { dropped += 1 }
+                    // Counted before it can be taken, so `resolve` never runs ahead of the count.
+                    lock.withLock { queued += 1 }
+                    let result = box.continuation.yield(inbound)
+                    if case .dropped = result {
+                        // The oldest entry made room: it will never be resolved.
+                        lock.withLock {
+                            dropped += 1
+                            queued -= 1
+                        }
                     }
+                    if case .terminated = result { lock.withLock { queued -= 1 } }
                 }
             }
         }
@@ -394,11 +404,23 @@ public final class SocketLoop: @unchecked Sendable {
 
     /// The message to process for an inbound entry: for a conflating socket, the newest frames of
     /// its topic (taken, so the next message of that topic queues a new entry); otherwise as is.
+    ///
+    /// Call it once for each entry taken from the stream: `backlog` counts the entries not resolved yet.
     public func resolve(_ inbound: Inbound) -> Inbound {
-        guard let key = inbound.conflationKey else { return inbound }
-        let frames = lock.withLock { newest.removeValue(forKey: key) } ?? []
+        guard let key = inbound.conflationKey else {
+            lock.withLock { queued = max(0, queued - 1) }
+            return inbound
+        }
+        let frames = lock.withLock { () -> [[UInt8]]? in
+            queued = max(0, queued - 1)
+            return newest.removeValue(forKey: key)
+        } ?? []
         return Inbound(handle: inbound.handle, frames: frames, peerUserID: inbound.peerUserID)
     }
+
+    /// Entries waiting in the stream behind the one being handled: a consumer may put off work
+    /// that the next messages would redo (planning on one state when newer ones are queued).
+    public var backlog: Int { lock.withLock { queued } }
 
     /// Messages replaced by a newer one of the same topic before they were processed.
     public var conflatedInbound: Int { lock.withLock { conflated } }

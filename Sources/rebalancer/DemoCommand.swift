@@ -71,7 +71,7 @@ struct DemoCommand: AsyncParsableCommand {
         if let h = summary.hindsight {
             print("  hindsight: \(h.avoidableLiquidations) of \(h.liquidations.count) liquidations avoidable, \(h.unavoidableLiquidations) unavoidable\(h.firstUnavoidableTick.map { " (first at tick \($0))" } ?? ""), least fees without liquidation $\(h.hindsightCost / 100)")
         }
-        print("  latency p50 \(summary.latency_ms.p50) ms, p99 \(summary.latency_ms.p99) ms, max \(summary.latency_ms.max) ms over \(summary.latency_ms.samples) plans")
+        print("  latency (watcher saw → executor verified) \(summary.latency_ms.text)")
         print("  capital: initial $\(summary.initial_capital / 100), final $\(summary.final_capital / 100) (+ fees and penalties = $\((summary.final_capital + summary.fees_paid + summary.penalties_charged) / 100))")
         print("  \(summary.processes.count) processes: \(summary.processes.map { "\($0.id)=\($0.pid)" }.joined(separator: " "))")
         if let json { print("  written to \(json)") }

@@ -40,8 +40,9 @@ struct NodeOptions: ParsableArguments {
             return handler
         }
         var factory = PrometheusMetricsFactory(registry: metricsRegistry)
-        // From half a millisecond (one hop on loopback) to a minute (a transfer settling).
-        factory.defaultDurationHistogramBuckets = [0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000].map { Duration.microseconds(Int64($0 * 1000)) }
+        // From a tenth of a millisecond (one hop on loopback) to a minute (a transfer settling),
+        // fine below 5 ms where the decision path's targets are (issue 14).
+        factory.defaultDurationHistogramBuckets = [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 4, 5, 7.5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000].map { Duration.microseconds(Int64($0 * 1000)) }
         MetricsSystem.bootstrap(factory)
         let logger = Logger(label: nodeID)
         var topology = try TopologyFile.load(path: self.topology)

@@ -124,3 +124,41 @@ import Testing
         #expect(plan.planSeq == 1)
     }
 }
+
+/// Issue 14: the coordinator decides on the states that arrive, not on a tick, and a burst of
+/// states is planned on once.
+@Suite struct CoordinatorEventDrivenTests {
+    let topology = Fixture.topology()
+
+    func coordinator() -> Coordinator {
+        Coordinator(topology: topology, strategy: GreedyThresholdStrategy(), lastPlanSeq: 0, digest: Fixture.digest)
+    }
+
+    func arrived(_ venue: String, balance: Amount, at: Nanos, digest: UInt8) -> Coordinator.ArrivedState {
+        Coordinator.ArrivedState(state: Fixture.state(venue, balance: balance, at: at), digest: [digest], arrival: at + 100)
+    }
+
+    @Test func proposesOnTheStateThatArrivesWithoutATick() throws {
+        var c = coordinator()
+        #expect(c.on(.state(Fixture.state("b", balance: 500_000_00, at: 1_000), digest: [2]), now: 1_000).isEmpty)
+        #expect(c.on(.state(Fixture.state("c", balance: 300_000_00, at: 1_000), digest: [3]), now: 1_000).isEmpty)
+        let directives = c.on(.state(Fixture.state("a", balance: 150_000_00, at: 2_000), digest: [1]), now: 2_000)
+        guard case let .propose(plan)? = directives.first else { Issue.record("no proposal on the state: \(directives)"); return }
+        #expect(plan.triggerVenue == "a")
+        #expect(plan.triggerObservedAt == 2_000)
+    }
+
+    @Test func plansOnceOnABurstOfStatesFromItsOldest() throws {
+        var c = coordinator()
+        let burst = [
+            arrived("b", balance: 500_000_00, at: 1_000, digest: 2), arrived("a", balance: 150_000_00, at: 1_200, digest: 1),
+            arrived("c", balance: 300_000_00, at: 1_400, digest: 3),
+        ]
+        let directives = c.on(.states(burst), now: 2_000)
+        let proposals = directives.compactMap { d -> Plan? in if case let .propose(plan) = d { plan } else { nil } }
+        #expect(proposals.count == 1)
+        #expect(proposals.first?.triggerVenue == "b", "measured from the oldest state of the burst")
+        #expect(c.receivedAt["c"] == 1_500, "each state is fresh as of its arrival")
+        #expect(c.on(.states(burst), now: 3_000).isEmpty, "the same states again are not news")
+    }
+}

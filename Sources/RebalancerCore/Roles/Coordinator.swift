@@ -8,6 +8,9 @@ public struct Coordinator: Sendable {
     public enum Event: Sendable {
         /// A watcher-signed state arrived (its signature already checked).
         case state(VenueState, digest: [UInt8])
+        /// Watcher-signed states (signatures checked) that arrived while the coordinator was busy,
+        /// oldest first, each with its arrival: taken in order, then planned on once.
+        case states([ArrivedState])
         /// A verifier's vote arrived; `validApproval` says whether its signature over `digest` verified.
         case vote(Vote, validApproval: Bool)
         /// The executor reported a transfer failed.
@@ -77,6 +80,23 @@ public struct Coordinator: Sendable {
         /// What this tick's standing check found (a coordinator made with `init(me:)`): count,
         /// log and report readiness from it.
         case standing(StandingReport)
+    }
+
+    /// A watcher-signed state and when it arrived.
+    public struct ArrivedState: Sendable {
+        /// The state.
+        public var state: VenueState
+        /// The digest of its watcher envelope.
+        public var digest: [UInt8]
+        /// When it arrived.
+        public var arrival: Nanos
+
+        /// Creates one.
+        public init(state: VenueState, digest: [UInt8], arrival: Nanos) {
+            self.state = state
+            self.digest = digest
+            self.arrival = arrival
+        }
     }
 
     /// Where the outstanding proposal stands.
@@ -152,11 +172,9 @@ public struct Coordinator: Sendable {
         case let .received(plan, source, signers):
             return receive(plan, from: source, validSigners: signers)
         case let .state(state, stateDigest):
-            if let current = states[state.venue], current.seq >= state.seq, current.observedAt >= state.observedAt { return [] }
-            states[state.venue] = state
-            digests[state.venue] = stateDigest
-            receivedAt[state.venue] = now
-            if trigger == nil { trigger = (state.venue, state.observedAt) }
+            guard take(ArrivedState(state: state, digest: stateDigest, arrival: now)) else { return [] }
+        case let .states(arrived):
+            guard arrived.map({ take($0) }).contains(true) else { return [] }
         case let .vote(vote, validApproval):
             out += record(vote, validApproval: validApproval, now: now)
         case let .transferFailed(id):
@@ -192,6 +210,17 @@ public struct Coordinator: Sendable {
         out += planIfNeeded(now: now)
         if case .tick = event { out += cadence(now: now) }
         return out
+    }
+
+    /// Takes a state into the view unless it is not newer than the one held; true if taken.
+    private mutating func take(_ arrived: ArrivedState) -> Bool {
+        let state = arrived.state
+        if let current = states[state.venue], current.seq >= state.seq, current.observedAt >= state.observedAt { return false }
+        states[state.venue] = state
+        digests[state.venue] = arrived.digest
+        receivedAt[state.venue] = arrived.arrival
+        if trigger == nil { trigger = (state.venue, state.observedAt) }
+        return true
     }
 
     /// The planSeq every approved plan is at or below, as far as the verifiers' reports prove it:

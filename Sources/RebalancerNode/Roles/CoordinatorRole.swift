@@ -19,6 +19,9 @@ public actor CoordinatorRole: RoleHandler {
     private let plans: SocketLoop.Handle
     private let replay: SocketLoop.Handle
     private let watcherStates: WatcherStates
+    /// Verified watcher states not handed to the core yet, the newest per venue: kept while a
+    /// proposal is out or more messages wait, then planned on once.
+    private var arrived: [VenueID: Coordinator.ArrivedState] = [:]
     private let voteOpener: EnvelopeOpener
     private let replayOpener: EnvelopeOpener
     private let statusOpener: EnvelopeOpener
@@ -79,23 +82,39 @@ public actor CoordinatorRole: RoleHandler {
     }
 
     public func handle(_ inbound: SocketLoop.Inbound) async {
-        if peerFeeds.contains(inbound.handle) { return await onPeer(inbound) }
-        switch inbound.handle {
-        case proposals: await onVerifierMessage(inbound)
-        case replay: await onReplayRequest(inbound)
-        default: await onFeed(inbound)
+        if peerFeeds.contains(inbound.handle) {
+            await onPeer(inbound)
+        } else {
+            switch inbound.handle {
+            case proposals: await onVerifierMessage(inbound)
+            case replay: await onReplayRequest(inbound)
+            default: await onFeed(inbound)
+            }
         }
+        // Plan on the states that arrived as soon as nothing else waits and no proposal is out:
+        // at once when a state comes alone, once for a burst.
+        if core.outstanding == nil, runtime.transport.backlog == 0 { await planOnArrived() }
+    }
+
+    /// Hands the kept states to the core together, oldest first, to be planned on once.
+    private func planOnArrived() async {
+        guard !arrived.isEmpty else { return }
+        let states = arrived.values.sorted { $0.arrival < $1.arrival }
+        arrived = [:]
+        await apply(core.on(.states(states), now: runtime.clock.now()))
     }
 
     private func onFeed(_ inbound: SocketLoop.Inbound) async {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
         let topic = String(decoding: inbound.frames[0], as: UTF8.self)
         if topic.hasPrefix(Topic.statePrefix) {
+            // Verified (and a drop counted) on arrival; planned on once nothing else waits.
             guard let (opened, state) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
             latestEnvelope[state.venue] = opened.envelope
             runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
             runtime.recordVenue(state)
-            await apply(core.on(.state(state, digest: opened.digest), now: runtime.clock.now()))
+            if let kept = arrived[state.venue], kept.state.seq >= state.seq, kept.state.observedAt >= state.observedAt { return }
+            arrived[state.venue] = Coordinator.ArrivedState(state: state, digest: opened.digest, arrival: runtime.clock.now())
         } else if topic == Topic.status {
             guard let opened = runtime.open(inbound.frames[1], with: statusOpener, from: inbound.handle) else { return }
             guard opened.type == .transferStatus else {
@@ -139,7 +158,8 @@ public actor CoordinatorRole: RoleHandler {
         }
         let vote = Vote(verifier: opened.sender, planSeq: wire.planSeq, planDigest: Array(wire.planDigest), decision: decision, reason: wire.reason, signature: Array(wire.approval))
         var valid = false
-        if decision == .approve, let pending = core.outstanding, let key = voteOpener.senders[opened.sender] {
+        // Only an approval of the outstanding plan can count: nothing else is worth a check.
+        if decision == .approve, let pending = core.outstanding, pending.plan.planSeq == wire.planSeq, let key = voteOpener.senders[opened.sender] {
             valid = SignatureCheck.isValid(vote.signature, of: pending.digest, publicKey: key)
         }
         runtime.counters.increment("votes.\(decision.rawValue)")
@@ -272,7 +292,6 @@ public actor CoordinatorRole: RoleHandler {
     }
 
     public func tick() async {
-        let now = runtime.clock.now()
         if let campaign, campaignTask == nil {
             let clock = runtime.clock
             campaignTask = Task { await campaign.run(clock: { clock.now() }, report: { await self.onLease($0) }) }
@@ -282,7 +301,10 @@ public actor CoordinatorRole: RoleHandler {
             runtime.recordVenueTargets()
             targetsRecorded = true
         }
-        await apply(core.on(.tick, now: now))
+        // States kept while a proposal was out or messages waited are planned on at the latest
+        // here, before the tick; the tick's time is read after (planning may await the journal).
+        await planOnArrived()
+        await apply(core.on(.tick, now: runtime.clock.now()))
     }
 
     /// Reports what the core's standing check found: who leads, and loudly when fewer verifiers

@@ -19,6 +19,9 @@ public actor VerifierRole: RoleHandler {
     private var heartbeatSeq: UInt64 = 0
     /// When the core wants its next tick.
     public private(set) var nextTick: Duration?
+    /// The newest watcher envelope whose signature this verifier checked, per venue: a proposal's
+    /// basis state with the very same bytes needs no second check.
+    private var checked: [VenueID: Envelope] = [:]
 
     /// Sets up the sockets and restores what this verifier signed before.
     public init(runtime: NodeRuntime, ledger: VerifierLedger) throws {
@@ -48,7 +51,8 @@ public actor VerifierRole: RoleHandler {
             await onProposal(inbound.frames[0], from: inbound.handle)
         } else {
             guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
-            guard let (_, venueState) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
+            guard let (opened, venueState) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
+            checked[venueState.venue] = opened.envelope
             await apply(state.on(.observed(venueState), now: runtime.clock.now()), on: inbound.handle)
         }
     }
@@ -66,8 +70,9 @@ public actor VerifierRole: RoleHandler {
         var basis: [VenueID: Verifier.BasisState] = [:]
         for envelope in proposal.basisStates {
             guard let wire = try? WireVenueState(serializedBytes: envelope.payload) else { continue }
-            // Kept even when unsigned, so the rule can reject the plan as `basis_invalid`.
-            let signed = watcherStates.verified(envelope) != nil
+            // Kept even when unsigned, so the rule can reject the plan as `basis_invalid`. The
+            // same bytes as a state already checked here are signed: no second check.
+            let signed = checked[wire.venue] == envelope || watcherStates.verified(envelope) != nil
             basis[wire.venue] = Verifier.BasisState(state: VenueState(wire: wire), digest: envelope.digest, signedByWatcher: signed)
         }
         await apply(state.on(.proposal(plan, digest: WireDigest.plan(plan), basis: basis), now: runtime.clock.now()), on: handle)

@@ -35,4 +35,12 @@ public protocol NodeTransport: AnyObject, Sendable {
 
     /// Messages replaced by a newer one of the same topic before they were processed.
     var conflatedInbound: Int { get }
+
+    /// Inbound entries waiting behind the one being handled (0 when unknown).
+    var backlog: Int { get }
+}
+
+extension NodeTransport {
+    /// Unknown: 0, so nothing is put off.
+    public var backlog: Int { 0 }
 }

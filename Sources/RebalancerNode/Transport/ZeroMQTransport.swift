@@ -81,4 +81,6 @@ public final class ZeroMQTransport: NodeTransport, @unchecked Sendable {
     public var droppedInbound: Int { loop.droppedInbound }
 
     public var conflatedInbound: Int { loop.conflatedInbound }
+
+    public var backlog: Int { loop.backlog }
 }

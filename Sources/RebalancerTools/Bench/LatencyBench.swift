@@ -64,9 +64,9 @@ public struct LatencyBench: Sendable {
                 dataDirectory: options.dataDirectory + "/demo", live: false
             )
             let (summary, histograms) = try await DemoLatency(options: demoOptions, executable: executable).run(topology: topology, logger: logger)
-            let latency = summary.latency_ms
+            // The demo summary's own figures (its live view shows the same).
             report.demo = .init(
-                end_to_end: LatencyFigures(p50_ms: latency.p50, p99_ms: latency.p99, max_ms: latency.max, samples: latency.samples),
+                end_to_end: summary.latency_ms.figures,
                 hops: Self.segments(histograms)
             )
         }

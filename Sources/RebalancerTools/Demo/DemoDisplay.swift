@@ -21,7 +21,8 @@ struct DemoDisplay: Sendable {
         let market = await monitor.market
         let venues = await monitor.venues
         let latency = await monitor.lastLatency
-        let p50 = DemoSummary.Latency(nanos: await monitor.latencies).p50
+        // The summary's and `bench latency`'s figures, over the samples so far.
+        let figures = DemoSummary.Latency(nanos: await monitor.latencies)
         var lines: [String] = []
         lines.append(String(format: "rebalancer demo · strategy %@ · %.1f / %.0f s · price %.2f", strategy, elapsed, total, market.price))
         lines.append("venue".padded(8) + "balance ($)".padded(14, left: true) + "maint. margin ($)".padded(20, left: true) + "  ratio  band 2.0 ─ target 3.0")
@@ -42,14 +43,18 @@ struct DemoDisplay: Sendable {
         let rejected = await monitor.counter("plans.rejected") + (await monitor.counter("plans.unreachable"))
         lines.append(String(format: "plans proposed %lld  approved %lld  rejected %lld · transfers settled %llu · liquidations %llu",
                             proposed, approved, rejected, market.transfersSettled, market.liquidations))
-        lines.append(String(format: "latency (watcher saw → executor verified) last %@ ms, p50 %.2f ms",
-                            latency.map { String(format: "%.2f", Double($0) / 1e6) } ?? "-", p50))
+        lines.append(Self.latencyLine(figures, last: latency))
         for event in await monitor.events { lines.append("  " + event) }
         if isTerminal {
             print("\u{1B}[H\u{1B}[2J" + lines.joined(separator: "\n"))
         } else if Int(elapsed * 2) % 10 == 0 {
             print(lines.joined(separator: "\n") + "\n")
         }
+    }
+
+    /// The live view's latency line: the figures the summary and `bench latency` report, and the last sample.
+    static func latencyLine(_ figures: DemoSummary.Latency, last: Int64?) -> String {
+        "latency (watcher saw → executor verified) \(figures.text), last " + (last.map { String(format: "%.3f ms", Double($0) / 1e6) } ?? "-")
     }
 
     static func dollars(_ cents: Int64) -> String {

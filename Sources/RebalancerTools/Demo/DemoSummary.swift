@@ -74,15 +74,23 @@ public struct DemoSummary: Codable, Sendable {
 }
 
 extension DemoSummary.Latency {
-    /// Percentiles of samples given in nanoseconds.
+    /// Percentiles of samples given in nanoseconds: `LatencyFigures(nanos:)`, the very figures
+    /// `bench latency` reports for the demo (nearest rank, to the microsecond).
     public init(nanos: [Int64]) {
-        let sorted = nanos.sorted()
-        func percentile(_ p: Double) -> Double {
-            guard !sorted.isEmpty else { return 0 }
-            let index = min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))
-            return (Double(sorted[index]) / 1e6 * 1000).rounded() / 1000
-        }
-        self.init(p50: percentile(0.5), p99: percentile(0.99), samples: sorted.count)
-        max = sorted.last.map { (Double($0) / 1e6 * 1000).rounded() / 1000 } ?? 0
+        self.init(LatencyFigures(nanos: nanos))
+    }
+
+    /// The same figures as `bench latency`'s.
+    public init(_ figures: LatencyFigures) {
+        self.init(p50: figures.p50_ms, p99: figures.p99_ms, samples: figures.samples, max: figures.max_ms)
+    }
+
+    /// The figures as `bench latency` reads them.
+    public var figures: LatencyFigures { LatencyFigures(p50_ms: p50, p99_ms: p99, max_ms: max, samples: samples) }
+
+    /// `p50 1.234 ms, p99 2.345 ms, max 3.456 ms over 22 plans`: how the live view and the
+    /// summary print them.
+    public var text: String {
+        String(format: "p50 %.3f ms, p99 %.3f ms, max %.3f ms over %d plan%@", p50, p99, max, samples, samples == 1 ? "" : "s")
     }
 }
