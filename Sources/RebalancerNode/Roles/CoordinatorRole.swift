@@ -22,6 +22,8 @@ public actor CoordinatorRole: RoleHandler {
     /// Verified watcher states not handed to the core yet, the newest per venue: kept while a
     /// proposal is out or more messages wait, then planned on once.
     private var arrived: [VenueID: Coordinator.ArrivedState] = [:]
+    /// The signed envelopes of `arrived`, moved to `latestEnvelope` when the core takes them.
+    private var arrivedEnvelopes: [VenueID: Envelope] = [:]
     private let voteOpener: EnvelopeOpener
     private let replayOpener: EnvelopeOpener
     private let statusOpener: EnvelopeOpener
@@ -101,6 +103,9 @@ public actor CoordinatorRole: RoleHandler {
         guard !arrived.isEmpty else { return }
         let states = arrived.values.sorted { $0.arrival < $1.arrival }
         arrived = [:]
+        // The envelopes a proposal carries are those of the states the core holds, no newer.
+        latestEnvelope.merge(arrivedEnvelopes) { _, new in new }
+        arrivedEnvelopes = [:]
         await apply(core.on(.states(states), now: runtime.clock.now()))
     }
 
@@ -110,11 +115,11 @@ public actor CoordinatorRole: RoleHandler {
         if topic.hasPrefix(Topic.statePrefix) {
             // Verified (and a drop counted) on arrival; planned on once nothing else waits.
             guard let (opened, state) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
-            latestEnvelope[state.venue] = opened.envelope
             runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
             runtime.recordVenue(state)
             if let kept = arrived[state.venue], kept.state.seq >= state.seq, kept.state.observedAt >= state.observedAt { return }
             arrived[state.venue] = Coordinator.ArrivedState(state: state, digest: opened.digest, arrival: runtime.clock.now())
+            arrivedEnvelopes[state.venue] = opened.envelope
         } else if topic == Topic.status {
             guard let opened = runtime.open(inbound.frames[1], with: statusOpener, from: inbound.handle) else { return }
             guard opened.type == .transferStatus else {
@@ -395,6 +400,9 @@ public actor CoordinatorRole: RoleHandler {
     }
 
     private func propose(_ plan: Plan) async {
+        // The basis envelopes as the core planned on them: taken before the journal write, since
+        // a state that arrives while it is awaited replaces the venue's latest envelope.
+        let basisStates = plan.basis.compactMap { latestEnvelope[$0.venue] }
         do {
             try await journal.reserve(planSeq: plan.planSeq)
         } catch {
@@ -403,7 +411,7 @@ public actor CoordinatorRole: RoleHandler {
         }
         var proposal = WireProposal()
         proposal.plan = plan.wire
-        proposal.basisStates = plan.basis.compactMap { latestEnvelope[$0.venue] }
+        proposal.basisStates = basisStates
         guard let envelope = runtime.seal(proposal, type: .proposal) else { return }
         for verifier in runtime.topology.verifiers {
             runtime.send(envelope, to: Array(verifier.id.utf8), on: proposals)
