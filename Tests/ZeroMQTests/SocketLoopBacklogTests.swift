@@ -7,14 +7,8 @@ import ZeroMQ
 @Suite("SocketLoop backlog")
 struct SocketLoopBacklogTests {
     @Test func countsEntriesNotResolvedYetAndNeverMoreThanTheBufferHolds() async throws {
-        let context = try Context()
-        let loop = SocketLoop(context: context, name: "backlog", inboundCapacity: 4)
-        let pull = try Socket(context, .pull)
-        let endpoint = try bindEphemeral(pull)
-        loop.register(pull, receive: true)
-        let push = try Socket(context, .push)
-        try push.connect(endpoint)
-        let stream = loop.start()
+        let sockets = try PushIntoLoop(name: "backlog", inboundCapacity: 4)
+        let (context, loop, push, stream) = (sockets.context, sockets.loop, sockets.push, sockets.stream)
         #expect(loop.backlog == 0)
         for index in 0..<3 { try push.send([b("\(index)")], dontWait: false) }
         #expect(waitUntil { loop.backlog == 3 })

@@ -47,14 +47,8 @@ struct SocketLoopTests {
     }
 
     @Test func fullBufferKeepsNewestAndCountsDrops() async throws {
-        let context = try Context()
-        let loop = SocketLoop(context: context, name: "drops", inboundCapacity: 2)
-        let pull = try Socket(context, .pull)
-        let endpoint = try bindEphemeral(pull)
-        loop.register(pull, receive: true)
-        let push = try Socket(context, .push)
-        try push.connect(endpoint)
-        let stream = loop.start()
+        let sockets = try PushIntoLoop(name: "drops", inboundCapacity: 2)
+        let (context, loop, push, stream) = (sockets.context, sockets.loop, sockets.push, sockets.stream)
         for index in 0..<10 { try push.send([b("\(index)")], dontWait: false) }
         #expect(waitUntil { loop.droppedInbound == 8 })
         loop.stop(linger: 0)

@@ -18,6 +18,26 @@ func bindEphemeral(_ socket: Socket) throws -> String {
     return socket.lastEndpoint
 }
 
+/// A started loop receiving on a bound PULL socket, and a PUSH socket connected to it.
+struct PushIntoLoop {
+    let context: Context
+    let loop: SocketLoop
+    let pull: Socket
+    let push: Socket
+    let stream: AsyncStream<SocketLoop.Inbound>
+
+    init(name: String, inboundCapacity: Int) throws {
+        context = try Context()
+        loop = SocketLoop(context: context, name: name, inboundCapacity: inboundCapacity)
+        pull = try Socket(context, .pull)
+        let endpoint = try bindEphemeral(pull)
+        loop.register(pull, receive: true)
+        push = try Socket(context, .push)
+        try push.connect(endpoint)
+        stream = loop.start()
+    }
+}
+
 /// Receives one message, waiting at most `seconds`.
 func receive(_ socket: Socket, within seconds: Double = 5) throws -> [[UInt8]]? {
     var poller = Poller()
