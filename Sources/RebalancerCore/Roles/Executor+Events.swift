@@ -42,6 +42,8 @@ extension Executor {
         case rotation(VerifierSets.Rotation, validSigners: Set<NodeID>)
         /// The record durably holds a rotation this core asked to record: apply it.
         case rotationRecorded(VerifierSets.Rotation, validSigners: Set<NodeID>)
+        /// Something happened to a transfer being followed (`Executor+Transfers.swift`).
+        case transfer(TransferEvent)
         /// Time passed (the tick the last `.scheduleTick` asked for).
         case tick
     }
@@ -104,11 +106,14 @@ extension Executor {
             // Applied to the sets as they are now: the same rotation relayed twice during the write is applied once.
             guard case .success = rotate(rotation, validSigners: signers, now: now) else { return [] }
             return [.rotated(rotation, validSigners: signers)]
+        case let .transfer(event):
+            return onTransfer(event, now: now).map(Directive.transfer)
         case .tick:
             let next = Directive.scheduleTick(after: Self.tickInterval(topology))
-            guard let behind = replay.behind, now >= replay.retryAt else { return [next] }
+            let follow = followTransfers(now: now).map(Directive.transfer)
+            guard let behind = replay.behind, now >= replay.retryAt else { return [next] + follow }
             replay.behind = nil
-            return highestSeen < behind ? [.requestReplay(after: highestSeen), next] : [next]
+            return (highestSeen < behind ? [.requestReplay(after: highestSeen), next] : [next]) + follow
         }
     }
 

@@ -40,6 +40,8 @@ public struct Executor: Sendable {
         case rotated(VerifierSets.Rotation, validSigners: Set<NodeID>)
         /// The rotation is refused (and nothing recorded).
         case rotationRefused(VerifierSets.Rotation, VerifierSets.RotationRefusal, validSigners: Set<NodeID>)
+        /// Something to do for one transfer being followed (`Executor+Transfers.swift`).
+        case transfer(TransferDirective)
     }
 
     /// The deployment.
@@ -54,6 +56,8 @@ public struct Executor: Sendable {
     var lastCoordinatorHeartbeat: UInt64 = 0
     /// When to ask again after an incomplete replay.
     var replay = ReplayRetry()
+    /// The transfers being driven through their gateways, by transfer id, until they are final.
+    public internal(set) var transfers: [String: FollowedTransfer] = [:]
 
     /// Creates an executor that has already executed `executed`.
     public init(topology: Topology, executed: Set<UInt64>) {

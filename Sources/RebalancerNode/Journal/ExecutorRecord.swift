@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RebalancerCore
 
 /// An executor's durable record: every plan it accepted and what became of each transfer.
 /// A plan is recorded before its first transfer is submitted, so a restart never repeats one.
@@ -182,32 +183,6 @@ public struct RecordedTransfer: Sendable, Equatable {
 
 extension RecordedTransfer {
     /// Where a recorded transfer stands; the raw value is what the record's `state` column holds.
-    public enum State: String, Sendable, CaseIterable {
-        /// Recorded with its plan; nothing sent yet.
-        case accepted
-        /// About to be submitted (recorded first, so a crash re-submits under the same key).
-        case submitting
-        /// The source venue accepted it.
-        case submitted
-        /// The venue says it is under way.
-        case pending
-        /// Arrived.
-        case settled
-        /// Will not happen.
-        case failed
-        /// Monitor-only: reported, never submitted.
-        case wouldTransfer = "would_transfer"
-
-        /// Its place in the order a transfer goes through the states (final ones last).
-        public var rank: Int {
-            switch self {
-            case .accepted: 0
-            case .submitting: 1
-            case .submitted: 2
-            case .pending: 3
-            case .settled, .failed: 4
-            case .wouldTransfer: 5
-            }
-        }
-    }
+    /// The executor's core owns it (and the order of the states).
+    public typealias State = Executor.TransferState
 }

@@ -5,26 +5,23 @@ import RebalancerVenues
 import RebalancerWire
 import ZeroMQ
 
-/// One recorded transfer on its way through its source venue's gateway.
+/// One recorded transfer on its way through its source venue's gateway: what the shell needs to
+/// call the gateway and publish its status (where it stands is the core's `FollowedTransfer`).
 struct LiveTransfer: Sendable {
-    /// As recorded; `state` follows the record.
+    /// As recorded when it was accepted or resumed.
     var row: RecordedTransfer
     /// What the gateway is asked to do.
     var request: TransferRequest
-    /// A submit or status request is awaiting the venue: no second one for this key meanwhile.
-    var inFlight = false
-    /// Not before this time is the venue asked again.
-    var nextAt: Nanos = 0
 }
 
 /// How the executor moves capital: every transfer of an accepted plan goes to the gateway of its
 /// source venue. The record says `submitting` before the gateway is called and the outcome is
 /// recorded after; a submit whose outcome is unknown is retried later through `submit`, which
 /// looks the key up first, so no transfer is made twice, even across a crash. Transfers not final
-/// are followed with `status(of:)` from the tick until they settle or fail.
+/// are followed with `status(of:)` from the tick until they settle or fail. When to call, whether
+/// an answer moves a transfer and whether a failure is tried again are the core's decisions
+/// (`Executor+Transfers.swift`); this shell calls the gateways, writes the record and publishes.
 extension ExecutorRole {
-    /// How often a venue is asked about one transfer, or a submit of unknown outcome retried.
-    static let followInterval: Nanos = 2 * Nanos.perSecond
 
     /// The gateways of the venues capital may leave, and the simulated market's socket when a
     /// venue is simulated; nothing in monitor-only mode.
@@ -89,10 +86,19 @@ extension ExecutorRole {
             asset: topology.venue(row.from)?.asset ?? "", destination: destination?.address ?? "", network: destination?.network)
     }
 
+    /// What moves a transfer's capital, as the gateways say (the core decides what follows from it).
+    static func route(for request: TransferRequest, gateways: [VenueID: any TransferGateway]) -> Executor.TransferRoute {
+        guard let gateway = gateways[request.from] else { return .noGateway }
+        if gateway.kind == VenueAdapter.simulatedKind { return .simulated }
+        return .venue(hasDestination: !request.destination.isEmpty)
+    }
+
     /// Starts driving a transfer the record has just accepted.
     func start(_ row: RecordedTransfer) {
-        live[row.id] = LiveTransfer(row: row, request: Self.request(for: row, topology: runtime.topology))
-        Task { await self.drive(row.id) }
+        let request = Self.request(for: row, topology: runtime.topology)
+        live[row.id] = LiveTransfer(row: row, request: request)
+        let event = Executor.TransferEvent.accepted(id: row.id, from: row.from, to: row.to, route: Self.route(for: request, gateways: gateways))
+        Task { await self.feed(event) }
     }
 
     /// Monitor-only: records, publishes and logs what would be transferred; submits nothing.
@@ -119,127 +125,123 @@ extension ExecutorRole {
         return "\(sign)\(magnitude / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
-    /// Submits a transfer (state `submitting` is recorded first). The awaits let other messages
-    /// in; `inFlight`, set before the first, keeps a second submit or lookup of the same key out meanwhile.
-    func drive(_ id: String) async {
-        guard let transfer = live[id], !transfer.inFlight else { return }
-        guard let gateway = gateways[transfer.row.from] else {
-            return await apply(TransferStatus(key: transfer.request.key, state: .failed, reason: "no gateway moves capital out of \(transfer.row.from)"), to: id)
-        }
-        if gateway.kind != VenueAdapter.simulatedKind, transfer.request.destination.isEmpty {
-            return await apply(TransferStatus(key: transfer.request.key, state: .failed, reason: "\(transfer.row.to) has no deposit_address"), to: id)
-        }
-        live[id]?.inFlight = true
-        do {
-            try await record.update(transferID: id, state: .submitting, at: runtime.clock.now())
-        } catch {
-            live[id]?.inFlight = false
-            runtime.logger.critical("cannot record transfer as submitting; not submitting", metadata: ["id": "\(id)", "error": "\(error)"])
-            return
-        }
-        if let current = live[id]?.row.state, current.rank < RecordedTransfer.State.submitting.rank { live[id]?.row.state = .submitting }
-        let result: Result<TransferStatus, VenueError>
-        do throws(VenueError) {
-            result = .success(try await gateway.submit(transfer.request))
-        } catch {
-            result = .failure(error)
-        }
-        live[id]?.inFlight = false
-        switch result {
-        case let .success(status):
-            await apply(status, to: id)
-        case let .failure(error) where error.isRetryable || error.code == "malformed":
-            // The venue may or may not hold it: asked again later through submit, which looks it up first.
-            runtime.counters.increment("transfers.submit_unknown")
-            live[id]?.nextAt = runtime.clock.now() + Self.delay(after: error)
-            runtime.logger.warning("transfer submission outcome unknown; its key is looked up before any resubmission", metadata: [
-                "id": "\(id)", "key": "\(transfer.row.key)", "error": "\(LogText.quoted(error.description, limit: 200))",
-            ])
-        case let .failure(error):
-            await apply(TransferStatus(key: transfer.request.key, state: .failed, reason: error.description), to: id)
+    /// Hands the core a transfer event and carries out what it says, in order.
+    func feed(_ event: Executor.TransferEvent) async {
+        for directive in step(.transfer(event)) {
+            if case let .transfer(step) = directive { await perform(step) }
         }
     }
 
-    /// Asks the venue what became of a submitted transfer.
-    func follow(_ id: String) async {
-        guard let transfer = live[id], !transfer.inFlight, let gateway = gateways[transfer.row.from] else { return }
-        live[id]?.inFlight = true
-        let result: Result<TransferStatus, VenueError>
-        do throws(VenueError) {
-            result = .success(try await gateway.status(of: transfer.request.key))
-        } catch {
-            result = .failure(error)
-        }
-        live[id]?.inFlight = false
-        switch result {
-        case let .success(status):
-            await apply(status, to: id)
-            live[id]?.nextAt = runtime.clock.now() + Self.followInterval
-        case let .failure(error):
-            runtime.counters.increment("transfers.status_unavailable")
-            live[id]?.nextAt = runtime.clock.now() + Self.delay(after: error)
-            runtime.logger.info("transfer status not available", metadata: ["id": "\(id)", "error": "\(LogText.quoted(error.description, limit: 200))"])
-        }
-    }
-
-    /// From the tick: resubmits submits of unknown outcome and follows submitted transfers, each
-    /// at most once per `followInterval`. The simulated market's receipts need no asking.
-    func followTransfers(now: Nanos) {
-        for (id, transfer) in live where !transfer.inFlight && now >= transfer.nextAt {
-            live[id]?.nextAt = now + Self.followInterval
-            switch transfer.row.state {
-            case .accepted, .submitting:
-                Task { await self.drive(id) }
-            case .submitted, .pending:
-                guard let gateway = gateways[transfer.row.from], gateway.kind != VenueAdapter.simulatedKind else { continue }
-                Task { await self.follow(id) }
-            case .settled, .failed, .wouldTransfer:
-                continue
+    /// Carries out one of the core's transfer directives; each outcome goes back to the core.
+    func perform(_ directive: Executor.TransferDirective) async {
+        switch directive {
+        case let .recordSubmitting(id):
+            do {
+                try await record.update(transferID: id, state: .submitting, at: runtime.clock.now())
+            } catch {
+                runtime.logger.critical("cannot record transfer as submitting; not submitting", metadata: ["id": "\(id)", "error": "\(error)"])
+                return await feed(.submittingNotRecorded(id: id))
             }
+            await feed(.submittingRecorded(id: id))
+        case let .submit(id):
+            await call(.submit, for: id)
+        case let .askStatus(id):
+            await call(.status, for: id)
+        case let .recordStatus(id, state, reason, previous):
+            do {
+                try await record.update(transferID: id, state: state, detail: reason, at: runtime.clock.now())
+            } catch {
+                runtime.logger.critical("cannot record transfer status", metadata: ["id": "\(id)", "state": "\(state.rawValue)", "error": "\(error)"])
+                return await feed(.statusNotRecorded(id: id, state: state, previous: previous))
+            }
+            await feed(.statusRecorded(id: id, state: state, reason: reason))
+        case let .statusApplied(id, state, reason, final):
+            applied(state, reason: reason, to: id, final: final)
+        case let .submitOutcomeUnknown(id, detail, _):
+            runtime.counters.increment("transfers.submit_unknown")
+            runtime.logger.warning("transfer submission outcome unknown; its key is looked up before any resubmission", metadata: [
+                "id": "\(id)", "key": "\(live[id]?.row.key ?? "")", "error": "\(LogText.quoted(detail, limit: 200))",
+            ])
+        case let .statusUnavailable(id, detail, _):
+            runtime.counters.increment("transfers.status_unavailable")
+            runtime.logger.info("transfer status not available", metadata: ["id": "\(id)", "error": "\(LogText.quoted(detail, limit: 200))"])
         }
     }
 
-    /// Records, counts and publishes a transfer's new status; a status that does not move the
-    /// transfer forward (an older answer, the same state) changes nothing. A final one ends it.
-    /// The state is taken before the record's write is awaited, so an older answer arriving
-    /// meanwhile moves nothing; a failed write gives it back.
-    func apply(_ status: TransferStatus, to id: String) async {
-        guard let transfer = live[id] else { return }
-        let name = status.state.rawValue
-        // A status the record has no state for moves nothing.
-        guard let state = RecordedTransfer.State(rawValue: name), state.rank > transfer.row.state.rank else { return }
-        live[id]?.row.state = state
-        do {
-            try await record.update(transferID: id, state: state, detail: status.reason, at: runtime.clock.now())
+    /// Calls the source venue's gateway (submit, or ask the status) and reports the outcome to the core.
+    private func call(_ call: Executor.VenueCall, for id: String) async {
+        guard let transfer = live[id], let gateway = gateways[transfer.row.from] else { return }
+        let result: Result<TransferStatus, VenueError>
+        do throws(VenueError) {
+            switch call {
+            case .submit: result = .success(try await gateway.submit(transfer.request))
+            case .status: result = .success(try await gateway.status(of: transfer.request.key))
+            }
         } catch {
-            if live[id]?.row.state == state { live[id]?.row.state = transfer.row.state }
-            runtime.logger.critical("cannot record transfer status", metadata: ["id": "\(id)", "state": "\(name)", "error": "\(error)"])
-            return
+            result = .failure(error)
         }
-        runtime.counters.increment("transfers.\(name)")
-        let row = transfer.row
+        switch result {
+        case let .success(status):
+            await feed(.answered(id: id, call, state: status.state.recorded, reason: status.reason))
+        case let .failure(error):
+            await feed(.callFailed(id: id, call, error.failure, detail: error.description))
+        }
+    }
+
+    /// A status the simulated market's receipt reported.
+    func reported(_ status: TransferStatus, for id: String) async {
+        await feed(.reported(id: id, state: status.state.recorded, reason: status.reason))
+    }
+
+    /// Counts, publishes and logs a transfer's new state, which the record holds; a final one ends it.
+    private func applied(_ state: Executor.TransferState, reason: String?, to id: String, final: Bool) {
+        guard let row = live[id]?.row else { return }
+        runtime.counters.increment("transfers.\(state.rawValue)")
         let trigger = triggerAt[row.planSeq] ?? 0
-        switch status.state {
+        switch state {
         case .submitted:
             runtime.decisionHop(.transferSubmitted, since: trigger)
-            publish(planSeq: row.planSeq, index: Int32(row.index), id: id, state: .submitted, detail: status.reason ?? "", trigger: trigger)
-        case .pending: break  // recorded; the wire has no pending state
+            publish(planSeq: row.planSeq, index: Int32(row.index), id: id, state: .submitted, detail: reason ?? "", trigger: trigger)
         case .settled:
             runtime.decisionHop(.settled, since: trigger)
-            publish(planSeq: row.planSeq, index: Int32(row.index), id: id, state: .settled, detail: status.reason ?? "\(row.from)->\(row.to)", trigger: trigger)
+            publish(planSeq: row.planSeq, index: Int32(row.index), id: id, state: .settled, detail: reason ?? "\(row.from)->\(row.to)", trigger: trigger)
         case .failed:
-            publish(planSeq: row.planSeq, index: Int32(row.index), id: id, state: .failed, detail: status.reason ?? "", trigger: trigger)
-            runtime.logger.warning("transfer failed", metadata: ["id": "\(LogText.quoted(id))", "detail": "\(LogText.quoted(status.reason ?? "", limit: 200))"])
+            publish(planSeq: row.planSeq, index: Int32(row.index), id: id, state: .failed, detail: reason ?? "", trigger: trigger)
+            runtime.logger.warning("transfer failed", metadata: ["id": "\(LogText.quoted(id))", "detail": "\(LogText.quoted(reason ?? "", limit: 200))"])
+        case .pending, .accepted, .submitting, .wouldTransfer:
+            break  // recorded; the wire has no such state
         }
-        if status.state == .settled || status.state == .failed {
+        if final {
             live.removeValue(forKey: id)
-            runtime.logger.info("transfer final", metadata: ["id": "\(id)", "state": "\(name)", "key": "\(row.key)"])
+            runtime.logger.info("transfer final", metadata: ["id": "\(id)", "state": "\(state.rawValue)", "key": "\(row.key)"])
         }
     }
+}
 
-    /// How long to wait before asking the venue again after `error`: its Retry-After when it gave one.
-    static func delay(after error: VenueError) -> Nanos {
-        if case let .rateLimited(ms, _) = error { return max(ms * Nanos.perMillisecond, followInterval) }
-        return followInterval
+extension TransferStatus.State {
+    /// The record's state for a venue's answer.
+    var recorded: Executor.TransferState {
+        switch self {
+        case .submitted: .submitted
+        case .pending: .pending
+        case .settled: .settled
+        case .failed: .failed
+        }
+    }
+}
+
+extension VenueError {
+    /// The core's name for this failure (the core decides whether it is tried again).
+    var failure: Executor.VenueFailure {
+        switch self {
+        case let .rateLimited(retryAfterMs, _): .rateLimited(retryAfter: retryAfterMs * Nanos.perMillisecond)
+        case .unauthorized: .unauthorized
+        case .timeout: .timeout
+        case .unavailable: .unavailable
+        case .malformed: .malformed
+        case .rejected: .rejected
+        case .notFound: .notFound
+        case .unsupported: .unsupported
+        }
     }
 }

@@ -61,7 +61,6 @@ public actor ExecutorRole: RoleHandler {
             }
         }
         runtime.logger.info("verifier set", metadata: ["current": "\(machine.sets.current.summary)"])
-        core = machine
         // Plans from any listed coordinator count (each carries its quorum); a plan seen on two
         // feeds is executed once, by planSeq.
         planOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: coordinators.map { ($0.id, $0.signingKey) }), types: [.approvedPlan, .heartbeat, .rotation, .replayRequest])
@@ -83,8 +82,17 @@ public actor ExecutorRole: RoleHandler {
         simulated = links.simulated
         // Ask for anything approved since the last plan executed before a restart.
         for handle in replays { Self.requestReplay(after: machine.highestSeen, runtime: runtime, on: handle) }
-        live = try Self.resumable(record: record, runtime: runtime, monitorOnly: monitorOnly, simulated: links.simulated)
+        let resumed = try Self.resumable(record: record, runtime: runtime, monitorOnly: monitorOnly, simulated: links.simulated)
+        for (id, transfer) in resumed {
+            let route = Self.route(for: transfer.request, gateways: links.gateways)
+            _ = machine.on(.transfer(.resumed(id: id, state: transfer.row.state, from: transfer.row.from, to: transfer.row.to, route: route)), now: runtime.clock.now())
+        }
+        live = resumed
+        core = machine
     }
+
+    /// Hands the core one event now.
+    func step(_ event: Executor.Event) -> [Executor.Directive] { core.on(event, now: runtime.clock.now()) }
 
     public func handle(_ inbound: SocketLoop.Inbound) async {
         if plans.contains(inbound.handle) {
@@ -166,7 +174,7 @@ public actor ExecutorRole: RoleHandler {
                 if reason != .duplicate {
                     runtime.logger.warning("plan refused", metadata: ["plan_seq": "\(planSeq)", "reason": "\(reason.rawValue)", "valid_signers": "\(signers.count)"])
                 }
-            case .requestReplay, .replayComplete, .replayIncomplete, .scheduleTick, .rotated, .rotationRefused, .recordRotation:
+            case .requestReplay, .replayComplete, .replayIncomplete, .scheduleTick, .rotated, .rotationRefused, .recordRotation, .transfer:
                 apply(directive)
             }
         }
@@ -201,6 +209,9 @@ public actor ExecutorRole: RoleHandler {
         case let .rotationRefused(rotation, reason, signers):
             runtime.counters.increment("rotations.refused.\(reason.rawValue)")
             runtime.logger.warning("rotation refused", metadata: ["reason": "\(reason.rawValue)", "to_epoch": "\(rotation.next.epoch)", "valid_signers": "\(signers.count)"])
+        case let .transfer(step):
+            // Each transfer on its own: a venue call awaited for one holds up no other.
+            Task { await self.perform(step) }
         case .submit, .accepted, .refused, .signatures, .recordRotation:
             break
         }
@@ -245,7 +256,7 @@ public actor ExecutorRole: RoleHandler {
             runtime.counters.increment("receipts.unknown_transfer")
             return
         }
-        await apply(status, to: receipt.transferID)
+        await reported(status, for: receipt.transferID)
     }
 
     func publish(planSeq: UInt64, index: Int32, id: String, state: Rebalancer_V1_TransferState, detail: String, trigger: Nanos) {
@@ -293,7 +304,6 @@ public actor ExecutorRole: RoleHandler {
         runtime.report(coordinatorWatch.check(now: now), of: coordinatorWatch)
         runtime.readiness.set(ready: coordinatorWatch.isFresh(now: now), reason: "coordinator \(coordinatorWatch.upstream) not heard recently")
         for directive in core.on(.tick, now: now) { apply(directive) }
-        followTransfers(now: now)
         heartbeatSeq += 1
         if let envelope = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: core.highestSeen) { runtime.send(envelope, topic: Topic.heartbeat, on: status) }
     }
