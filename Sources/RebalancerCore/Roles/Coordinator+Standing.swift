@@ -10,6 +10,29 @@ extension Coordinator {
         var liveness: VerifierLiveness
         /// Who leads; made at the first event (its silence deadline counts from there).
         var leadership: Leadership?
+        /// What the coordination service last said, as far as the log was told.
+        var leaseSeen = LeaseSeen.nothing
+    }
+
+    /// What the coordination service last said, as far as the log was told.
+    enum LeaseSeen: Sendable, Equatable {
+        /// Nothing yet.
+        case nothing
+        /// This holder (nil: nobody).
+        case held(NodeID?)
+        /// It could not be reached.
+        case unreachable
+    }
+
+    /// What an answer of the coordination service changed, for the log: each change said once,
+    /// not every answer.
+    public enum LeaseNews: Sendable, Equatable {
+        /// It answers again after it could not be reached: the lease decides who leads.
+        case answersAgain
+        /// The lease has a new holder (nil: nobody), or this is the service's first answer.
+        case holder(NodeID?)
+        /// It cannot be reached (after answering, or from the start): silence and order decide.
+        case unreachable
     }
 
     /// What one tick's standing check found.
@@ -51,6 +74,21 @@ extension Coordinator {
         switch event {
         case .peerHeartbeat, .lease, .leaseUnreachable: return true
         default: return false
+        }
+    }
+
+    /// What a lease event changed in what the coordination service says (nothing for other events).
+    mutating func leaseNews(_ event: Event) -> [Directive] {
+        guard let seen = standing?.leaseSeen else { return [] }
+        switch event {
+        case let .lease(holder, _):
+            standing?.leaseSeen = .held(holder)
+            return (seen == .unreachable ? [.lease(.answersAgain)] : []) + (seen == .held(holder) ? [] : [.lease(.holder(holder))])
+        case .leaseUnreachable:
+            standing?.leaseSeen = .unreachable
+            return seen == .unreachable ? [] : [.lease(.unreachable)]
+        default:
+            return []
         }
     }
 

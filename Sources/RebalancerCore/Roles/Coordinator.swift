@@ -80,6 +80,8 @@ public struct Coordinator: Sendable {
         /// What this tick's standing check found (a coordinator made with `init(me:)`): count,
         /// log and report readiness from it.
         case standing(StandingReport)
+        /// The coordination service's answer changed who holds the lease, or whether it answers: log it.
+        case lease(LeaseNews)
     }
 
     /// A watcher-signed state and when it arrived.
@@ -165,7 +167,7 @@ public struct Coordinator: Sendable {
     /// Handles one event at `now`.
     public mutating func on(_ event: Event, now: Nanos) -> [Directive] {
         var out: [Directive] = []
-        if standingEvent(event, now: now) { return [] }
+        if standingEvent(event, now: now) { return leaseNews(event) }
         switch event {
         case .peerHeartbeat, .lease, .leaseUnreachable:
             return []

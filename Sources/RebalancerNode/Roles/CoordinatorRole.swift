@@ -30,8 +30,8 @@ public actor CoordinatorRole: RoleHandler {
     /// The leadership lease in etcd, when the topology names a coordination service.
     private let campaign: LeaseCampaign?
     private var campaignTask: Task<Void, Never>?
-    private var leaseUnreachable: String?
-    private var leaseHolder: NodeID??
+    /// Why the coordination service could not be reached, the last time it could not (for the log).
+    private var leaseError = ""
     /// The `plans` feed of every other listed coordinator: their heartbeats (alive, leading) and
     /// the approved plans a standby follows into its own journal.
     private let peerFeeds: Set<SocketLoop.Handle>
@@ -280,18 +280,10 @@ public actor CoordinatorRole: RoleHandler {
     private func onLease(_ outcome: LeaseCampaign.Outcome) async {
         switch outcome {
         case let .leased(holder, validUntil):
-            if leaseUnreachable != nil { runtime.logger.notice("etcd answers again: the lease decides who leads") }
-            leaseUnreachable = nil
-            if leaseHolder != .some(holder) { runtime.logger.info("leadership lease", metadata: ["holder": "\(holder ?? "nobody")"]) }
-            leaseHolder = .some(holder)
             await apply(core.on(.lease(holder: holder, validUntil: validUntil), now: runtime.clock.now()))
         case let .unreachable(reason):
-            if leaseUnreachable == nil {
-                runtime.logger.warning("etcd unreachable: who leads is decided by silence and order until it answers", metadata: ["error": "\(LogText.quoted(reason, limit: 200))"])
-            }
             runtime.counters.increment("leadership.lease_unreachable")
-            leaseUnreachable = reason
-            leaseHolder = nil
+            leaseError = reason
             await apply(core.on(.leaseUnreachable, now: runtime.clock.now()))
         }
     }
@@ -390,6 +382,12 @@ public actor CoordinatorRole: RoleHandler {
                 nextTick = .nanoseconds(after)
             case let .standing(standing):
                 report(standing)
+            case .lease(.answersAgain):
+                runtime.logger.notice("etcd answers again: the lease decides who leads")
+            case let .lease(.holder(holder)):
+                runtime.logger.info("leadership lease", metadata: ["holder": "\(holder ?? "nobody")"])
+            case .lease(.unreachable):
+                runtime.logger.warning("etcd unreachable: who leads is decided by silence and order until it answers", metadata: ["error": "\(LogText.quoted(leaseError, limit: 200))"])
             case .journalReceived, .receivedWithoutQuorum:
                 break  // carried out where the plan's bytes are (onPeer, onHandedBack)
             case let .overdue(id, transfer):
