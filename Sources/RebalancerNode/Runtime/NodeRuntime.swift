@@ -11,7 +11,7 @@ import ZeroMQ
 /// every receiving socket; the test kit's in-memory transport in role tests).
 ///
 /// `@unchecked Sendable`: `names` is written only while sockets are set up, before the transport
-/// starts, and read-only afterwards; `lastLagWarning` is guarded by `lagLock`; everything else is immutable.
+/// starts, and read-only afterwards; `lag` is guarded by `lagLock`; everything else is immutable.
 public final class NodeRuntime: @unchecked Sendable {
     /// Largest frame any socket accepts; larger messages are dropped by libzmq before they reach us.
     public static let maxMessageSize: Int64 = ZeroMQTransport.maxMessageSize
@@ -39,7 +39,7 @@ public final class NodeRuntime: @unchecked Sendable {
     private var names: [SocketLoop.Handle: String] = [:]
     private let lagLock = NSLock()
     // Guarded by lagLock.
-    private var lastLagWarning: Nanos = 0
+    private var lag: SubscriberLag
 
     /// Sets up a ZeroMQ transport for `node`, with keys loaded by the caller, whose ZAP handler
     /// admits only the topology's CURVE keys.
@@ -76,6 +76,7 @@ public final class NodeRuntime: @unchecked Sendable {
         self.clock = clock
         self.transport = transport
         self.counters = counters ?? Counters(node: node.id)
+        lag = SubscriberLag(topology: topology)
         readiness = Readiness(ready: node.role == .venues || node.role == .monitor, reason: "starting")
     }
 
@@ -204,19 +205,14 @@ public final class NodeRuntime: @unchecked Sendable {
     /// True, counted and said loudly (at most once a second), when a state observed at
     /// `observedAt` is older than the staleness bound: this subscriber has fallen behind and must
     /// not decide on it (the Suicidal Snail rule); the next fresh state resynchronises it.
+    /// Whether it is behind, and whether to say so now, is the core's `SubscriberLag`.
     public func fellBehind(observedAt: Nanos, venue: VenueID) -> Bool {
-        let now = clock.now()
-        let lag = now - observedAt
-        guard lag > topology.timing.staleAfterMs * Nanos.perMillisecond else { return false }
+        let verdict = lagLock.withLock { lag.check(observedAt: observedAt, now: clock.now()) }
+        guard case let .behind(lagNs, warn) = verdict else { return false }
         counters.increment("states.lagging")
-        let warn = lagLock.withLock { () -> Bool in
-            guard now - lastLagWarning > Nanos.perSecond else { return false }
-            lastLagWarning = now
-            return true
-        }
         if warn {
             logger.error("falling behind: ignoring a state older than the staleness bound", metadata: [
-                "venue": "\(venue)", "lag_ms": "\(lag / Nanos.perMillisecond)",
+                "venue": "\(venue)", "lag_ms": "\(lagNs / Nanos.perMillisecond)",
             ])
         }
         return true
