@@ -74,7 +74,7 @@ public actor VenuesRole: RoleHandler {
         switch result {
         case let .success(due):
             submitter[order.transferID] = identity
-            let fee = market.route(from: order.transfer.from, to: order.transfer.to).map { min(max($0.fee(for: order.transfer.amount), 0), order.transfer.amount) } ?? 0
+            let fee = market.route(from: order.transfer.from, to: order.transfer.to).map { Market.fee(on: $0, amount: order.transfer.amount) } ?? 0
             accepted.append(.init(id: order.transferID, from: order.transfer.from, to: order.transfer.to, amount: order.transfer.amount, fee: fee, executor: opened.sender))
             if recorder != nil { acceptedSinceTick.append(.init(id: order.transferID, from: order.transfer.from, to: order.transfer.to, amount: order.transfer.amount)) }
             receipt.state = .submitted

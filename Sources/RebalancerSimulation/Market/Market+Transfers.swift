@@ -1,6 +1,11 @@
 import RebalancerCore
 
 extension Market {
+    /// The fee the market charges for `amount` on `route`: the route's fee, clamped to the amount.
+    public static func fee(on route: Topology.Route, amount: Amount) -> Amount {
+        min(max(route.fee(for: amount), 0), amount)
+    }
+
     /// Accepts or refuses a transfer of `amount` from one venue to another at `now`.
     ///
     /// On acceptance the source is debited `amount` at once, the route fee (clamped to the amount)
@@ -22,7 +27,7 @@ extension Market {
             return .failure(.insufficientBalance(venue: from, available: balances[source], requested: amount))
         }
         let route = routes[r]
-        let fee = min(max(route.fee(for: amount), 0), amount)
+        let fee = Self.fee(on: route, amount: amount)
         let credited = amount - fee
         let due = now + max(route.latencyMs, 0) * Nanos.perMillisecond
         balances[source] -= amount
