@@ -8,18 +8,8 @@ import ZeroMQ
 /// Issue #8 item 9: messages the socket loop discards because a role fell behind (its inbound
 /// buffer full) are counted and logged, like every other drop.
 @Suite struct LoopDropsTests {
-    /// Log lines kept in memory.
-    final class Lines: @unchecked Sendable {
-        // Guarded by lock.
-        private var lines: [String] = []
-        private let lock = NSLock()
-
-        func append(_ line: String) { lock.withLock { lines.append(line) } }
-        var all: [String] { lock.withLock { lines } }
-    }
-
     struct Capture: LogHandler {
-        let lines: Lines
+        let lines: CapturedLines
         var metadata: Logger.Metadata = [:]
         var logLevel: Logger.Level = .trace
 
@@ -45,7 +35,7 @@ import ZeroMQ
         let endpoint = "ipc://\(NSTemporaryDirectory())loop-drops-\(UUID().uuidString.prefix(8)).sock"
         topology.nodes[index].endpoints["replay"] = endpoint
         let node = topology.nodes[index]
-        let lines = Lines()
+        let lines = CapturedLines()
         let runtime = try NodeRuntime(
             topology: topology, node: node, signer: try keys[index].signer(), curvePublic: keys[index].curvePublic,
             curveSecret: keys[index].curveSecret, logger: Logger(label: node.id) { _ in Capture(lines: lines) }

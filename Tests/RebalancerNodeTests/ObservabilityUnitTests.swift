@@ -7,16 +7,8 @@ import Testing
 
 /// Log formats, metric names, the metrics endpoint address and the process's own figures (issue #10).
 struct ObservabilityUnitTests {
-    /// Collects written lines.
-    final class Lines: @unchecked Sendable {
-        private let lock = NSLock()
-        private var lines: [String] = []
-        func append(_ line: String) { lock.withLock { lines.append(line) } }
-        var all: [String] { lock.withLock { lines } }
-    }
-
     @Test func jsonLogIsOneObjectPerLineWithMicrosecondsNodeAndMetadata() throws {
-        let lines = Lines()
+        let lines = CapturedLines()
         var logger = Logger(label: "coordinator") { NodeLogHandler(label: $0, format: .json, write: lines.append) }
         logger.logLevel = .debug
         logger.info("approved\nforged line", metadata: ["plan_seq": "7", "venue": "v1", "node": "spoof"])
@@ -38,7 +30,7 @@ struct ObservabilityUnitTests {
     }
 
     @Test func textLogHasMillisecondTimestamps() throws {
-        let lines = Lines()
+        let lines = CapturedLines()
         let logger = Logger(label: "watcher-v1") { NodeLogHandler(label: $0, format: .text, write: lines.append) }
         logger.warning("venue is stale", metadata: ["venue": "v1"])
         let line = try #require(lines.all.first)

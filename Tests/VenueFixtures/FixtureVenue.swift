@@ -6,6 +6,10 @@ import FoundationNetworking
 /// A loopback fixture venue (Tests/Fixtures/venues/venue_fixture.py) run as a real process for
 /// one test, with its control endpoints. Stopped when released. Shared by the adapter tests and
 /// the multi-process tests (a library target under Tests/, left out of a source-only checkout).
+///
+/// `@unchecked Sendable`: both stored properties are immutable; `process` (a Foundation
+/// `Process`, not marked Sendable) is started by `init` and afterwards only queried and
+/// terminated by `deinit`, when nothing else holds the fixture.
 public final class FixtureVenue: @unchecked Sendable {
     /// One request as the fixture logged it on arrival.
     public struct LoggedRequest: Decodable, Sendable {
