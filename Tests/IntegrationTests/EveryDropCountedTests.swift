@@ -22,9 +22,10 @@ import ZeroMQ
         let pairs = targets.flatMap { target in target.drops.map { (socket: target.socket, drop: $0) } }
         var latest: [String: Int64] = [:]
         let counted = await eventually(60) {
-            attack()
-            try? await Task.sleep(for: .milliseconds(250))
+            // A round ends at the role's next signed heartbeat after the attack (its counters then).
             if let c = read() { latest = c }
+            attack()
+            if let c = await RoleReport.nextCounters(read) { latest = c }
             return perRound.allSatisfy { (latest["dropped.\($0.key.rawValue)"] ?? 0) >= $0.value }
                 && RoleReport.unlogged(pairs, in: cluster.log(name)).isEmpty
         }

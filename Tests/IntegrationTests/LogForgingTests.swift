@@ -107,9 +107,10 @@ import ZeroMQ
         // subscriber is connected, so the feeds are sent again).
         var latest: [String: Int64] = [:]
         let counted = await eventually(40) {
-            try? attack()
-            try? await Task.sleep(for: .milliseconds(200))
+            // A round ends at the coordinator's next signed heartbeat after the attack (its counters then).
             if let c = RoleReport.counters(on: watch, from: coordinator) { latest = c }
+            try? attack()
+            if let c = await RoleReport.nextCounters({ RoleReport.counters(on: watch, from: coordinator) }) { latest = c }
             return (latest["dropped.malformed_payload"] ?? 0) >= 5 && (latest["dropped.unknown_sender"] ?? 0) >= 10
                 && cluster.log("coordinator").contains("transfer failed")
                 && cluster.log("venues").contains("malformed_payload")

@@ -1,8 +1,10 @@
 import Foundation
 import RebalancerCore
 import RebalancerNode
+import RebalancerWire
 import Testing
 import VenueFixtures
+import ZeroMQ
 
 /// Issue #9's whole pipeline on three fixture venues of different kinds (Hyperliquid, Binance
 /// USDⓈ-M, dYdX v4, each a loopback server speaking the venue's published API): real watchers,
@@ -85,6 +87,28 @@ import VenueFixtures
             }
         }
 
+        /// Waits until the coordinator has sent `planning` more signed heartbeats (between two, it
+        /// plans on every state that arrived) and then the executor `acting` more (each tick, it
+        /// drives every transfer it accepted): the window of a "nothing more happened" check,
+        /// measured in what the two roles did rather than in seconds. False if they fall silent.
+        func rolesTicked(planning: Int, acting: Int) async throws -> Bool {
+            let topology = try cluster.topology
+            let coordinator = try #require(topology.coordinators.first)
+            let executor = try #require(topology.nodes.first { $0.role == .executor })
+            let context = try Context()
+            let plans = try RoleReport.listener(context, to: coordinator, endpoint: "plans", topics: [], cluster: cluster)
+            let status = try RoleReport.listener(context, to: executor, endpoint: "status", topics: [], cluster: cluster)
+            defer {
+                plans.close()
+                status.close()
+                context.terminate()
+            }
+            let heartbeatSeconds = Double(topology.timing.heartbeatMs) / 1000
+            guard await RoleReport.awaitSigned(planning, .heartbeat, on: plans, from: coordinator, within: Double(planning) * heartbeatSeconds + 20) else { return false }
+            RoleReport.drain(status, from: executor) { _ in }  // what came meanwhile does not count
+            return await RoleReport.awaitSigned(acting, .heartbeat, on: status, from: executor, within: Double(acting) * heartbeatSeconds + 20)
+        }
+
         var logs: String {
             ["coordinator", "executor-1", "watcher-v1", "watcher-v2", "verifier-1"].map { "--- \($0)\n" + cluster.log($0).suffix(3_000) }.joined(separator: "\n")
         }
@@ -99,7 +123,9 @@ import VenueFixtures
         #expect(cluster.log("coordinator").contains("approved"))
         // A refill from Binance to Hyperliquid was planned, approved and recorded: and nothing moved.
         #expect(cluster.log("executor-1").contains("v2 -> v1"))
-        try await Task.sleep(for: .seconds(2))
+        // Nothing moves afterwards either: the coordinator planned and the executor ticked on.
+        let ticked = try await deployment.rolesTicked(planning: 4, acting: 3)
+        #expect(ticked, "the coordinator and the executor kept heartbeating: \(deployment.logs)")
         #expect(try await deployment.binance.withdrawals().isEmpty)
         #expect(try await deployment.binance.requests().allSatisfy { !$0.path.contains("withdraw/apply") })
         cluster.stopAll()
@@ -126,8 +152,11 @@ import VenueFixtures
         let refilled = try await deployment.hyperliquid.equity()
         #expect(refilled > lowerBand, "Hyperliquid refilled above its lower band: \(refilled)")
         // Nothing is paid twice: one withdrawal per idempotency key, and no second refill of the
-        // same deficit while the first is in flight and after it settled.
-        try await Task.sleep(for: .seconds(4))
+        // same deficit while the first is in flight and after it settled: watched while the
+        // coordinator plans on eight more heartbeats' worth of states and the executor ticks
+        // three more times.
+        let ticked = try await deployment.rolesTicked(planning: 8, acting: 3)
+        #expect(ticked, "the coordinator and the executor kept heartbeating: \(deployment.logs)")
         try await deployment.settleDeposits(alreadyCarried: &carried)
         let withdrawals = try await deployment.binance.withdrawals()
         #expect(Set(withdrawals.map(\.withdrawOrderId)).count == withdrawals.count, "\(withdrawals)")
