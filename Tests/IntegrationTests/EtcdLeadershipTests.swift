@@ -98,6 +98,10 @@ import Testing
         try etcd.start()
         let back = await eventually(20) { cluster.log(other).contains("etcd answers again") }
         #expect(back, "\(other) notices etcd is back")
+        // Every failed campaign round during the outage was counted, but each change is said once.
+        let lines = { (text: String) in cluster.log(other).split(separator: "\n").filter { $0.contains(text) }.count }
+        #expect(lines("etcd unreachable") == 1, "one outage, said once")
+        #expect(lines("etcd answers again") == 1, "one return, said once")
         cluster.stopAll()
         #expect(Set(seqs("coordinator")).isDisjoint(with: seqs("coordinator-2")), "no planSeq approved by both")
         let executed = LogPlanSeqs.planSeqs(cluster.log("executor"), "plan accepted")
