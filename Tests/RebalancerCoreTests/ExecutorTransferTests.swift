@@ -131,6 +131,14 @@ import Testing
         #expect(noAddress == [.transfer(.recordStatus(id: id, state: .failed, reason: "b has no deposit_address", previous: .accepted))])
     }
 
+    @Test func aMonitorOnlyExecutorRecordsThePlanAndReportsEveryTransferItWouldSubmit() {
+        var e = Executor(topology: Fixture.topology(), executed: [], monitorOnly: true)
+        let plan = Plan(topologyID: "test", epoch: 1, planSeq: 4, createdAt: 0, expiresAt: 10_000,
+                        transfers: [Transfer(from: "b", to: "a", amount: 100_00)], basis: [], triggerVenue: "a", triggerObservedAt: 0, strategy: "threshold")
+        let out = e.onApproved(plan, previousPlanSeq: 0, validSigners: ["verifier-1", "verifier-2", "verifier-3"], now: 5)
+        #expect(out == [.accepted(plan), .wouldSubmit(id: "4/0", transfer: Transfer(from: "b", to: "a", amount: 100_00), planSeq: 4)])
+    }
+
     @Test func transfersResumedAfterARestartAreDrivenFromTheFirstTickInIdOrder() {
         var e = Executor(topology: Fixture.topology(), executed: [])
         #expect(e.on(.transfer(.resumed(id: "3/1", state: .submitting, from: "a", to: "b", route: .simulated)), now: 0).isEmpty)

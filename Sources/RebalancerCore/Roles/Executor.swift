@@ -19,6 +19,8 @@ public struct Executor: Sendable {
     public enum Directive: Sendable, Equatable {
         /// Carry out one transfer of an accepted plan.
         case submit(id: String, transfer: Transfer, planSeq: UInt64)
+        /// Monitor-only: report what one transfer of an accepted plan would be; submit nothing.
+        case wouldSubmit(id: String, transfer: Transfer, planSeq: UInt64)
         /// Record the plan as executed (durably) before submitting anything.
         case accepted(Plan)
         /// Log and count a refused plan.
@@ -46,6 +48,8 @@ public struct Executor: Sendable {
 
     /// The deployment.
     public let topology: Topology
+    /// Verify and record every approved plan, report what would be transferred, submit nothing.
+    public let monitorOnly: Bool
     /// Plan sequences already executed.
     public private(set) var executed: Set<UInt64>
     /// The highest plan sequence seen on any feed.
@@ -59,9 +63,10 @@ public struct Executor: Sendable {
     /// The transfers being driven through their gateways, by transfer id, until they are final.
     public internal(set) var transfers: [String: FollowedTransfer] = [:]
 
-    /// Creates an executor that has already executed `executed`.
-    public init(topology: Topology, executed: Set<UInt64>) {
+    /// Creates an executor that has already executed `executed`; a `monitorOnly` one submits nothing.
+    public init(topology: Topology, executed: Set<UInt64>, monitorOnly: Bool = false) {
         self.topology = topology
+        self.monitorOnly = monitorOnly
         self.executed = executed
         self.highestSeen = executed.max() ?? 0
         self.sets = VerifierSets(topology: topology)
@@ -95,7 +100,8 @@ public struct Executor: Sendable {
         executed.insert(plan.planSeq)
         out.append(.accepted(plan))
         for (index, transfer) in Plan.canonical(plan.transfers).enumerated() {
-            out.append(.submit(id: Transfer.id(planSeq: plan.planSeq, index: index), transfer: transfer, planSeq: plan.planSeq))
+            let id = Transfer.id(planSeq: plan.planSeq, index: index)
+            out.append(monitorOnly ? .wouldSubmit(id: id, transfer: transfer, planSeq: plan.planSeq) : .submit(id: id, transfer: transfer, planSeq: plan.planSeq))
         }
         return out
     }

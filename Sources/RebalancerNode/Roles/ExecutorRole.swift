@@ -51,7 +51,7 @@ public actor ExecutorRole: RoleHandler {
         self.runtime = runtime
         self.record = record
         nextTick = .nanoseconds(Executor.tickInterval(topology))
-        var machine = Executor(topology: topology, executed: try record.executed())
+        var machine = Executor(topology: topology, executed: try record.executed(), monitorOnly: monitorOnly)
         // Verifier-set rotations applied before a restart, in order, at the time they were applied.
         for (signed, appliedAt) in try record.rotations() {
             guard let wire = try? WireSignedRotation(serializedBytes: signed), let rotation = wire.decoded else { continue }
@@ -168,7 +168,10 @@ public actor ExecutorRole: RoleHandler {
             case let .submit(id, _, _):
                 // Only a transfer this message's plan recorded just now.
                 guard let row = acceptedNow.removeValue(forKey: id) else { continue }
-                if monitorOnly { await wouldTransfer(row) } else { start(row) }
+                start(row)
+            case let .wouldSubmit(id, _, _):
+                guard let row = acceptedNow.removeValue(forKey: id) else { continue }
+                await wouldTransfer(row)
             case let .refused(planSeq, reason):
                 runtime.counters.increment("plans.refused.\(reason.rawValue)")
                 if reason != .duplicate {
@@ -212,7 +215,7 @@ public actor ExecutorRole: RoleHandler {
         case let .transfer(step):
             // Each transfer on its own: a venue call awaited for one holds up no other.
             Task { await self.perform(step) }
-        case .submit, .accepted, .refused, .signatures, .recordRotation:
+        case .submit, .wouldSubmit, .accepted, .refused, .signatures, .recordRotation:
             break
         }
     }
