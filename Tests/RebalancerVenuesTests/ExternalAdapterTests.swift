@@ -50,7 +50,10 @@ import Testing
         _ = try await adapter.snapshot()
         let pid = try #require(await adapter.childPID)
         kill(pid, SIGKILL)
-        while await adapter.childPID != nil { try await Task.sleep(for: .milliseconds(10)) }
+        // Until the adapter has noticed the exit, with a deadline that fires even if it never does.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while await adapter.childPID != nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(await adapter.childPID == nil, "the adapter noticed its child's exit")
         _ = try await adapter.snapshot()
         #expect(await adapter.childPID != pid)
         #expect(await adapter.restarts == 1)
