@@ -7,6 +7,7 @@ extension OptimizerInstance {
         let lpPlanCost = search.best.cost.total
         search.greedyFallback()
         search.branchAndBound()
+        search.exactSearch()
         return search.plan(lpPlanCost: lpPlanCost)
     }
 }
@@ -216,6 +217,25 @@ struct HeuristicSearch {
             best.lp = search.incumbentLP ?? best.lp
             baselineChosen = false
         }
+        self.search = search
+    }
+
+    /// On a small network whose plan the search left short of proven optimal, the exact search
+    /// (`ExactSearch`, every node's lossy linear program solved by the simplex) from the best plan so
+    /// far; its bound joins the one already proven.
+    mutating func exactSearch() {
+        guard options.nodeLimit > 0, options.searchEffort > 0, ExactSearch.applies(instance), var search else { return }
+        guard best.cost.total - search.lowerBound > TransferOptimizer.tolerance(best.cost.total) else { return }
+        var exact = ExactSearch(incumbent: (best.legs, best.cost))
+        exact.run(instance, options: options)
+        solves += exact.nodes
+        search.nodes += exact.nodes
+        if exact.improved {
+            best.legs = exact.incumbent.legs
+            best.cost = exact.incumbent.cost
+            baselineChosen = false
+        }
+        search.lowerBound = max(search.lowerBound, exact.lowerBound)
         self.search = search
     }
 
