@@ -63,7 +63,7 @@ public struct EtcdClient: Sendable {
         guard let host = endpoint.host else { throw Failure(description: "\(endpoint): no host") }
         let port = endpoint.port ?? 2379
         let base = endpoint.path.hasSuffix("/") ? String(endpoint.path.dropLast()) : endpoint.path
-        let (status, data) = try await HTTPPost.send(
+        let (status, data) = try await HTTPExchange.post(
             host: host, port: port, path: base + path, body: Array(try JSONSerialization.data(withJSONObject: body)), timeoutMs: timeoutMs)
         guard status == 200 else {
             throw Failure(description: "\(path): HTTP \(status): \(String(decoding: data.prefix(200), as: UTF8.self))")

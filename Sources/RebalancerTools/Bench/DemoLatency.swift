@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import RebalancerCore
 import RebalancerNode
@@ -20,7 +17,7 @@ struct DemoLatency: Sendable {
 
     /// Runs the demo; returns its summary and the hop histograms summed over the nodes.
     func run(topology: Topology, logger: Logger) async throws -> (DemoSummary, HopHistograms) {
-        let endpoints = Self.metricsURLs(topology)
+        let endpoints = Self.metricsAddresses(topology)
         let runner = DemoRunner(options: options, executable: executable)
         let (summary, texts) = try await withThrowingTaskGroup(of: Outcome.self) { group -> (DemoSummary?, [String: String]) in
             group.addTask { .summary(try await runner.run(logger: logger)) }
@@ -42,24 +39,24 @@ struct DemoLatency: Sendable {
         return (summary, histograms)
     }
 
-    /// Each node's `/metrics` address.
-    private static func metricsURLs(_ topology: Topology) -> [String: URL] {
-        var urls: [String: URL] = [:]
+    /// Each node's metrics host and port.
+    private static func metricsAddresses(_ topology: Topology) -> [String: (host: String, port: Int)] {
+        var addresses: [String: (host: String, port: Int)] = [:]
         for node in topology.nodes {
-            guard let endpoint = node.endpoints["metrics"], let (host, port) = MetricsServer.hostPort(endpoint),
-                  let url = URL(string: "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/metrics") else { continue }
-            urls[node.id] = url
+            guard let endpoint = node.endpoints["metrics"], let (host, port) = MetricsServer.hostPort(endpoint) else { continue }
+            addresses[node.id] = (host == "0.0.0.0" ? "127.0.0.1" : host, port)
         }
-        return urls
+        return addresses
     }
 
-    /// Reads every endpoint each second until cancelled; the last text read from each.
-    private static func scrape(_ endpoints: [String: URL]) async -> [String: String] {
+    /// Reads every node's `/metrics` each second until cancelled (SwiftNIO, one connection per
+    /// read: URLSession on Linux can trap when a read is cancelled); the last text read from each.
+    private static func scrape(_ endpoints: [String: (host: String, port: Int)]) async -> [String: String] {
         var last: [String: String] = [:]
         while !Task.isCancelled {
-            for (node, url) in endpoints {
-                guard let (data, _) = try? await URLSession.shared.data(for: URLRequest(url: url, timeoutInterval: 1)),
-                      let text = String(data: data, encoding: .utf8) else { continue }
+            for (node, address) in endpoints {
+                guard let (status, body) = try? await HTTPExchange.get(host: address.host, port: address.port, path: "/metrics", timeoutMs: 1_000),
+                      status == 200, let text = String(bytes: body, encoding: .utf8) else { continue }
                 last[node] = text
             }
             try? await Task.sleep(for: .seconds(1))

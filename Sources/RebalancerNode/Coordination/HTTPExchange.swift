@@ -3,11 +3,12 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// One HTTP/1.1 POST on its own connection (closed after the answer), through SwiftNIO's HTTP
-/// codec, with a deadline over the whole exchange. For the etcd gateway: FoundationNetworking's
-/// URLSession on Linux times out or traps ("Transfer completed, but there's no response") on a
-/// second request to it over a kept-alive connection.
-enum HTTPPost {
+/// One HTTP/1.1 request on its own connection (closed after the answer), through SwiftNIO's HTTP
+/// codec, with a deadline over the whole exchange. For the etcd gateway and the latency bench's
+/// `/metrics` reads: FoundationNetworking's URLSession on Linux times out or traps ("Transfer
+/// completed, but there's no response") on a second request over a kept-alive connection, and
+/// can trap when a task suspended in `data(for:)` is cancelled.
+public enum HTTPExchange {
     /// The exchange did not finish in time.
     struct Timeout: Error, CustomStringConvertible {
         let ms: Int64
@@ -15,9 +16,18 @@ enum HTTPPost {
     }
 
     /// POSTs `body` (JSON) to `path` on `host`:`port`; returns the status and the body.
-    static func send(host: String, port: Int, path: String, body: [UInt8], timeoutMs: Int64) async throws -> (status: Int, body: [UInt8]) {
+    static func post(host: String, port: Int, path: String, body: [UInt8], timeoutMs: Int64) async throws -> (status: Int, body: [UInt8]) {
+        try await send(.POST, host: host, port: port, path: path, body: body, timeoutMs: timeoutMs)
+    }
+
+    /// GETs `path` on `host`:`port`; returns the status and the body.
+    public static func get(host: String, port: Int, path: String, timeoutMs: Int64) async throws -> (status: Int, body: [UInt8]) {
+        try await send(.GET, host: host, port: port, path: path, body: nil, timeoutMs: timeoutMs)
+    }
+
+    private static func send(_ method: HTTPMethod, host: String, port: Int, path: String, body: [UInt8]?, timeoutMs: Int64) async throws -> (status: Int, body: [UInt8]) {
         try await withThrowingTaskGroup(of: (status: Int, body: [UInt8]).self) { group in
-            group.addTask { try await exchange(host: host, port: port, path: path, body: body, timeoutMs: timeoutMs) }
+            group.addTask { try await exchange(method, host: host, port: port, path: path, body: body, timeoutMs: timeoutMs) }
             group.addTask {
                 try await Task.sleep(for: .milliseconds(timeoutMs))
                 throw Timeout(ms: timeoutMs)
@@ -28,7 +38,7 @@ enum HTTPPost {
         }
     }
 
-    private static func exchange(host: String, port: Int, path: String, body: [UInt8], timeoutMs: Int64) async throws -> (status: Int, body: [UInt8]) {
+    private static func exchange(_ method: HTTPMethod, host: String, port: Int, path: String, body: [UInt8]?, timeoutMs: Int64) async throws -> (status: Int, body: [UInt8]) {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.milliseconds(timeoutMs))
             .connect(host: host, port: port) { channel in
@@ -38,13 +48,15 @@ enum HTTPPost {
                 }
             }
         return try await channel.executeThenClose { inbound, outbound in
-            var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path)
+            var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
             head.headers.add(name: "Host", value: "\(host):\(port)")
-            head.headers.add(name: "Content-Type", value: "application/json")
-            head.headers.add(name: "Content-Length", value: "\(body.count)")
+            if let body {
+                head.headers.add(name: "Content-Type", value: "application/json")
+                head.headers.add(name: "Content-Length", value: "\(body.count)")
+            }
             head.headers.add(name: "Connection", value: "close")
             try await outbound.write(.head(head))
-            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
+            if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
             try await outbound.write(.end(nil))
             var status = 0
             var received: [UInt8] = []
