@@ -10,7 +10,7 @@ struct SimCommandTests {
         (["sim", "--seeds", "x"], "Error: --seeds 'x': 'x' is not a seed or a range like 1-32"),
         (["sim", "--seed", "1", "--seeds", "1-2"], "Error: --seed and --seeds cannot be used together"),
         (["sim", "--scenario", "meteor"], "Error: --scenario must be one of delta-neutral-month, crash, squeeze, volatility-clustering, quiet-mean-reverting or all"),
-        (["sim", "--strategy", "magic"], "Error: --strategy must be one of static, threshold, optimal, predictive or all"),
+        (["sim", "--strategy", "magic"], "Error: --strategy must be one of static, threshold, optimal, predictive, directional or all"),
         (["tune"], "Error: give exactly one of --prices and --scenario"),
         (["tune", "--scenario", "crash", "--folds", "0"], "Error: --folds must be from 1 to 50, got 0"),
         (["tune", "--scenario", "meteor"], "Error: --scenario must be one of delta-neutral-month, crash"),
