@@ -77,7 +77,12 @@ public struct DirectionalBands: Sendable, Equatable, Codable {
 
     /// The policy of one venue, or nil when it holds no position.
     public func policy(venue: Topology.Venue, state: VenueState, topology: Topology) -> Policy? {
-        guard let p = base.parameters(venue: venue, state: state, topology: topology) else { return nil }
+        // The stress floor is a move per market hour over a horizon of real latency: where the market
+        // runs faster than the clock (the demo plays an hour per 100 ms) a one-second route is ten
+        // market hours, and the floor would ask every venue for more than the book holds.
+        var risk = base
+        if RiskBands.marketSecondsPerSecond(topology) != 1 { risk.stressMovePerHour = 0 }
+        guard let p = risk.parameters(venue: venue, state: state, topology: topology) else { return nil }
         let margin = Double(state.maintenanceMargin)
         let settled = Double(state.balance) / margin
         let wallHorizon = p.horizonSeconds / RiskBands.marketSecondsPerSecond(topology)
