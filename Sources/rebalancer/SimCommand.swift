@@ -80,9 +80,29 @@ struct SimCommand: ParsableCommand {
     @Option(help: "predictive: smallest transfer in USD (default \(PredictiveStrategy.defaultOptimizer.minimumTransfer / 100)).")
     var minTransfer: Int64?
 
+    /// Continuation weight override.
+    @Option(help: "directional: share of the current drain, continued over the horizon, added to a drained venue's bands (default \(DirectionalBands.standard.continuationWeight.cliText)).")
+    var continuation: Double?
+
+    /// Significance override.
+    @Option(help: "directional: horizon standard deviations the continued drain must exceed to count as a move (default \(DirectionalBands.standard.significance.cliText)).")
+    var significance: Double?
+
     /// The predictive strategy with the overrides.
-    var predictiveBands: RiskBands {
-        var bands = RiskBands()
+    var predictiveBands: RiskBands { overridden(RiskBands()) }
+
+    /// The directional strategy with the overrides (the risk overrides apply to its base).
+    var directionalBands: DirectionalBands {
+        var bands = DirectionalBands.standard
+        bands.base = overridden(bands.base)
+        if let continuation { bands.continuationWeight = continuation }
+        if let significance { bands.significance = significance }
+        return bands
+    }
+
+    /// `bands` with the command's risk overrides.
+    func overridden(_ start: RiskBands) -> RiskBands {
+        var bands = start
         if let epsilon { bands.liquidationProbability = epsilon }
         if let gap { bands.minimumGap = gap }
         if let imCushion { bands.initialMarginConfidence = imCushion }
@@ -98,6 +118,8 @@ struct SimCommand: ParsableCommand {
         if let minTransfer { guard minTransfer > 0, minTransfer <= 10_000_000 else { throw ValidationError("--min-transfer must be from 1 to 10000000 USD, got \(minTransfer)") } }
         if let rescueKeep { guard rescueKeep >= 0, rescueKeep <= 1 else { throw ValidationError("--rescue-keep must be from 0 to 1, got \(rescueKeep.cliText)") } }
         if let stress { guard stress >= 0, stress <= 10 else { throw ValidationError("--stress must be from 0 to 10, got \(stress.cliText)") } }
+        if let continuation { guard continuation >= 0, continuation <= 10 else { throw ValidationError("--continuation must be from 0 to 10, got \(continuation.cliText)") } }
+        if let significance { guard significance >= 0, significance <= 10 else { throw ValidationError("--significance must be from 0 to 10, got \(significance.cliText)") } }
         if let imCushion { guard imCushion.isFinite, abs(imCushion) <= 10 else { throw ValidationError("--im-cushion must be from -10 to 10, got \(imCushion.cliText)") } }
         guard strategy == "all" || StrategyName(rawValue: strategy) != nil else {
             throw ValidationError("--strategy must be one of \(StrategyName.list) or all")
@@ -129,7 +151,7 @@ struct SimCommand: ParsableCommand {
         if let trace {
             let sim = closes.map { Simulation(scenario: .deltaNeutralMonth(seed: seedList[0], initialPrice: $0[0]), closes: $0) }
                 ?? scenarios[0].simulation(seed: seedList[0], hours: hours)
-            let written = try SimTrace.write(sim, strategy: Self.makeStrategies(names, bands: predictiveBands, optimizer: predictiveOptimizer)[0], hours: hours, to: trace)
+            let written = try SimTrace.write(sim, strategy: Self.makeStrategies(names, bands: predictiveBands, directional: directionalBands, optimizer: predictiveOptimizer)[0], hours: hours, to: trace)
             print(Self.table(SimulationReport(scenario: sim.scenario.name, seed: seedList[0], hours: hours, strategies: [names[0].rawValue: written], hindsight: sim.hindsight(hours: hours)), order: [names[0].rawValue]))
             print("wrote \(trace)")
             return
@@ -139,10 +161,10 @@ struct SimCommand: ParsableCommand {
             let sim = Simulation(scenario: .deltaNeutralMonth(seed: seedList[0], initialPrice: closes[0]), closes: closes)
             var named = sim
             named.scenario.name = "prices \((prices! as NSString).lastPathComponent)"
-            sweeps.append(SimulationSweep(scenario: named.scenario.name, hours: hours, reports: [named.run(strategies: Self.makeStrategies(names, bands: predictiveBands, optimizer: predictiveOptimizer), hours: hours)]))
+            sweeps.append(SimulationSweep(scenario: named.scenario.name, hours: hours, reports: [named.run(strategies: Self.makeStrategies(names, bands: predictiveBands, directional: directionalBands, optimizer: predictiveOptimizer), hours: hours)]))
         } else {
             for scenario in scenarios {
-                sweeps.append(Self.sweep(scenario: scenario, seeds: seedList, make: { [bands = predictiveBands, optimizer = predictiveOptimizer] in Self.makeStrategies(names, bands: bands, optimizer: optimizer) }, hours: hours))
+                sweeps.append(Self.sweep(scenario: scenario, seeds: seedList, make: { [bands = predictiveBands, directional = directionalBands, optimizer = predictiveOptimizer] in Self.makeStrategies(names, bands: bands, directional: directional, optimizer: optimizer) }, hours: hours))
             }
         }
         let order = names.map(\.rawValue)
@@ -164,9 +186,15 @@ struct SimCommand: ParsableCommand {
         }
     }
 
-    /// The strategies of `names`, predictive with the command's overrides.
-    static func makeStrategies(_ names: [StrategyName], bands: RiskBands, optimizer: TransferOptimizer) -> [any Strategy] {
-        names.map { $0 == .predictive ? PredictiveStrategy(bands: bands, optimizer: optimizer) : $0.make() }
+    /// The strategies of `names`, predictive and directional with the command's overrides.
+    static func makeStrategies(_ names: [StrategyName], bands: RiskBands, directional: DirectionalBands = .standard, optimizer: TransferOptimizer) -> [any Strategy] {
+        names.map {
+            switch $0 {
+            case .predictive: PredictiveStrategy(bands: bands, optimizer: optimizer)
+            case .directional: DirectionalStrategy(bands: directional, optimizer: optimizer)
+            default: $0.make()
+            }
+        }
     }
 
     /// The predictive optimizer with the minimum-transfer override.

@@ -26,6 +26,10 @@ public enum StrategyName: String, Sendable, CaseIterable, Codable {
     /// (s, S) risk bands from the signed volatility forecast, route latency and margins, refills
     /// only when worth their cost, planned by the optimizer (`PredictiveStrategy`).
     case predictive
+    /// Direction-aware risk bands: each venue insured against the move that hurts it, drained
+    /// legs refilled ahead of the move's continuation from the winning legs' gains
+    /// (`DirectionalStrategy`).
+    case directional
 
     /// The strategy every command and the live coordinator use unless told otherwise. Still
     /// `optimal`: `predictive` does better in `rebalancer sim` (docs/strategies.md), but the live
@@ -43,6 +47,7 @@ public enum StrategyName: String, Sendable, CaseIterable, Codable {
         case .threshold: GreedyThresholdStrategy()
         case .optimal: OptimalStrategy()
         case .predictive: PredictiveStrategy()
+        case .directional: DirectionalStrategy()
         }
     }
 }

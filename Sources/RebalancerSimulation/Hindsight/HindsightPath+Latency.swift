@@ -16,22 +16,42 @@ extension HindsightPath {
     /// It is a relaxation, so "cannot keep" is a proof: route fees are not deducted from the
     /// credited amount, and capacities, withdrawal limits and the verifiers' windows are ignored.
     public func canKeepEveryVenue(through horizon: Int) -> Bool {
+        canKeepEveryVenue(from: 0, through: horizon)
+    }
+
+    /// The same check over ticks `start` through `horizon` only, from the capital the book holds at
+    /// `start` (its starting collateral plus every venue's mark-to-market up to `start`) placed
+    /// wherever the schedule likes at tick `start`. For `start` 0 it is the check above; for a later
+    /// start it is a relaxation of it: the actual balances at `start`, with every transfer in flight
+    /// credited at once, are one such placement, and a schedule of the whole path restricted to the
+    /// window is a schedule of the window. So "cannot keep" over a window is a proof for the path.
+    public func canKeepEveryVenue(from start: Int, through horizon: Int) -> Bool {
         let n = accounts.count
         let h = min(max(0, horizon), ticks)
+        let first = min(max(0, start), h)
         guard n > 0, !prices.isEmpty else { return true }
         let infinite = Int64(1) << 60
-        func node(_ i: Int, _ k: Int) -> Int { k * n + i }
-        var network = MaxFlow(nodes: n * (h + 1))
+        func node(_ i: Int, _ k: Int) -> Int { (k - first) * n + i }
+        var network = MaxFlow(nodes: n * (h - first + 1))
         var supply = [Int64](repeating: 0, count: network.nodeCount)
         let sinkAll = network.addNode()
         supply.append(0)
+        let pool = network.addNode()
+        supply.append(0)
         var total: Int64 = 0
         for (i, a) in accounts.enumerated() {
-            supply[node(i, 0)] += a.balance
-            total += a.balance
-            for k in 0...h {
+            var held = a.balance
+            if first > 0 {
+                for k in 1...first { held += Market.cents(a.position * (prices[k] - prices[k - 1]) * 100) }
+                supply[pool] += held
+                network.addArc(from: pool, to: node(i, first), capacity: infinite)
+            } else {
+                supply[node(i, first)] += held
+            }
+            total += held
+            for k in first...h {
                 let v = node(i, k)
-                if k > 0 {
+                if k > first {
                     let pnl = Market.cents(a.position * (prices[k] - prices[k - 1]) * 100)
                     supply[v] += pnl
                     total += pnl
@@ -51,8 +71,8 @@ extension HindsightPath {
         for route in routes {
             guard let from = index[route.from], let to = index[route.to], from != to else { continue }
             let latency = max(0, route.latencyMs) * Nanos.perMillisecond
-            var arrival = 1
-            for k in 0..<h {
+            var arrival = first + 1
+            for k in first..<h {
                 arrival = max(arrival, k + 1)
                 while arrival <= h && times[arrival] < times[k] + latency { arrival += 1 }
                 guard arrival <= h else { break }

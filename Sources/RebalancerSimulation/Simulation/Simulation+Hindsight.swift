@@ -5,13 +5,14 @@ extension Simulation {
     /// the pooled-pair count and least fees of `HindsightPath.bound()`, with at least one
     /// liquidation when no transfer schedule, knowing the whole path but bound by the routes'
     /// latencies and the capital, keeps every venue above maintenance margin throughout
-    /// (`HindsightPath.canKeepEveryVenue(through:)`, over at most `HindsightReport.flowTickLimit`
-    /// ticks). Without that check the bound ignored latency: a pair whose winning leg could cover
+    /// (`HindsightPath.canKeepEveryVenueWindowed(through:)`: the whole-path flow cut into
+    /// overlapping windows, each solved only where the pooled capital is tight, still a lower bound).
+    /// Without that check the bound ignored latency: a pair whose winning leg could cover
     /// its losing leg only by instant transfers counted as safe.
     public func hindsight(hours: Double) -> HindsightBound {
         let path = hindsightPath(hours: hours)
         var bound = path.bound()
-        if bound.liquidations == 0, !path.canKeepEveryVenue(through: min(path.ticks, HindsightReport.flowTickLimit)) {
+        if bound.liquidations == 0, !path.canKeepEveryVenueWindowed(through: path.ticks) {
             bound.liquidations = 1
         }
         return bound
