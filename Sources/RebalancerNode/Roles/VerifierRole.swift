@@ -38,9 +38,9 @@ public actor VerifierRole: RoleHandler {
         // Proposals from any listed coordinator: the ledger (one digest per planSeq, increasing)
         // is what keeps two coordinators that both lead from getting two plans under one sequence.
         proposalOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: coordinatorNodes.map { ($0.id, $0.signingKey) }), types: [.proposal, .heartbeat])
-        for watcher in watchers {
-            try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: [Topic.statePrefix], conflate: true)
-        }
+        // One socket hears every watcher (newest state per venue kept while busy): the poll loop
+        // walks one socket, not one per venue.
+        try runtime.subscribe(to: watchers, endpoint: "feed", subscribe: [Topic.statePrefix], conflate: true)
         coordinators = Set(try coordinatorNodes.map { try runtime.connect(.dealer, to: $0, endpoint: "proposals", routingID: runtime.node.id) })
         if let last = state.lastSigned { runtime.logger.info("restored ledger", metadata: ["last_signed": "\(last.seq)"]) }
     }
