@@ -22,6 +22,14 @@ public actor VerifierRole: RoleHandler {
     /// The newest watcher envelope whose signature this verifier checked, per venue: a proposal's
     /// basis state with the very same bytes needs no second check.
     private var checked: [VenueID: Envelope] = [:]
+    /// Watcher state frames admitted but not opened: the newest per venue. A proposal opens those
+    /// of its basis venues before it is judged; the tick opens those of venues not opened for
+    /// `sweepAfter`, so the own view stays fresh and a bad frame is counted soon.
+    private var pending = PendingStates()
+    /// When each venue's newest opened state arrived.
+    private var openedArrival: [VenueID: Nanos] = [:]
+    /// How long a venue's view may go without opening a kept frame: half the staleness bound.
+    private let sweepAfter: Nanos
 
     /// Sets up the sockets and restores what this verifier signed before.
     public init(runtime: NodeRuntime, ledger: VerifierLedger) throws {
@@ -35,6 +43,7 @@ public actor VerifierRole: RoleHandler {
         state = Verifier.State(topology: topology, lastSigned: try ledger.lastSigned(), signedOutflows: try ledger.outflows(since: window))
         let watchers = topology.nodes(.watcher)
         watcherStates = WatcherStates(topology: topology)
+        sweepAfter = max(1, topology.timing.staleAfterMs / 2) * Nanos.perMillisecond
         // Proposals from any listed coordinator: the ledger (one digest per planSeq, increasing)
         // is what keeps two coordinators that both lead from getting two plans under one sequence.
         proposalOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: coordinatorNodes.map { ($0.id, $0.signingKey) }), types: [.proposal, .heartbeat])
@@ -51,10 +60,20 @@ public actor VerifierRole: RoleHandler {
             await onProposal(inbound.frames[0], from: inbound.handle)
         } else {
             guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
-            guard let (opened, venueState) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
-            checked[venueState.venue] = opened.envelope
-            await apply(state.on(.observed(venueState), now: runtime.clock.now()), on: inbound.handle)
+            // Admitted (a drop counted) and kept unopened until a proposal or the sweep uses it.
+            guard let frame = watcherStates.admit(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
+            if pending.keep(frame) { runtime.counters.increment("states.conflated") }
         }
+    }
+
+    /// Opens the kept frame of `venue`, if any: its signature checked (a bad one counted as a
+    /// drop), then observed as of its arrival.
+    private func openKept(_ venue: VenueID) {
+        guard let frame = pending.take(venue), let (opened, venueState) = watcherStates.confirm(frame, runtime: runtime) else { return }
+        checked[venueState.venue] = opened.envelope
+        openedArrival[venueState.venue] = frame.arrival
+        // `.observed` only updates the view (no directive), as of the frame's arrival.
+        _ = state.on(.observed(venueState), now: frame.arrival)
     }
 
     private func onProposal(_ bytes: [UInt8], from handle: SocketLoop.Handle) async {
@@ -67,6 +86,8 @@ public actor VerifierRole: RoleHandler {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
         }
         let plan = Plan(wire: proposal.plan)
+        // The own view of every venue the plan rests on, from the newest frame of each.
+        for venue in Set(plan.basis.map(\.venue)) { openKept(venue) }
         var basis: [VenueID: Verifier.BasisState] = [:]
         for envelope in proposal.basisStates {
             guard let wire = try? WireVenueState(serializedBytes: envelope.payload) else { continue }
@@ -134,6 +155,8 @@ public actor VerifierRole: RoleHandler {
 
     public func tick() async {
         // Heartbeats go to every coordinator; no vote is answered from a tick.
+        let now = runtime.clock.now()
+        for venue in pending.frames.keys.sorted() where now - (openedArrival[venue] ?? 0) >= sweepAfter { openKept(venue) }
         guard let any = coordinators.first else { return }
         await apply(state.on(.tick, now: runtime.clock.now()), on: any)
     }
