@@ -21,7 +21,7 @@ public actor CoordinatorRole: RoleHandler {
     private let watcherStates: WatcherStates
     /// Watcher state frames admitted but not opened: the newest per venue, their signatures
     /// checked when the core is about to plan on them (votes never wait behind that work).
-    private var pending = PendingStates()
+    private var unopened = PendingStates()
     /// Verified watcher states not handed to the core yet, the newest per venue: kept while a
     /// proposal is out or more messages wait, then planned on once.
     private var arrived: [VenueID: Coordinator.ArrivedState] = [:]
@@ -105,7 +105,7 @@ public actor CoordinatorRole: RoleHandler {
     /// Hands the kept states to the core together, oldest first, to be planned on once: the
     /// frames kept unopened are opened first (a bad signature is counted as a drop).
     private func planOnArrived() async {
-        for frame in pending.takeAll() {
+        for frame in unopened.takeAll() {
             guard let (opened, state) = watcherStates.confirm(frame, runtime: runtime) else { continue }
             runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
             runtime.recordVenue(state)
@@ -129,7 +129,7 @@ public actor CoordinatorRole: RoleHandler {
             // Admitted (a drop counted) on arrival and kept unopened, the newest per venue; its
             // signature is checked once nothing else waits and the core is about to plan on it.
             guard let frame = watcherStates.admit(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
-            if pending.keep(frame) { runtime.counters.increment("states.conflated") }
+            if unopened.keep(frame) { runtime.counters.increment("states.conflated") }
         } else if topic == Topic.status {
             guard let opened = runtime.open(inbound.frames[1], with: statusOpener, from: inbound.handle) else { return }
             guard opened.type == .transferStatus else {

@@ -25,7 +25,7 @@ public actor VerifierRole: RoleHandler {
     /// Watcher state frames admitted but not opened: the newest per venue. A proposal opens those
     /// of its basis venues before it is judged; the tick opens those of venues not opened for
     /// `sweepAfter`, so the own view stays fresh and a bad frame is counted soon.
-    private var pending = PendingStates()
+    private var unopened = PendingStates()
     /// When each venue's newest opened state arrived.
     private var openedArrival: [VenueID: Nanos] = [:]
     /// How long a venue's view may go without opening a kept frame: half the staleness bound.
@@ -62,14 +62,14 @@ public actor VerifierRole: RoleHandler {
             guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
             // Admitted (a drop counted) and kept unopened until a proposal or the sweep uses it.
             guard let frame = watcherStates.admit(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
-            if pending.keep(frame) { runtime.counters.increment("states.conflated") }
+            if unopened.keep(frame) { runtime.counters.increment("states.conflated") }
         }
     }
 
     /// Opens the kept frame of `venue`, if any: its signature checked (a bad one counted as a
     /// drop), then observed as of its arrival.
     private func openKept(_ venue: VenueID) {
-        guard let frame = pending.take(venue), let (opened, venueState) = watcherStates.confirm(frame, runtime: runtime) else { return }
+        guard let frame = unopened.take(venue), let (opened, venueState) = watcherStates.confirm(frame, runtime: runtime) else { return }
         checked[venueState.venue] = opened.envelope
         openedArrival[venueState.venue] = frame.arrival
         // `.observed` only updates the view (no directive), as of the frame's arrival.
@@ -156,7 +156,7 @@ public actor VerifierRole: RoleHandler {
     public func tick() async {
         // Heartbeats go to every coordinator; no vote is answered from a tick.
         let now = runtime.clock.now()
-        for venue in pending.frames.keys.sorted() where now - (openedArrival[venue] ?? 0) >= sweepAfter { openKept(venue) }
+        for venue in unopened.frames.keys.sorted() where now - (openedArrival[venue] ?? 0) >= sweepAfter { openKept(venue) }
         guard let any = coordinators.first else { return }
         await apply(state.on(.tick, now: runtime.clock.now()), on: any)
     }
