@@ -23,13 +23,10 @@ public actor VerifierRole: RoleHandler {
     /// basis state with the very same bytes needs no second check.
     private var checked: [VenueID: Envelope] = [:]
     /// Watcher state frames admitted but not opened: the newest per venue. A proposal opens those
-    /// of its basis venues before it is judged; the tick opens those of venues not opened for
-    /// `sweepAfter`, so the own view stays fresh and a bad frame is counted soon.
+    /// of its basis venues before it is judged; the rest are opened as soon as no other message
+    /// waits (and on every tick), so only frames replaced while this verifier was busy go
+    /// unopened, each counted as conflated.
     private var unopened = PendingStates()
-    /// When each venue's newest opened state arrived.
-    private var openedArrival: [VenueID: Nanos] = [:]
-    /// How long a venue's view may go without opening a kept frame: half the staleness bound.
-    private let sweepAfter: Nanos
 
     /// Sets up the sockets and restores what this verifier signed before.
     public init(runtime: NodeRuntime, ledger: VerifierLedger) throws {
@@ -43,7 +40,6 @@ public actor VerifierRole: RoleHandler {
         state = Verifier.State(topology: topology, lastSigned: try ledger.lastSigned(), signedOutflows: try ledger.outflows(since: window))
         let watchers = topology.nodes(.watcher)
         watcherStates = WatcherStates(topology: topology)
-        sweepAfter = max(1, topology.timing.staleAfterMs / 2) * Nanos.perMillisecond
         // Proposals from any listed coordinator: the ledger (one digest per planSeq, increasing)
         // is what keeps two coordinators that both lead from getting two plans under one sequence.
         proposalOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: coordinatorNodes.map { ($0.id, $0.signingKey) }), types: [.proposal, .heartbeat])
@@ -55,15 +51,25 @@ public actor VerifierRole: RoleHandler {
     }
 
     public func handle(_ inbound: SocketLoop.Inbound) async {
+        await take(inbound)
+        if runtime.transport.backlog == 0 { openAllKept() }
+    }
+
+    private func take(_ inbound: SocketLoop.Inbound) async {
         if coordinators.contains(inbound.handle) {
             guard inbound.frames.count == 1 else { return runtime.drop(.badFraming, from: inbound.handle) }
             await onProposal(inbound.frames[0], from: inbound.handle)
         } else {
             guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
-            // Admitted (a drop counted) and kept unopened until a proposal or the sweep uses it.
+            // Admitted (a drop counted) and kept unopened until a proposal uses it or nothing waits.
             guard let frame = watcherStates.admit(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
             if unopened.keep(frame) { runtime.counters.increment("states.conflated") }
         }
+    }
+
+    /// Opens every kept frame.
+    private func openAllKept() {
+        for venue in unopened.frames.keys.sorted() { openKept(venue) }
     }
 
     /// Opens the kept frame of `venue`, if any: its signature checked (a bad one counted as a
@@ -71,7 +77,6 @@ public actor VerifierRole: RoleHandler {
     private func openKept(_ venue: VenueID) {
         guard let frame = unopened.take(venue), let (opened, venueState) = watcherStates.confirm(frame, runtime: runtime) else { return }
         checked[venueState.venue] = opened.envelope
-        openedArrival[venueState.venue] = frame.arrival
         // `.observed` only updates the view (no directive), as of the frame's arrival.
         _ = state.on(.observed(venueState), now: frame.arrival)
     }
@@ -155,8 +160,7 @@ public actor VerifierRole: RoleHandler {
 
     public func tick() async {
         // Heartbeats go to every coordinator; no vote is answered from a tick.
-        let now = runtime.clock.now()
-        for venue in unopened.frames.keys.sorted() where now - (openedArrival[venue] ?? 0) >= sweepAfter { openKept(venue) }
+        openAllKept()
         guard let any = coordinators.first else { return }
         await apply(state.on(.tick, now: runtime.clock.now()), on: any)
     }
