@@ -47,16 +47,16 @@ struct WatcherStates: Sendable {
             runtime.drop(.unexpectedType, from: handle, sender: envelope.sender, type: envelope.type)
             return nil
         }
-        guard opener.senders[envelope.sender] != nil else {
+        guard let key = opener.senders[envelope.sender] else {
             runtime.drop(.unknownSender, from: handle, sender: envelope.sender, type: envelope.type)
             return nil
         }
-        guard let wire = try? WireVenueState(serializedBytes: envelope.payload) else {
-            runtime.drop(.malformedPayload, from: handle, sender: envelope.sender, type: envelope.type)
-            return nil
-        }
-        guard bound(wire, sender: envelope.sender) else {
-            runtime.drop(.unknownSender, from: handle, sender: envelope.sender, type: envelope.type)
+        // A frame refused for its payload is refused for its signature first, when that is bad
+        // too: the same reason the opener gives (signature before payload), at one check per bad frame.
+        let wire = try? WireVenueState(serializedBytes: envelope.payload)
+        guard let wire, bound(wire, sender: envelope.sender) else {
+            let reason: DropReason = !envelope.isSigned(by: key) ? .badSignature : wire == nil ? .malformedPayload : .unknownSender
+            runtime.drop(reason, from: handle, sender: envelope.sender, type: envelope.type)
             return nil
         }
         guard !runtime.fellBehind(observedAt: wire.observedAtNs, venue: wire.venue) else { return nil }
