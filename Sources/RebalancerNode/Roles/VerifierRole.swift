@@ -22,6 +22,12 @@ public actor VerifierRole: RoleHandler {
     /// The newest watcher envelope whose signature this verifier checked, per venue: a proposal's
     /// basis state with the very same bytes needs no second check.
     private var checked: [VenueID: Envelope] = [:]
+    /// The stages of the proposal being judged (`REBALANCER_TRACE`).
+    private var trace: StageTrace?
+
+    /// Runs on the node's executor (the socket thread): a proposal is judged, written to the
+    /// ledger and answered there.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { runtime.executor.asUnownedSerialExecutor() }
 
     /// Sets up the sockets and restores what this verifier signed before.
     public init(runtime: NodeRuntime, ledger: VerifierLedger) throws {
@@ -48,7 +54,9 @@ public actor VerifierRole: RoleHandler {
     public func handle(_ inbound: SocketLoop.Inbound) async {
         if coordinators.contains(inbound.handle) {
             guard inbound.frames.count == 1 else { return runtime.drop(.badFraming, from: inbound.handle) }
+            if StageTrace.enabled { trace = StageTrace(receivedAt: inbound.receivedAt) }
             await onProposal(inbound.frames[0], from: inbound.handle)
+            trace = nil
         } else {
             guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
             guard let (opened, venueState) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
@@ -59,6 +67,7 @@ public actor VerifierRole: RoleHandler {
 
     private func onProposal(_ bytes: [UInt8], from handle: SocketLoop.Handle) async {
         guard let opened = runtime.open(bytes, with: proposalOpener, from: handle) else { return }
+        trace?.mark("opened")
         if opened.type == .heartbeat, runtime.decode(opened, as: WireHeartbeat.self, from: handle) == nil { return }
         await apply(state.on(.coordinatorHeard, now: runtime.clock.now()), on: handle)
         if opened.type == .heartbeat { return }
@@ -75,6 +84,7 @@ public actor VerifierRole: RoleHandler {
             let signed = checked[wire.venue] == envelope || watcherStates.verified(envelope) != nil
             basis[wire.venue] = Verifier.BasisState(state: VenueState(wire: wire), digest: envelope.digest, signedByWatcher: signed)
         }
+        trace?.mark("basis")
         await apply(state.on(.proposal(plan, digest: WireDigest.plan(plan), basis: basis), now: runtime.clock.now()), on: handle)
     }
 
@@ -83,10 +93,13 @@ public actor VerifierRole: RoleHandler {
         for directive in directives {
             switch directive {
             case let .persist(approval):
-                // Durable (on the ledger's own queue) before the approval is signed or sent.
+                // Durable before the approval is signed or sent: written in place, on this
+                // role's own executor (the socket thread, never the cooperative pool).
+                trace?.mark("judged")
                 let event: Verifier.Event
                 do {
-                    try await ledger.recordDurably(planSeq: approval.plan.planSeq, digest: approval.digest, transfers: approval.plan.transfers, at: runtime.clock.now())
+                    try ledger.record(planSeq: approval.plan.planSeq, digest: approval.digest, transfers: approval.plan.transfers, at: runtime.clock.now())
+                    trace?.mark("durable")
                     event = .persisted(approval)
                 } catch let refusal as VerifierLedger.LedgerError {
                     event = .persistFailed(approval, refused: true, detail: "\(refusal)")
@@ -121,6 +134,10 @@ public actor VerifierRole: RoleHandler {
         vote.decision = verdict.decision.wire
         vote.reason = verdict.rule?.rawValue ?? ""
         if verdict.decision == .approve { vote.approval = Data(runtime.signer.sign(digest)) }
+        // Sent first; counted and logged after, off the coordinator's wait.
+        let envelope = runtime.seal(vote, type: .vote)
+        if let envelope { runtime.send(envelope, on: handle) }
+        trace?.mark("sent")
         runtime.counters.increment("votes.\(verdict.decision.rawValue)")
         if let rule = verdict.rule { runtime.counters.increment("rule.\(rule.rawValue)") }
         Metrics.Counter(label: "rebalancer_verdicts_total", dimensions: [("node", runtime.node.id), ("decision", verdict.decision.rawValue), ("rule", verdict.rule?.rawValue ?? "none")]).increment()
@@ -128,8 +145,7 @@ public actor VerifierRole: RoleHandler {
             "plan_seq": "\(planSeq)", "decision": "\(verdict.decision.rawValue)",
             "rule": "\(verdict.rule?.rawValue ?? "-")", "detail": "\(verdict.detail)",
         ])
-        guard let envelope = runtime.seal(vote, type: .vote) else { return }
-        runtime.send(envelope, on: handle)
+        trace?.log(runtime.logger, "vote", planSeq: planSeq, executor: runtime.executor)
     }
 
     public func tick() async {
