@@ -48,8 +48,9 @@ private actor OnLoop {
         try push.connect(inboundEndpoint)
         async let echoed: Void = actor.echo(stream, count: 3, reply: reply)
         for index in 0..<3 { try push.send([b("\(index)")], dontWait: false) }
-        for index in 0..<3 { #expect(try receive(replies) == [b("\(index)")]) }
+        // Awaited before the blocking receives: no thread of the pool is held meanwhile.
         await echoed
+        for index in 0..<3 { #expect(try receive(replies) == [b("\(index)")]) }
         #expect(await actor.received == [[b("0")], [b("1")], [b("2")]])
         #expect(await actor.onLoop == [true, true, true])
         #expect(await actor.onLoopThread())
