@@ -27,19 +27,22 @@ public final class SocketLoop: @unchecked Sendable {
         public let conflationKey: [UInt8]?
         /// The authenticated `User-Id` of the connection it arrived on (see `Socket.Received`).
         public let peerUserID: String?
+        /// When the loop thread took it off its socket (CLOCK_MONOTONIC, ns; 0 when unknown).
+        public let receivedAt: UInt64
 
         /// A message as a transport delivers it.
-        public init(handle: Handle, frames: [[UInt8]], conflationKey: [UInt8]? = nil, peerUserID: String? = nil) {
+        public init(handle: Handle, frames: [[UInt8]], conflationKey: [UInt8]? = nil, peerUserID: String? = nil, receivedAt: UInt64 = 0) {
             self.handle = handle
             self.frames = frames
             self.conflationKey = conflationKey
             self.peerUserID = peerUserID
+            self.receivedAt = receivedAt
         }
     }
 
     private enum State { case idle, running, stopping, stopped }
 
-    private struct Entry {
+    struct Entry {
         let socket: Socket
         let receive: Bool
         let conflate: Bool
@@ -68,7 +71,7 @@ public final class SocketLoop: @unchecked Sendable {
     private let context: Context
     private let name: String
     private let inboundCapacity: Int
-    private let lock = NSLock()
+    let lock = NSLock()
     private let finished = DispatchSemaphore(value: 0)
     private var entries: [Entry] = []
     private var outbox: [(Handle, [[UInt8]])] = []
@@ -90,12 +93,23 @@ public final class SocketLoop: @unchecked Sendable {
     private var contextsToTerminate: [Context] = []
     /// True once every socket is closed and the contexts asked for are terminated.
     private var isFinished = false
+    /// Jobs of the actors this loop is the executor of (`SocketLoop+Executor.swift`), run in
+    /// order by the loop thread between polls.
+    var jobs: [UnownedJob] = []
+    /// Whether jobs run on the loop thread: from `start` until the thread leaves its loop. Before
+    /// and after, they run in order on `offLoop`.
+    var jobsOnLoop = false
+    /// Where jobs run while the loop thread does not run them (a serial queue, off the cooperative pool).
+    let offLoop: DispatchQueue
+    /// The loop thread, once started: a send or job from it needs no wake.
+    var loopThread: pthread_t?
 
     /// Creates a loop (no thread yet) for sockets of `context`; `name` names the thread.
     public init(context: Context, name: String, inboundCapacity: Int = 10_000) {
         self.context = context
         self.name = name
         self.inboundCapacity = max(1, inboundCapacity)
+        offLoop = DispatchQueue(label: "zmq-loop-\(name)-jobs")
     }
 
     /// Hands a socket to the loop; only before start(). `receive: false` for send-only sockets (PUB, PUSH).
@@ -152,6 +166,7 @@ public final class SocketLoop: @unchecked Sendable {
         let canStart = lock.withLock { () -> Bool in
             guard state == .idle else { return false }
             state = .running
+            jobsOnLoop = true
             return true
         }
         guard canStart else {
@@ -178,14 +193,18 @@ public final class SocketLoop: @unchecked Sendable {
     ///
     /// Frames queued after `stop` are dropped and counted in failedSends.
     public func send(_ frames: [[UInt8]], on handle: Handle) {
-        lock.withLock {
+        let onLoop = lock.withLock { () -> [Entry]? in
             guard state == .idle || state == .running else {
                 failed += 1
-                return
+                return nil
             }
             outbox.append((handle, frames))
+            // From the loop thread itself (an actor it runs): sent at once, after what was queued before.
+            if let loopThread, pthread_equal(loopThread, pthread_self()) != 0 { return entries }
             wakeLocked()
+            return nil
         }
+        if let entries = onLoop { flushOutbox(entries) }
     }
 
     /// Sends what is queued, closes every socket with `linger` ms, joins the thread, finishes the stream. Idempotent.
@@ -249,7 +268,7 @@ public final class SocketLoop: @unchecked Sendable {
         }
     }
 
-    /// Never started: nothing to send from, just close the sockets and finish.
+    /// Never started: nothing to send from, just close the sockets and finish (jobs keep running on `offLoop`).
     private func closeUnstarted() {
         let (entries, linger) = lock.withLock { () -> ([Entry], Int32) in
             defer { self.entries = [] }
@@ -292,7 +311,7 @@ public final class SocketLoop: @unchecked Sendable {
     public var failedSends: Int { lock.withLock { failed } }
 
     /// Pokes the loop out of zmq_poll; coalesced until the loop drains the outbox. Call under `lock`.
-    private func wakeLocked() {
+    func wakeLocked() {
         guard !wakePending, let wakeSender else { return }
         wakePending = true
         _ = try? wakeSender.send([[]], dontWait: true)
@@ -312,7 +331,12 @@ public final class SocketLoop: @unchecked Sendable {
     }
 
     private func run(_ box: LoopThreadState) {
-        let (entries, observer) = lock.withLock { (self.entries, linkObserver) }
+        let (entries, observer) = lock.withLock { () -> ([Entry], (@Sendable (LinkEvent) -> Void)?) in
+            loopThread = pthread_self()
+            return (self.entries, linkObserver)
+        }
+        // Jobs queued before start ran on `offLoop`: let the last of them finish first.
+        offLoop.sync {}
         var poller = Poller()
         var polled: [(index: Int, handle: Handle?)] = []
         for (offset, entry) in entries.enumerated() where entry.receive {
@@ -335,9 +359,11 @@ public final class SocketLoop: @unchecked Sendable {
             flushOutbox(entries)
             if stopping { break }
             checkLinks(&links, entries: entries, observer: observer)
+            // Jobs waiting (an actor's next step, queued by this thread): poll without waiting.
+            let timeout = lock.withLock { jobs.isEmpty } ? Self.pollIntervalMs : 0
             let ready: [Int]
             do {
-                ready = try poller.poll(timeoutMs: Self.pollIntervalMs)
+                ready = try poller.poll(timeoutMs: timeout)
             } catch {
                 break  // ETERM: the context is going away.
             }
@@ -355,7 +381,8 @@ public final class SocketLoop: @unchecked Sendable {
                 // Drain fully: zmq_poll reports edge-like readiness for ZeroMQ sockets.
                 while let received = try? entry.socket.receiveMessage(dontWait: true) {
                     let frames = received.frames
-                    var inbound = Inbound(handle: target.handle!, frames: frames, peerUserID: received.userID)
+                    let receivedAt = DispatchTime.now().uptimeNanoseconds
+                    var inbound = Inbound(handle: target.handle!, frames: frames, peerUserID: received.userID, receivedAt: receivedAt)
                     if entry.conflate, let topic = frames.first {
                         let key = withUnsafeBytes(of: Int64(target.handle!.rawValue).bigEndian, Array.init) + topic
                         let alreadyQueued = lock.withLock { () -> Bool in
@@ -365,7 +392,7 @@ public final class SocketLoop: @unchecked Sendable {
                             return queued
                         }
                         if alreadyQueued { continue }
-                        inbound = Inbound(handle: target.handle!, frames: [], conflationKey: key)
+                        inbound = Inbound(handle: target.handle!, frames: [], conflationKey: key, receivedAt: receivedAt)
                     }
                     // Counted before it can be taken, so `resolve` never runs ahead of the count.
                     lock.withLock { queued += 1 }
@@ -380,7 +407,11 @@ public final class SocketLoop: @unchecked Sendable {
                     if case .terminated = result { lock.withLock { queued -= 1 } }
                 }
             }
+            // What arrived is handled here, on this thread, and its answers leave at the top of
+            // the next turn: no other thread between the socket and the reply.
+            runJobs()
         }
+        handOverJobs()
 
         let linger = lock.withLock { () -> Int32 in
             wakeSender?.close(linger: 0)
@@ -446,7 +477,7 @@ public final class SocketLoop: @unchecked Sendable {
             queued = max(0, queued - 1)
             return newest.removeValue(forKey: key)
         } ?? []
-        return Inbound(handle: inbound.handle, frames: frames, peerUserID: inbound.peerUserID)
+        return Inbound(handle: inbound.handle, frames: frames, peerUserID: inbound.peerUserID, receivedAt: inbound.receivedAt)
     }
 
     /// Entries waiting in the stream behind the one being handled: a consumer may put off work

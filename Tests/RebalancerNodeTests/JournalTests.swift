@@ -27,6 +27,21 @@ import Testing
         #expect(try reopened.approved(after: 1).map(\.planSeq) == [3])
     }
 
+    @Test func theInPlaceWritesOfTheCoordinatorKeepTheSamePromises() throws {
+        let path = directory + "/coordinator-now.sqlite"
+        do {
+            let journal = try CoordinatorJournal(path: path)
+            try journal.reserveNow(planSeq: 1)
+            #expect(try journal.appendNow(planSeq: 1, digest: [1], envelope: [10], at: 5))
+            try journal.reserveNow(planSeq: 4)
+            try journal.reserveNow(planSeq: 2)  // never lowers what was reserved
+        }
+        let reopened = try CoordinatorJournal(path: path)
+        #expect(try reopened.lastPlanSeq() == 4)
+        #expect(try reopened.appendNow(planSeq: 1, digest: [9], envelope: [9], at: 6) == false)
+        #expect(try reopened.approved(after: 0).map(\.envelope) == [[10]])
+    }
+
     @Test func verifierNeverSignsAnotherDigestForASequenceNorALowerOneAfterRestart() async throws {
         let path = directory + "/verifier.sqlite"
         let transfer = Transfer(from: "a", to: "b", amount: 100)

@@ -34,22 +34,39 @@ public final class CoordinatorJournal: Sendable {
 
     /// Durably reserves a plan sequence before the proposal leaves, so it is never reused.
     public func reserve(planSeq: UInt64) async throws {
-        try await store.writeDurably { db in
-            try db.execute(sql: "INSERT INTO sequence (id, last_plan_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_plan_seq = MAX(last_plan_seq, excluded.last_plan_seq)", arguments: [Int64(planSeq)])
-        }
+        try await store.writeDurably { db in try Self.reserve(db, planSeq: planSeq) }
+    }
+
+    /// `reserve`, written on the caller's thread: for a role on its own executor (the socket
+    /// thread, never the cooperative pool), which sends the proposal right after.
+    public func reserveNow(planSeq: UInt64) throws {
+        try store.write { db in try Self.reserve(db, planSeq: planSeq) }
+    }
+
+    private static func reserve(_ db: Database, planSeq: UInt64) throws {
+        try db.execute(sql: "INSERT INTO sequence (id, last_plan_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_plan_seq = MAX(last_plan_seq, excluded.last_plan_seq)", arguments: [Int64(planSeq)])
     }
 
     /// Durably records an approved plan. Returns false if that sequence was already journaled.
     @discardableResult
     public func append(planSeq: UInt64, digest: [UInt8], envelope: [UInt8], at: Int64) async throws -> Bool {
-        try await store.writeDurably { db in
-            if try Int64.fetchOne(db, sql: "SELECT plan_seq FROM approved WHERE plan_seq = ?", arguments: [Int64(planSeq)]) != nil {
-                return false
-            }
-            try db.execute(sql: "INSERT INTO approved (plan_seq, digest, envelope, approved_at) VALUES (?, ?, ?, ?)",
-                           arguments: [Int64(planSeq), Data(digest), Data(envelope), at])
-            return true
+        try await store.writeDurably { db in try Self.append(db, planSeq: planSeq, digest: digest, envelope: envelope, at: at) }
+    }
+
+    /// `append`, written on the caller's thread: for a role on its own executor (the socket
+    /// thread, never the cooperative pool), which publishes the plan right after.
+    @discardableResult
+    public func appendNow(planSeq: UInt64, digest: [UInt8], envelope: [UInt8], at: Int64) throws -> Bool {
+        try store.write { db in try Self.append(db, planSeq: planSeq, digest: digest, envelope: envelope, at: at) }
+    }
+
+    private static func append(_ db: Database, planSeq: UInt64, digest: [UInt8], envelope: [UInt8], at: Int64) throws -> Bool {
+        if try Int64.fetchOne(db, sql: "SELECT plan_seq FROM approved WHERE plan_seq = ?", arguments: [Int64(planSeq)]) != nil {
+            return false
         }
+        try db.execute(sql: "INSERT INTO approved (plan_seq, digest, envelope, approved_at) VALUES (?, ?, ?, ?)",
+                       arguments: [Int64(planSeq), Data(digest), Data(envelope), at])
+        return true
     }
 
     /// Approved envelopes after `planSeq`, in order, at most `limit`.

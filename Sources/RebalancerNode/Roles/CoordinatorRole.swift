@@ -51,6 +51,12 @@ public actor CoordinatorRole: RoleHandler {
     /// awaited (off the cooperative pool), and what the core decided meanwhile waits its turn.
     private var pending: [Coordinator.Directive] = []
     private var applying = false
+    /// The stages of the state or vote being handled (`REBALANCER_TRACE`).
+    private var trace: StageTrace?
+
+    /// Runs on the node's executor (the socket thread): a state is planned on, a quorum journaled
+    /// and the plan published there, without a hand-off to another thread.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { runtime.executor.asUnownedSerialExecutor() }
 
     /// Sets up the sockets and continues the plan sequence after the journal's highest.
     private let rotations: [Envelope]
@@ -88,6 +94,8 @@ public actor CoordinatorRole: RoleHandler {
     }
 
     public func handle(_ inbound: SocketLoop.Inbound) async {
+        if StageTrace.enabled { trace = StageTrace(receivedAt: inbound.receivedAt) }
+        defer { trace = nil }
         if peerFeeds.contains(inbound.handle) {
             await onPeer(inbound)
         } else {
@@ -119,7 +127,9 @@ public actor CoordinatorRole: RoleHandler {
         // The envelopes a proposal carries are those of the states the core holds, no newer.
         latestEnvelope.merge(arrivedEnvelopes) { _, new in new }
         arrivedEnvelopes = [:]
-        await apply(core.on(.states(states), now: runtime.clock.now()))
+        let directives = core.on(.states(states), now: runtime.clock.now())
+        trace?.mark("planned")
+        await apply(directives)
     }
 
     private func onFeed(_ inbound: SocketLoop.Inbound) async {
@@ -172,6 +182,7 @@ public actor CoordinatorRole: RoleHandler {
             return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, type: opened.type, peer: inbound.peerUserID)
         }
         let vote = Vote(verifier: opened.sender, planSeq: wire.planSeq, planDigest: Array(wire.planDigest), decision: decision, reason: wire.reason, signature: Array(wire.approval))
+        trace?.mark("opened")
         var valid = false
         // Only an approval of the outstanding plan can count: nothing else is worth a check.
         if decision == .approve, let pending = core.outstanding, pending.plan.planSeq == wire.planSeq, let key = voteOpener.senders[opened.sender] {
@@ -179,7 +190,9 @@ public actor CoordinatorRole: RoleHandler {
         }
         runtime.counters.increment("votes.\(decision.rawValue)")
         if let pending = core.outstanding, pending.plan.planSeq == wire.planSeq { runtime.decisionHop(.voteReceived, since: pending.plan.triggerObservedAt) }
-        await apply(core.on(.vote(vote, validApproval: valid), now: now))
+        let directives = core.on(.vote(vote, validApproval: valid), now: now)
+        trace?.mark("counted")
+        await apply(directives)
     }
 
     private func onReplayRequest(_ inbound: SocketLoop.Inbound) async {
@@ -412,7 +425,9 @@ public actor CoordinatorRole: RoleHandler {
         // a state that arrives while it is awaited replaces the venue's latest envelope.
         let basisStates = plan.basis.compactMap { latestEnvelope[$0.venue] }
         do {
-            try await journal.reserve(planSeq: plan.planSeq)
+            // Durable before the proposal leaves; written in place, on this role's own executor.
+            try journal.reserveNow(planSeq: plan.planSeq)
+            trace?.mark("reserved")
         } catch {
             runtime.logger.critical("cannot journal plan sequence; not proposing", metadata: ["error": "\(error)"])
             return
@@ -421,9 +436,12 @@ public actor CoordinatorRole: RoleHandler {
         proposal.plan = plan.wire
         proposal.basisStates = basisStates
         guard let envelope = runtime.seal(proposal, type: .proposal) else { return }
+        trace?.mark("sealed")
         for verifier in runtime.topology.verifiers {
             runtime.send(envelope, to: Array(verifier.id.utf8), on: proposals)
         }
+        trace?.mark("sent")
+        trace?.log(runtime.logger, "proposal", planSeq: plan.planSeq, executor: runtime.executor)
         runtime.counters.increment("plans.proposed")
         runtime.decisionHop(.proposed, since: plan.triggerObservedAt)
         runtime.logger.info("proposed", metadata: [
@@ -443,15 +461,20 @@ public actor CoordinatorRole: RoleHandler {
         }
         approved.previousPlanSeq = previous
         guard let envelope = runtime.seal(approved, type: .approvedPlan) else { return await apply(core.on(.approvalNotJournaled(plan), now: runtime.clock.now())) }
+        trace?.mark("sealed")
         do {
-            // Durable first: a plan is published only once the journal holds it.
-            try await journal.append(planSeq: plan.planSeq, digest: WireDigest.plan(plan), envelope: envelope.bytes(), at: runtime.clock.now())
+            // Durable first: a plan is published only once the journal holds it (written in
+            // place, on this role's own executor).
+            try journal.appendNow(planSeq: plan.planSeq, digest: WireDigest.plan(plan), envelope: envelope.bytes(), at: runtime.clock.now())
+            trace?.mark("journaled")
         } catch {
             runtime.logger.critical("cannot journal approved plan; not publishing", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
             return await apply(core.on(.approvalNotJournaled(plan), now: runtime.clock.now()))
         }
         runtime.decisionHop(.journaled, since: plan.triggerObservedAt)
         runtime.send(envelope, topic: Topic.plan, on: plans)
+        trace?.mark("sent")
+        trace?.log(runtime.logger, "approval", planSeq: plan.planSeq, executor: runtime.executor)
         runtime.decisionHop(.published, since: plan.triggerObservedAt)
         runtime.counters.increment("plans.approved")
         runtime.logger.info("approved", metadata: ["plan_seq": "\(plan.planSeq)", "signers": "\(approvals.map(\.verifier).joined(separator: ","))"])

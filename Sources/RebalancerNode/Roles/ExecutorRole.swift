@@ -37,6 +37,9 @@ public actor ExecutorRole: RoleHandler {
     /// When the core wants its next tick.
     public private(set) var nextTick: Duration?
 
+    /// Runs on the node's executor (the socket thread): a message is handled and answered there.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { runtime.executor.asUnownedSerialExecutor() }
+
     /// Sets up the sockets and gateways and restores what this executor has executed; transfers
     /// recorded but not final are driven again through their gateway (looked up by key first).
     /// `monitorOnly` (or the node's `monitor_only: true`) submits nothing.

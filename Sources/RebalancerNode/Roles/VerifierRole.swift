@@ -27,6 +27,12 @@ public actor VerifierRole: RoleHandler {
     /// waits (and on every tick), so only frames replaced while this verifier was busy go
     /// unopened, each counted as conflated.
     private var unopened = PendingStates()
+    /// The stages of the proposal being judged (`REBALANCER_TRACE`).
+    private var trace: StageTrace?
+
+    /// Runs on the node's executor (the socket thread): a proposal is judged, written to the
+    /// ledger and answered there.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { runtime.executor.asUnownedSerialExecutor() }
 
     /// Sets up the sockets and restores what this verifier signed before.
     public init(runtime: NodeRuntime, ledger: VerifierLedger) throws {
@@ -58,7 +64,9 @@ public actor VerifierRole: RoleHandler {
     private func take(_ inbound: SocketLoop.Inbound) async {
         if coordinators.contains(inbound.handle) {
             guard inbound.frames.count == 1 else { return runtime.drop(.badFraming, from: inbound.handle) }
+            if StageTrace.enabled { trace = StageTrace(receivedAt: inbound.receivedAt) }
             await onProposal(inbound.frames[0], from: inbound.handle)
+            trace = nil
         } else {
             guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
             // Admitted (a drop counted) and kept unopened until a proposal uses it or nothing waits.
@@ -83,6 +91,7 @@ public actor VerifierRole: RoleHandler {
 
     private func onProposal(_ bytes: [UInt8], from handle: SocketLoop.Handle) async {
         guard let opened = runtime.open(bytes, with: proposalOpener, from: handle) else { return }
+        trace?.mark("opened")
         if opened.type == .heartbeat, runtime.decode(opened, as: WireHeartbeat.self, from: handle) == nil { return }
         await apply(state.on(.coordinatorHeard, now: runtime.clock.now()), on: handle)
         if opened.type == .heartbeat { return }
@@ -101,6 +110,7 @@ public actor VerifierRole: RoleHandler {
             let signed = checked[wire.venue] == envelope || watcherStates.verified(envelope) != nil
             basis[wire.venue] = Verifier.BasisState(state: VenueState(wire: wire), digest: envelope.digest, signedByWatcher: signed)
         }
+        trace?.mark("basis")
         await apply(state.on(.proposal(plan, digest: WireDigest.plan(plan), basis: basis), now: runtime.clock.now()), on: handle)
     }
 
@@ -109,10 +119,13 @@ public actor VerifierRole: RoleHandler {
         for directive in directives {
             switch directive {
             case let .persist(approval):
-                // Durable (on the ledger's own queue) before the approval is signed or sent.
+                // Durable before the approval is signed or sent: written in place, on this
+                // role's own executor (the socket thread, never the cooperative pool).
+                trace?.mark("judged")
                 let event: Verifier.Event
                 do {
-                    try await ledger.recordDurably(planSeq: approval.plan.planSeq, digest: approval.digest, transfers: approval.plan.transfers, at: runtime.clock.now())
+                    try ledger.record(planSeq: approval.plan.planSeq, digest: approval.digest, transfers: approval.plan.transfers, at: runtime.clock.now())
+                    trace?.mark("durable")
                     event = .persisted(approval)
                 } catch let refusal as VerifierLedger.LedgerError {
                     event = .persistFailed(approval, refused: true, detail: "\(refusal)")
@@ -147,6 +160,10 @@ public actor VerifierRole: RoleHandler {
         vote.decision = verdict.decision.wire
         vote.reason = verdict.rule?.rawValue ?? ""
         if verdict.decision == .approve { vote.approval = Data(runtime.signer.sign(digest)) }
+        // Sent first; counted and logged after, off the coordinator's wait.
+        let envelope = runtime.seal(vote, type: .vote)
+        if let envelope { runtime.send(envelope, on: handle) }
+        trace?.mark("sent")
         runtime.counters.increment("votes.\(verdict.decision.rawValue)")
         if let rule = verdict.rule { runtime.counters.increment("rule.\(rule.rawValue)") }
         Metrics.Counter(label: "rebalancer_verdicts_total", dimensions: [("node", runtime.node.id), ("decision", verdict.decision.rawValue), ("rule", verdict.rule?.rawValue ?? "none")]).increment()
@@ -154,8 +171,7 @@ public actor VerifierRole: RoleHandler {
             "plan_seq": "\(planSeq)", "decision": "\(verdict.decision.rawValue)",
             "rule": "\(verdict.rule?.rawValue ?? "-")", "detail": "\(verdict.detail)",
         ])
-        guard let envelope = runtime.seal(vote, type: .vote) else { return }
-        runtime.send(envelope, on: handle)
+        trace?.log(runtime.logger, "vote", planSeq: planSeq, executor: runtime.executor)
     }
 
     public func tick() async {

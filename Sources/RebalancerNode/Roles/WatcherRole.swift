@@ -33,6 +33,9 @@ public actor WatcherRole: RoleHandler {
     private var readTask: Task<Void, Never>?
     private var stopped = false
 
+    /// Runs on the node's executor (the socket thread): a message is handled and answered there.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { runtime.executor.asUnownedSerialExecutor() }
+
     /// Where the venue's state comes from.
     private enum Source {
         /// The simulated market's tick feed.

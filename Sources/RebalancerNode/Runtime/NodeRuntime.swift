@@ -34,6 +34,10 @@ public final class NodeRuntime: @unchecked Sendable {
     public let clock: any NodeClock
     /// What carries the node's messages.
     public let transport: any NodeTransport
+    /// Where the role's actor runs (its `unownedExecutor`): the transport's socket thread, or a
+    /// serial queue of its own. Never the cooperative pool, so the role may wait for a durable
+    /// write in place (`Store.write`) before it sends what the write guards.
+    public let executor: any SerialExecutor
 
     // Written only while sockets are set up, before start(); read-only afterwards.
     private var names: [SocketLoop.Handle: String] = [:]
@@ -75,6 +79,7 @@ public final class NodeRuntime: @unchecked Sendable {
         self.logger = logger
         self.clock = clock
         self.transport = transport
+        executor = transport.executor ?? QueueExecutor(label: "role-\(node.id)")
         self.counters = counters ?? Counters(node: node.id)
         lag = SubscriberLag(topology: topology)
         readiness = Readiness(ready: node.role == .venues || node.role == .monitor, reason: "starting")

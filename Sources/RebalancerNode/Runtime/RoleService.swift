@@ -7,11 +7,20 @@ extension NodeRuntime {
     /// their newest message. A finished stream still yields what it buffered; once cancelled
     /// (shutdown), the backlog is left.
     public func deliver(_ inbound: AsyncStream<SocketLoop.Inbound>, to handler: some RoleHandler) async {
+        await handler.consume(inbound, from: transport)
+    }
+}
+
+extension RoleHandler {
+    /// `NodeRuntime.deliver`, isolated to the handler: the stream resumes this loop on the
+    /// handler's own executor (the socket thread, for a role on `NodeRuntime.executor`), so a
+    /// message goes from its socket to `handle` without another thread in between.
+    func consume(_ inbound: AsyncStream<SocketLoop.Inbound>, from transport: any NodeTransport) async {
         for await entry in inbound {
             if Task.isCancelled { break }
             let message = transport.resolve(entry)
             if message.frames.isEmpty { continue }
-            await handler.handle(message)
+            await handle(message)
         }
     }
 }

@@ -43,9 +43,17 @@ public protocol NodeTransport: AnyObject, Sendable {
 
     /// Inbound entries waiting behind the one being handled (0 when unknown).
     var backlog: Int { get }
+
+    /// The executor the node's role actor runs on, when the transport offers one: the thread that
+    /// owns the sockets (`SocketLoop`), so a message is handled and answered without a hand-off.
+    /// Nil: the runtime gives the role a serial queue of its own (`QueueExecutor`).
+    var executor: (any SerialExecutor)? { get }
 }
 
 extension NodeTransport {
     /// Unknown: 0, so nothing is put off.
     public var backlog: Int { 0 }
+
+    /// None: the role runs on a serial queue of its own.
+    public var executor: (any SerialExecutor)? { nil }
 }

@@ -96,4 +96,7 @@ public final class ZeroMQTransport: NodeTransport, @unchecked Sendable {
     public var conflatedInbound: Int { loop.conflatedInbound }
 
     public var backlog: Int { loop.backlog }
+
+    /// The socket loop: the role's actor runs on the thread that owns the sockets.
+    public var executor: (any SerialExecutor)? { loop }
 }

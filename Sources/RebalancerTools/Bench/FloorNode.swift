@@ -71,6 +71,8 @@ public enum FloorNode {
             } else if tag == voteTag, body.count > 8, verifiers.indices.contains(Int(body[8])) {
                 guard SignatureCheck.isValid(signature, of: body, publicKey: verifiers[Int(body[8])]) else { continue }
                 guard var entry = pending[sample], entry.votes.count < plan.quorum else { continue }
+                // The approval inside the vote, over the plan's digest, as the real coordinator checks it.
+                guard SignatureCheck.isValid(Array(body.suffix(64)), of: FloorWire.digest(ofSigned: entry.signature), publicKey: verifiers[Int(body[8])]) else { continue }
                 entry.votes.append(body + signature)
                 pending[sample] = entry
                 guard entry.votes.count == plan.quorum else { continue }
@@ -97,8 +99,10 @@ public enum FloorNode {
         while let frames = try next(proposals, parent: parent) {
             guard frames.count == 4, SignatureCheck.isValid(frames[2], of: frames[1], publicKey: coordinator) else { continue }
             try ledger.append(frames[1])
-            var vote = FloorWire.body(sample: FloorWire.sample(of: frames[1]), size: plan.sizes.vote, tag: 0x76)
+            // A vote carries its approval (a signature over the plan's digest) and is itself signed: two signatures, as a real vote.
+            var vote = FloorWire.body(sample: FloorWire.sample(of: frames[1]), size: max(plan.sizes.vote, 73), tag: 0x76)
             vote[8] = UInt8(index)
+            vote.replaceSubrange((vote.count - 64)..., with: key.sign(FloorWire.digest(ofSigned: frames[2])))
             try votes.send([voteTag, vote, key.sign(vote), []], dontWait: false)
         }
     }
@@ -111,17 +115,18 @@ public enum FloorNode {
         let coordinator = try plan.coordinator.signingPublic
         let verifiers = try plan.verifierKeys.map { try $0.signingPublic }
         let record = try FloorWire.DurableFile(path: plan.dataDirectory + "/executor.record")
-        let voteLength = plan.sizes.vote + 64, votesStart = plan.sizes.proposal + 64
+        let voteSize = max(plan.sizes.vote, 73), voteLength = voteSize + 64, votesStart = plan.sizes.proposal + 64
         while let frames = try next(plans, parent: parent) {
             guard frames.count == 4, SignatureCheck.isValid(frames[2], of: frames[1], publicKey: coordinator) else { continue }
             let approved = frames[1]
             guard approved.count == votesStart + plan.quorum * voteLength else { continue }
+            // Each vote's approval over the plan's digest, as the real executor checks a quorum.
+            let digest = FloorWire.digest(ofSigned: Array(approved[plan.sizes.proposal..<votesStart]))
             var voters: Set<Int> = []
             for n in 0..<plan.quorum {
-                let vote = Array(approved[(votesStart + n * voteLength)..<(votesStart + n * voteLength + plan.sizes.vote)])
-                let signature = Array(approved[(votesStart + n * voteLength + plan.sizes.vote)..<(votesStart + (n + 1) * voteLength)])
+                let vote = Array(approved[(votesStart + n * voteLength)..<(votesStart + n * voteLength + voteSize)])
                 let voter = Int(vote[8])
-                if verifiers.indices.contains(voter), SignatureCheck.isValid(signature, of: vote, publicKey: verifiers[voter]) { voters.insert(voter) }
+                if verifiers.indices.contains(voter), SignatureCheck.isValid(Array(vote.suffix(64)), of: digest, publicKey: verifiers[voter]) { voters.insert(voter) }
             }
             guard voters.count == plan.quorum else { continue }
             try record.append(approved)

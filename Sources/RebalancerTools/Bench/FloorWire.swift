@@ -13,23 +13,39 @@ enum FloorWire {
         return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 
-    /// An append-only file where each durable step writes its record and fsyncs.
+    /// The file where each durable step writes its record and waits for it to reach the disk.
+    ///
+    /// Like a SQLite WAL in its steady state (the demo's journals: WAL, `synchronous = FULL`),
+    /// records overwrite a file allocated and synced once at open, in a ring, and each is followed
+    /// by `fdatasync`: the data is on disk before the write returns, and no write changes the
+    /// file's size, so none needs a filesystem journal commit for metadata on top.
     final class DurableFile {
         private let fd: Int32
+        private static let size = 1 << 22
+        private var offset = 0
 
         init(path: String) throws {
-            fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+            fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
             guard fd >= 0 else { throw FloorError("cannot open \(path): errno \(errno)") }
+            let zeros = [UInt8](repeating: 0, count: Self.size)
+            let written = zeros.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard written == Self.size, fsync(fd) == 0 else { throw FloorError("cannot allocate \(path): errno \(errno)") }
         }
 
         deinit { close(fd) }
 
         /// Writes `bytes` and returns once they are on disk.
         func append(_ bytes: [UInt8]) throws {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard written == bytes.count, fsync(fd) == 0 else { throw FloorError("durable write failed: errno \(errno)") }
+            guard bytes.count <= Self.size else { throw FloorError("a record of \(bytes.count) bytes") }
+            if offset + bytes.count > Self.size { offset = 0 }
+            let written = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(offset)) }
+            guard written == bytes.count, fdatasync(fd) == 0 else { throw FloorError("durable write failed: errno \(errno)") }
+            offset += bytes.count
         }
     }
+
+    /// The stand-in for a plan's digest that approvals sign: the first 32 bytes of the proposal's signature.
+    static func digest(ofSigned signature: [UInt8]) -> [UInt8] { Array(signature.prefix(32)) }
 
     /// A body of `size` bytes that starts with the sample number (so each is distinct).
     static func body(sample: UInt64, size: Int, tag: UInt8) -> [UInt8] {
