@@ -108,6 +108,19 @@ import Testing
         #expect(vote(&c, plan, "verifier-3", now: 2_000).isEmpty)
         #expect(c.outstanding?.approvals.count == 2)
     }
+
+    @Test func onlyAnApprovalOfTheOutstandingPlanIsWorthASignatureCheck() throws {
+        var c = coordinator()
+        func ballot(_ seq: UInt64, _ decision: VoteDecision) -> Vote {
+            Vote(verifier: "verifier-1", planSeq: seq, planDigest: [1], decision: decision, signature: [7])
+        }
+        #expect(c.digestToCheck(for: ballot(1, .approve)) == nil)  // nothing outstanding
+        let plan = try #require(proposed(feed(&c, now: 1_000)))
+        #expect(c.digestToCheck(for: ballot(plan.planSeq, .approve)) == Fixture.digest(plan))
+        #expect(c.digestToCheck(for: ballot(plan.planSeq + 1, .approve)) == nil)
+        #expect(c.digestToCheck(for: ballot(plan.planSeq, .reject)) == nil)
+        #expect(c.digestToCheck(for: ballot(plan.planSeq, .abstain)) == nil)
+    }
 }
 
 @Suite struct CoordinatorHoldTests {

@@ -184,9 +184,9 @@ public actor CoordinatorRole: RoleHandler {
         let vote = Vote(verifier: opened.sender, planSeq: wire.planSeq, planDigest: Array(wire.planDigest), decision: decision, reason: wire.reason, signature: Array(wire.approval))
         trace?.mark("opened")
         var valid = false
-        // Only an approval of the outstanding plan can count: nothing else is worth a check.
-        if decision == .approve, let pending = core.outstanding, pending.plan.planSeq == wire.planSeq, let key = voteOpener.senders[opened.sender] {
-            valid = SignatureCheck.isValid(vote.signature, of: pending.digest, publicKey: key)
+        // The core says which approvals could count: only those are worth a signature check.
+        if let digest = core.digestToCheck(for: vote), let key = voteOpener.senders[opened.sender] {
+            valid = SignatureCheck.isValid(vote.signature, of: digest, publicKey: key)
         }
         runtime.counters.increment("votes.\(decision.rawValue)")
         if let pending = core.outstanding, pending.plan.planSeq == wire.planSeq { runtime.decisionHop(.voteReceived, since: pending.plan.triggerObservedAt) }
