@@ -109,6 +109,24 @@ import Testing
         #expect(c.outstanding?.approvals.count == 2)
     }
 
+    @Test func takesStatesOnlyWhenIdleAndNothingWaits() throws {
+        var c = coordinator()
+        #expect(c.takesStates(backlog: 0))
+        #expect(!c.takesStates(backlog: 1))
+        _ = try #require(proposed(feed(&c, now: 1_000)))
+        #expect(!c.takesStates(backlog: 0))  // a proposal is out
+    }
+
+    @Test func aKeptStateIsReplacedOnlyByANewerOne() {
+        func arrived(seq: UInt64, at observed: Nanos) -> Coordinator.ArrivedState {
+            Coordinator.ArrivedState(state: Fixture.state("a", balance: 1, seq: seq, at: observed), digest: [], arrival: 0)
+        }
+        #expect(arrived(seq: 2, at: 10).replaces(arrived(seq: 1, at: 10)))
+        #expect(arrived(seq: 1, at: 11).replaces(arrived(seq: 1, at: 10)))
+        #expect(!arrived(seq: 1, at: 10).replaces(arrived(seq: 1, at: 10)))
+        #expect(!arrived(seq: 1, at: 9).replaces(arrived(seq: 2, at: 10)))
+    }
+
     @Test func onlyAnApprovalOfTheOutstandingPlanIsWorthASignatureCheck() throws {
         var c = coordinator()
         func ballot(_ seq: UInt64, _ decision: VoteDecision) -> Vote {

@@ -99,6 +99,12 @@ public struct Coordinator: Sendable {
             self.digest = digest
             self.arrival = arrival
         }
+
+        /// Whether this state should take the place of `kept`, kept for the same venue: unless
+        /// `kept` is at least as new by both sequence and observation time.
+        public func replaces(_ kept: ArrivedState) -> Bool {
+            !(kept.state.seq >= state.seq && kept.state.observedAt >= state.observedAt)
+        }
     }
 
     /// Where the outstanding proposal stands.

@@ -107,7 +107,7 @@ public actor CoordinatorRole: RoleHandler {
         }
         // Plan on the states that arrived as soon as nothing else waits and no proposal is out:
         // at once when a state comes alone, once for a burst.
-        if core.outstanding == nil, runtime.transport.backlog == 0 { await planOnArrived() }
+        if core.takesStates(backlog: runtime.transport.backlog) { await planOnArrived() }
     }
 
     /// Hands the kept states to the core together, oldest first, to be planned on once: the
@@ -117,8 +117,9 @@ public actor CoordinatorRole: RoleHandler {
             guard let (opened, state) = watcherStates.confirm(frame, runtime: runtime) else { continue }
             runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
             runtime.recordVenue(state)
-            if let kept = arrived[state.venue], kept.state.seq >= state.seq, kept.state.observedAt >= state.observedAt { continue }
-            arrived[state.venue] = Coordinator.ArrivedState(state: state, digest: opened.digest, arrival: frame.arrival)
+            let candidate = Coordinator.ArrivedState(state: state, digest: opened.digest, arrival: frame.arrival)
+            if let kept = arrived[state.venue], !candidate.replaces(kept) { continue }
+            arrived[state.venue] = candidate
             arrivedEnvelopes[state.venue] = opened.envelope
         }
         guard !arrived.isEmpty else { return }
