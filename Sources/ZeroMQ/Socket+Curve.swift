@@ -36,6 +36,13 @@ extension Socket {
         try setOption(ZMQ_CURVE_SECRETKEY, bytes: secretKey, name: "ZMQ_CURVE_SECRETKEY")
     }
 
+    /// Sets the server key a CURVE client expects from the next endpoint it connects to (libzmq
+    /// takes the socket's options at each `connect`, so one SUB can hear servers with different keys).
+    public func setCurveServerKey(_ serverPublicKey: [UInt8]) throws {
+        try Self.checkKey(serverPublicKey, "serverPublicKey")
+        try setOption(ZMQ_CURVE_SERVERKEY, bytes: serverPublicKey, name: "ZMQ_CURVE_SERVERKEY")
+    }
+
     private static func checkKey(_ key: [UInt8], _ name: String) throws {
         guard key.count == CurveKeyPair.keyLength else {
             throw ZMQError(code: EINVAL, operation: "CURVE \(name) must be \(CurveKeyPair.keyLength) raw bytes, got \(key.count)")

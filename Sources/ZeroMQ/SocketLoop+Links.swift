@@ -26,6 +26,16 @@ extension SocketLoop {
         public var description: String { "\(kind) \(endpoint)" }
     }
 
+    /// One endpoint of one registered socket.
+    struct LinkKey: Hashable, Comparable {
+        /// The socket's registration index.
+        let offset: Int
+        /// The endpoint's index among the socket's endpoints.
+        let endpoint: Int
+
+        static func < (a: LinkKey, b: LinkKey) -> Bool { (a.offset, a.endpoint) < (b.offset, b.endpoint) }
+    }
+
     /// The link of one connecting socket, driven by its monitor's events: when a connection drops
     /// and libzmq does not announce a reconnect of its own within the grace period, the loop
     /// reconnects it, with a doubling backoff, until a handshake succeeds. Touched only by the loop thread.

@@ -43,8 +43,23 @@ public final class SocketLoop: @unchecked Sendable {
         let socket: Socket
         let receive: Bool
         let conflate: Bool
-        /// For a connecting socket registered with `reconnect:`: its endpoint and monitor.
-        var link: (endpoint: String, monitor: Socket)?
+        /// For a connecting socket registered with `reconnect:`: its endpoints and monitor.
+        var link: (endpoints: [Endpoint], monitor: Socket)?
+    }
+
+    /// One endpoint a connecting socket is connected to, and the CURVE server key to set on the
+    /// socket before connecting to it again (nil: the socket's one key stays as it is).
+    public struct Endpoint: Sendable, Hashable {
+        /// The address, as connected (e.g. `tcp://127.0.0.1:7100`).
+        public let address: String
+        /// The server's CURVE public key, when the socket connects to servers with different keys.
+        public let curveServerKey: [UInt8]?
+
+        /// An endpoint and the key its server presents.
+        public init(_ address: String, curveServerKey: [UInt8]? = nil) {
+            self.address = address
+            self.curveServerKey = curveServerKey
+        }
     }
 
     /// How long one zmq_poll waits, so the loop notices `stop` promptly even without a wake.
@@ -98,11 +113,19 @@ public final class SocketLoop: @unchecked Sendable {
     /// drops for good (see `LinkEvent`); only before start().
     @discardableResult
     public func register(_ socket: Socket, receive: Bool, conflateByTopic: Bool = false, reconnect endpoint: String) throws -> Handle {
-        let monitor = try socket.monitor(events: LinkWatch.events)
-        return register(socket, receive: receive, conflateByTopic: conflateByTopic, link: (endpoint, monitor))
+        try register(socket, receive: receive, conflateByTopic: conflateByTopic, reconnect: [Endpoint(endpoint)])
     }
 
-    private func register(_ socket: Socket, receive: Bool, conflateByTopic: Bool, link: (endpoint: String, monitor: Socket)?) -> Handle {
+    /// Hands a socket connected to several endpoints (a SUB hearing many publishers) to the loop,
+    /// watching each endpoint's link apart: a link that drops for good is connected again (with
+    /// its server's CURVE key set first) and reported with its own endpoint; only before start().
+    @discardableResult
+    public func register(_ socket: Socket, receive: Bool, conflateByTopic: Bool = false, reconnect endpoints: [Endpoint]) throws -> Handle {
+        let monitor = try socket.monitor(events: LinkWatch.events)
+        return register(socket, receive: receive, conflateByTopic: conflateByTopic, link: (endpoints, monitor))
+    }
+
+    private func register(_ socket: Socket, receive: Bool, conflateByTopic: Bool, link: (endpoints: [Endpoint], monitor: Socket)?) -> Handle {
         lock.withLock {
             precondition(state == .idle, "SocketLoop.register after start()")
             entries.append(Entry(socket: socket, receive: receive, conflate: conflateByTopic, link: link))
@@ -296,13 +319,15 @@ public final class SocketLoop: @unchecked Sendable {
             polled.append((poller.add(entry.socket), Handle(rawValue: offset)))
         }
         if let wakeReceiver = box.wakeReceiver { polled.append((poller.add(wakeReceiver), nil)) }
-        // Monitors of reconnecting sockets, by poller index.
+        // Monitors of reconnecting sockets, by poller index; one watch per (socket, endpoint).
         var monitors: [Int: Int] = [:]
-        var links: [Int: LinkWatch] = [:]
+        var links: [LinkKey: LinkWatch] = [:]
         for (offset, entry) in entries.enumerated() {
             guard let link = entry.link else { continue }
             monitors[poller.add(link.monitor)] = offset
-            links[offset] = LinkWatch(endpoint: link.endpoint)
+            for (index, endpoint) in link.endpoints.enumerated() {
+                links[LinkKey(offset: offset, endpoint: index)] = LinkWatch(endpoint: endpoint.address)
+            }
         }
 
         while true {
@@ -372,31 +397,37 @@ public final class SocketLoop: @unchecked Sendable {
         finish()
     }
 
-    /// Drains one reconnecting socket's monitor and reports what changed.
-    private func readMonitor(of offset: Int, entries: [Entry], links: inout [Int: LinkWatch], observer: (@Sendable (LinkEvent) -> Void)?) {
-        guard let monitor = entries[offset].link?.monitor, var watch = links[offset] else { return }
-        while let frames = try? monitor.receive(dontWait: true) {
-            guard let event = MonitorEvent.decode(frames),
-                  let kind = watch.on(event, now: DispatchTime.now().uptimeNanoseconds) else { continue }
-            observer?(LinkEvent(handle: Handle(rawValue: offset), endpoint: watch.endpoint, kind: kind))
+    /// Drains one reconnecting socket's monitor and reports what changed, per endpoint (the
+    /// event's address; a socket with one endpoint takes every event as its own).
+    private func readMonitor(of offset: Int, entries: [Entry], links: inout [LinkKey: LinkWatch], observer: (@Sendable (LinkEvent) -> Void)?) {
+        guard let link = entries[offset].link else { return }
+        while let frames = try? link.monitor.receive(dontWait: true) {
+            guard let event = MonitorEvent.decode(frames) else { continue }
+            let index = link.endpoints.count == 1 ? 0 : link.endpoints.firstIndex { $0.address == event.address }
+            guard let index, var watch = links[LinkKey(offset: offset, endpoint: index)] else { continue }
+            let kind = watch.on(event, now: DispatchTime.now().uptimeNanoseconds)
+            links[LinkKey(offset: offset, endpoint: index)] = watch
+            if let kind { observer?(LinkEvent(handle: Handle(rawValue: offset), endpoint: watch.endpoint, kind: kind)) }
         }
-        links[offset] = watch
     }
 
     /// Reconnects every dropped link whose time has come: disconnect (whatever is left of the
-    /// dead session) and connect again; subscriptions and routing id are the socket's and carry over.
-    private func checkLinks(_ links: inout [Int: LinkWatch], entries: [Entry], observer: (@Sendable (LinkEvent) -> Void)?) {
+    /// dead session) and connect again, with the endpoint's server key set first when it has its
+    /// own; subscriptions and routing id are the socket's and carry over.
+    private func checkLinks(_ links: inout [LinkKey: LinkWatch], entries: [Entry], observer: (@Sendable (LinkEvent) -> Void)?) {
         let now = DispatchTime.now().uptimeNanoseconds
-        for offset in links.keys.sorted() {
-            guard var watch = links[offset], watch.reconnectDue(now: now) else { continue }
-            let socket = entries[offset].socket
+        for key in links.keys.sorted() {
+            guard var watch = links[key], watch.reconnectDue(now: now), let link = entries[key.offset].link else { continue }
+            let socket = entries[key.offset].socket
             try? socket.disconnect(watch.endpoint)
-            if (try? socket.connect(watch.endpoint)) == nil {
+            let endpoint = link.endpoints[key.endpoint]
+            let keySet = endpoint.curveServerKey.map { (try? socket.setCurveServerKey($0)) != nil } ?? true
+            if !keySet || (try? socket.connect(watch.endpoint)) == nil {
                 // Could not even start connecting: try again after the (doubled) backoff.
                 _ = watch.on(MonitorEvent(event: MonitorEvent.Kind.disconnected.rawValue, value: 0, address: watch.endpoint), now: now)
             }
-            links[offset] = watch
-            let handle = Handle(rawValue: offset)
+            links[key] = watch
+            let handle = Handle(rawValue: key.offset)
             if watch.attempts == 1 { observer?(LinkEvent(handle: handle, endpoint: watch.endpoint, kind: .dropped(reason: watch.reason))) }
             observer?(LinkEvent(handle: handle, endpoint: watch.endpoint, kind: .reconnecting(attempt: watch.attempts)))
         }

@@ -149,7 +149,7 @@ import ZeroMQ
         var others: [MessageType] = []
         let counters = await attackUntilCounted(
             "verifier", cluster: cluster,
-            targets: [("\(coordinator.id).proposals", proposalDrops), ("\(watcherNode.id).feed", stateDrops)],
+            targets: [("\(coordinator.id).proposals", proposalDrops), ("watchers.feed", stateDrops)],
             attack: {
                 proposals.send(proposalDrops) { _ in verifierNode.id }
                 // One topic per kind: the feed is conflated by topic.

@@ -118,7 +118,7 @@ import ZeroMQ
         #expect(counted, "coordinator counters: \(latest)")
         // Each socket counted its own malformed payloads (dropped lines name the socket).
         let coordinatorLog = cluster.log("coordinator")
-        for socket in ["proposals@", "replay@", "executor-1.status", "\(watcherNode.id).feed"] {
+        for socket in ["proposals@", "replay@", "executor-1.status", "watchers.feed"] {
             let malformed = coordinatorLog.split(separator: "\n").filter { $0.contains("reason=malformed_payload") && $0.contains("socket=\(socket)") }
             #expect(!malformed.isEmpty, "no malformed_payload drop logged on \(socket)")
         }

@@ -1,3 +1,4 @@
+import RebalancerCore
 import RebalancerNode
 import Testing
 

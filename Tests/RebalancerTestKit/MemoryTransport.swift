@@ -66,6 +66,18 @@ public final class MemoryTransport: NodeTransport, @unchecked Sendable {
         return handle
     }
 
+    public func subscribe(to feeds: [SocketLoop.Endpoint], prefixes subscribe: [String], conflate: Bool) throws -> SocketLoop.Handle {
+        let handle = lock.withLock { () -> SocketLoop.Handle in
+            entries.append(Entry(type: .sub, endpoint: feeds.first?.address ?? "", bound: false, conflate: conflate))
+            return SocketLoop.Handle(rawValue: entries.count - 1)
+        }
+        for feed in feeds {
+            network.connect(.init(ref: .init(transport: ObjectIdentifier(self), handle: handle), type: .sub, key: key, serverKey: feed.curveServerKey ?? [],
+                                  subscriptions: subscribe, routingID: nil), endpoint: feed.address)
+        }
+        return handle
+    }
+
     public func send(_ frames: [[UInt8]], on handle: SocketLoop.Handle) {
         let entry = lock.withLock { () -> Entry? in
             guard !stopped, entries.indices.contains(handle.rawValue) else {

@@ -19,6 +19,9 @@ public actor CoordinatorRole: RoleHandler {
     private let plans: SocketLoop.Handle
     private let replay: SocketLoop.Handle
     private let watcherStates: WatcherStates
+    /// Watcher state frames admitted but not opened: the newest per venue, their signatures
+    /// checked when the core is about to plan on them (votes never wait behind that work).
+    private var unopened = PendingStates()
     /// Verified watcher states not handed to the core yet, the newest per venue: kept while a
     /// proposal is out or more messages wait, then planned on once.
     private var arrived: [VenueID: Coordinator.ArrivedState] = [:]
@@ -77,7 +80,8 @@ public actor CoordinatorRole: RoleHandler {
         proposals = try runtime.bind(.router, endpoint: "proposals", receive: true)
         plans = try runtime.bind(.pub, endpoint: "plans", receive: false)
         replay = try runtime.bind(.router, endpoint: "replay", receive: true)
-        for watcher in watchers { try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: [Topic.statePrefix], conflate: true) }
+        // One socket hears every watcher (newest state per venue kept while busy).
+        try runtime.subscribe(to: watchers, endpoint: "feed", subscribe: [Topic.statePrefix], conflate: true)
         for executor in executors { try runtime.connect(.sub, to: executor, endpoint: "status", subscribe: [Topic.status]) }
         peerFeeds = Set(try peers.map { try runtime.connect(.sub, to: $0, endpoint: "plans", subscribe: [Topic.plan, Topic.heartbeat]) })
         runtime.logger.info("journal opened", metadata: ["last_plan_seq": "\(lastSeq)", "last_approved": "\(approvedSeq)", "strategy": "\(strategy.name)"])
@@ -98,8 +102,17 @@ public actor CoordinatorRole: RoleHandler {
         if core.outstanding == nil, runtime.transport.backlog == 0 { await planOnArrived() }
     }
 
-    /// Hands the kept states to the core together, oldest first, to be planned on once.
+    /// Hands the kept states to the core together, oldest first, to be planned on once: the
+    /// frames kept unopened are opened first (a bad signature is counted as a drop).
     private func planOnArrived() async {
+        for frame in unopened.takeAll() {
+            guard let (opened, state) = watcherStates.confirm(frame, runtime: runtime) else { continue }
+            runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
+            runtime.recordVenue(state)
+            if let kept = arrived[state.venue], kept.state.seq >= state.seq, kept.state.observedAt >= state.observedAt { continue }
+            arrived[state.venue] = Coordinator.ArrivedState(state: state, digest: opened.digest, arrival: frame.arrival)
+            arrivedEnvelopes[state.venue] = opened.envelope
+        }
         guard !arrived.isEmpty else { return }
         let states = arrived.values.sorted { $0.arrival < $1.arrival }
         arrived = [:]
@@ -113,13 +126,10 @@ public actor CoordinatorRole: RoleHandler {
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
         let topic = String(decoding: inbound.frames[0], as: UTF8.self)
         if topic.hasPrefix(Topic.statePrefix) {
-            // Verified (and a drop counted) on arrival; planned on once nothing else waits.
-            guard let (opened, state) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
-            runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
-            runtime.recordVenue(state)
-            if let kept = arrived[state.venue], kept.state.seq >= state.seq, kept.state.observedAt >= state.observedAt { return }
-            arrived[state.venue] = Coordinator.ArrivedState(state: state, digest: opened.digest, arrival: runtime.clock.now())
-            arrivedEnvelopes[state.venue] = opened.envelope
+            // Admitted (a drop counted) on arrival and kept unopened, the newest per venue; its
+            // signature is checked once nothing else waits and the core is about to plan on it.
+            guard let frame = watcherStates.admit(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
+            if unopened.keep(frame) { runtime.counters.increment("states.conflated") }
         } else if topic == Topic.status {
             guard let opened = runtime.open(inbound.frames[1], with: statusOpener, from: inbound.handle) else { return }
             guard opened.type == .transferStatus else {

@@ -22,6 +22,11 @@ public actor VerifierRole: RoleHandler {
     /// The newest watcher envelope whose signature this verifier checked, per venue: a proposal's
     /// basis state with the very same bytes needs no second check.
     private var checked: [VenueID: Envelope] = [:]
+    /// Watcher state frames admitted but not opened: the newest per venue. A proposal opens those
+    /// of its basis venues before it is judged; the rest are opened as soon as no other message
+    /// waits (and on every tick), so only frames replaced while this verifier was busy go
+    /// unopened, each counted as conflated.
+    private var unopened = PendingStates()
 
     /// Sets up the sockets and restores what this verifier signed before.
     public init(runtime: NodeRuntime, ledger: VerifierLedger) throws {
@@ -38,23 +43,42 @@ public actor VerifierRole: RoleHandler {
         // Proposals from any listed coordinator: the ledger (one digest per planSeq, increasing)
         // is what keeps two coordinators that both lead from getting two plans under one sequence.
         proposalOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: coordinatorNodes.map { ($0.id, $0.signingKey) }), types: [.proposal, .heartbeat])
-        for watcher in watchers {
-            try runtime.connect(.sub, to: watcher, endpoint: "feed", subscribe: [Topic.statePrefix], conflate: true)
-        }
+        // One socket hears every watcher (newest state per venue kept while busy): the poll loop
+        // walks one socket, not one per venue.
+        try runtime.subscribe(to: watchers, endpoint: "feed", subscribe: [Topic.statePrefix], conflate: true)
         coordinators = Set(try coordinatorNodes.map { try runtime.connect(.dealer, to: $0, endpoint: "proposals", routingID: runtime.node.id) })
         if let last = state.lastSigned { runtime.logger.info("restored ledger", metadata: ["last_signed": "\(last.seq)"]) }
     }
 
     public func handle(_ inbound: SocketLoop.Inbound) async {
+        await take(inbound)
+        if runtime.transport.backlog == 0 { openAllKept() }
+    }
+
+    private func take(_ inbound: SocketLoop.Inbound) async {
         if coordinators.contains(inbound.handle) {
             guard inbound.frames.count == 1 else { return runtime.drop(.badFraming, from: inbound.handle) }
             await onProposal(inbound.frames[0], from: inbound.handle)
         } else {
             guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
-            guard let (opened, venueState) = watcherStates.open(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
-            checked[venueState.venue] = opened.envelope
-            await apply(state.on(.observed(venueState), now: runtime.clock.now()), on: inbound.handle)
+            // Admitted (a drop counted) and kept unopened until a proposal uses it or nothing waits.
+            guard let frame = watcherStates.admit(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
+            if unopened.keep(frame) { runtime.counters.increment("states.conflated") }
         }
+    }
+
+    /// Opens every kept frame.
+    private func openAllKept() {
+        for venue in unopened.frames.keys.sorted() { openKept(venue) }
+    }
+
+    /// Opens the kept frame of `venue`, if any: its signature checked (a bad one counted as a
+    /// drop), then observed as of its arrival.
+    private func openKept(_ venue: VenueID) {
+        guard let frame = unopened.take(venue), let (opened, venueState) = watcherStates.confirm(frame, runtime: runtime) else { return }
+        checked[venueState.venue] = opened.envelope
+        // `.observed` only updates the view (no directive), as of the frame's arrival.
+        _ = state.on(.observed(venueState), now: frame.arrival)
     }
 
     private func onProposal(_ bytes: [UInt8], from handle: SocketLoop.Handle) async {
@@ -67,6 +91,8 @@ public actor VerifierRole: RoleHandler {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
         }
         let plan = Plan(wire: proposal.plan)
+        // The own view of every venue the plan rests on, from the newest frame of each.
+        for venue in Set(plan.basis.map(\.venue)) { openKept(venue) }
         var basis: [VenueID: Verifier.BasisState] = [:]
         for envelope in proposal.basisStates {
             guard let wire = try? WireVenueState(serializedBytes: envelope.payload) else { continue }
@@ -134,6 +160,7 @@ public actor VerifierRole: RoleHandler {
 
     public func tick() async {
         // Heartbeats go to every coordinator; no vote is answered from a tick.
+        openAllKept()
         guard let any = coordinators.first else { return }
         await apply(state.on(.tick, now: runtime.clock.now()), on: any)
     }

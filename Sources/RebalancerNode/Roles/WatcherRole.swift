@@ -5,8 +5,11 @@ import RebalancerVenues
 import RebalancerWire
 import ZeroMQ
 
-/// A watcher: reads one venue and publishes its full state, signed, sequence-numbered,
-/// re-published every heartbeat so a late subscriber converges at once.
+/// A watcher: reads one venue and publishes its full state, signed, sequence-numbered. The
+/// `Watcher` core decides when: at once on a material change (balance or margin moved, a band
+/// crossed, transfers changed), else the newest reading every heartbeat, so subscribers stay
+/// fresh and a late one converges at once, without a signature (and, in every subscriber, a
+/// verification) for every market tick.
 ///
 /// A simulated venue is read through the market's tick feed (push-driven, as fast as the market
 /// ticks). A real venue (`venues[i].adapter` of another kind) is read through its `VenueReader`
@@ -20,11 +23,13 @@ public actor WatcherRole: RoleHandler {
     private let publisher: SocketLoop.Handle
     private var seq: UInt64
     private var last: Envelope?
-    private var lastPublishedAt: Nanos = 0
     private var heartbeatSeq: UInt64 = 0
     private var trend = UtilisationTrend()
-    private var venuesWatch: UpstreamWatch?
-    private var poll: VenuePoll?
+    /// What to publish and when, what to read and what to say about silence.
+    private var core: Watcher
+    /// Tick topics of other venues that the subscription prefix `tick/<venue>` also admits
+    /// (`tick/v10` for `v1`): honest ticks of another venue, passed over before any check.
+    private let overlappingTopics: Set<[UInt8]>
     private var readTask: Task<Void, Never>?
     private var stopped = false
 
@@ -59,16 +64,18 @@ public actor WatcherRole: RoleHandler {
                 throw WatcherError.misconfigured("watcher \(runtime.node.id): \(error)")
             }
             source = .polled(reader)
-            poll = VenuePoll(intervalMs: pollMs, staleAfterMs: topology.timing.staleAfterMs, venue: venue, now: runtime.clock.now())
+            core = Watcher(source: .polled(intervalMs: pollMs), settings: Watcher.Settings(venue: entry, timing: topology.timing), now: runtime.clock.now())
             runtime.logger.info("reading venue", metadata: ["venue": "\(venue)", "adapter": "\(reader.kind)", "poll_ms": "\(pollMs)"])
         } else {
             guard let market = topology.venuesNode else {
                 throw WatcherError.misconfigured("watcher \(runtime.node.id) of the simulated venue \(venue) needs a venues node")
             }
-            venuesWatch = UpstreamWatch(upstream: "\(market.id).feed", endpoint: market.endpoints["feed"] ?? "?", staleAfterMs: topology.timing.staleAfterMs, now: runtime.clock.now())
+            let upstream = Watcher.Source.feed(upstream: "\(market.id).feed", endpoint: market.endpoints["feed"] ?? "?")
+            core = Watcher(source: upstream, settings: Watcher.Settings(venue: entry, timing: topology.timing), now: runtime.clock.now())
             let feed = try runtime.connect(.sub, to: market, endpoint: "feed", subscribe: [Topic.tick(venue)], conflate: true)
             source = .market(feed: feed, opener: EnvelopeOpener(senders: [market.id: market.signingKey], types: [.marketTick]), reader: SimulatedVenueReader(venue: venue))
         }
+        overlappingTopics = Set(topology.venues.map(\.id).filter { $0 != venue && $0.hasPrefix(venue) }.map { Array(Topic.tick($0).utf8) })
         publisher = try runtime.bind(.pub, endpoint: "feed", receive: false)
         // Starting from the clock in microseconds keeps sequence numbers increasing across restarts.
         seq = UInt64(runtime.clock.now() / 1000)
@@ -87,46 +94,41 @@ public actor WatcherRole: RoleHandler {
     public func handle(_ inbound: SocketLoop.Inbound) async {
         guard case let .market(_, opener, reader) = source else { return }
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
+        if overlappingTopics.contains(inbound.frames[0]) { return runtime.counters.increment("ticks.other_venue") }
         guard let (opened, tick) = runtime.open(inbound.frames[1], with: opener, from: inbound.handle, as: WireMarketTick.self) else { return }
-        if var watch = venuesWatch {
-            runtime.report(watch.heard(now: runtime.clock.now()), of: watch)
-            venuesWatch = watch
-        }
         guard tick.state.venue == venue else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender, type: opened.type) }
         reader.update(VenueState(wire: tick.state))
         guard let snapshot = try? reader.current() else { return }
-        publish(VenueState(venue: venue, snapshot: snapshot))
+        apply(core.on(.read(reading(VenueState(venue: venue, snapshot: snapshot))), now: runtime.clock.now()))
     }
 
     public func tick() async {
-        let now = runtime.clock.now()
-        if var watch = venuesWatch {
-            runtime.report(watch.check(now: now), of: watch)
-            venuesWatch = watch
-        }
-        var publishable = true
-        if case let .polled(reader) = source, var poll {
-            if poll.startRead(now: now) {
-                readTask = Task { await self.read(reader) }
+        apply(core.on(.tick, now: runtime.clock.now()))
+    }
+
+    /// Carries out the core's directives.
+    private func apply(_ directives: [Watcher.Directive]) {
+        for directive in directives {
+            switch directive {
+            case let .publish(state, reason): publish(state, reason)
+            case .republish:
+                // Same signed bytes again: a late subscriber converges, a duplicate is recognised by seq.
+                if let last { send(last) }
+            case .startRead:
+                if case let .polled(reader) = source { readTask = Task { await self.read(reader) } }
+            case let .upstream(event):
+                if case let .feed(upstream, endpoint) = core.source {
+                    runtime.report(event, upstream: upstream, endpoint: endpoint)
+                }
+            case let .venue(event): report(event)
+            case let .stale(stale): runtime.counters.set("venue.stale", stale ? 1 : 0)
+            case let .readiness(ready, reason): runtime.readiness.set(ready: ready, reason: reason)
+            case .heartbeat:
+                heartbeatSeq += 1
+                if let envelope = runtime.heartbeat(seq: heartbeatSeq) {
+                    runtime.send(envelope, topic: Topic.heartbeat, on: publisher)
+                }
             }
-            report(poll.check(now: now))
-            publishable = poll.isFresh(now: now)
-            runtime.counters.set("venue.stale", publishable ? 0 : 1)
-            self.poll = poll
-        }
-        if case .polled = source {
-            runtime.readiness.set(ready: publishable, reason: "venue \(venue) not read fresh")
-        } else if let watch = venuesWatch {
-            runtime.readiness.set(ready: watch.isFresh(now: now), reason: "market feed \(watch.upstream) not heard recently")
-        }
-        // Same signed bytes again: a late subscriber converges, a duplicate is recognised by seq.
-        // Never for a stale venue: a late subscriber must not take an old state for a fresh one.
-        if publishable, let last, now - lastPublishedAt >= runtime.topology.timing.heartbeatMs * Nanos.perMillisecond {
-            send(last)
-        }
-        heartbeatSeq += 1
-        if let envelope = runtime.heartbeat(seq: heartbeatSeq) {
-            runtime.send(envelope, topic: Topic.heartbeat, on: publisher)
         }
     }
 
@@ -143,21 +145,16 @@ public actor WatcherRole: RoleHandler {
         } catch {
             outcome = .failure(error)
         }
-        guard !stopped, var poll else { return }
+        guard !stopped else { return }
         let now = runtime.clock.now()
         switch outcome {
         case let .success(snapshot):
             runtime.counters.increment("venue.reads")
-            let event = poll.succeeded(snapshot, now: now)
-            self.poll = poll
-            runtime.counters.set("venue.stale", 0)
-            report(event)
-            publish(VenueState(venue: venue, snapshot: snapshot))
+            apply(core.on(.read(reading(VenueState(venue: venue, snapshot: snapshot))), now: now))
         case let .failure(error):
             runtime.counters.increment("venue.read_errors.\(error.code)")
-            poll.failed(error, now: now)
-            self.poll = poll
-            if poll.failuresInARow == 1 {
+            apply(core.on(.readFailed(reason: "\(error.code): \(error)"), now: now))
+            if core.failuresInARow == 1 {
                 runtime.logger.info("venue read failed", metadata: ["venue": "\(venue)", "reason": "\(LogText.quoted("\(error.code): \(error)", limit: 200))"])
             }
         }
@@ -176,13 +173,20 @@ public actor WatcherRole: RoleHandler {
         }
     }
 
-    /// Stamps a read with the watcher's sequence, time, topology and trend, signs and publishes it.
-    private func publish(_ read: VenueState) {
+    /// A read stamped with the time it was observed and the trend of every reading so far.
+    private func reading(_ read: VenueState) -> VenueState {
+        var state = read
+        state.observedAt = runtime.clock.now()
+        state.utilisationTrend = trend.update(maintenanceMargin: state.maintenanceMargin, balance: state.balance, at: state.observedAt)
+        return state
+    }
+
+    /// Stamps a reading the core chose with the watcher's sequence and topology, signs and publishes it.
+    private func publish(_ read: VenueState, _ reason: Watcher.Reason) {
         var state = read
         seq += 1
         state.seq = seq
-        state.observedAt = runtime.clock.now()
-        state.utilisationTrend = trend.update(maintenanceMargin: state.maintenanceMargin, balance: state.balance, at: state.observedAt)
+        runtime.counters.increment("states.published.\(reason.rawValue)")
         var wire = state.wire
         wire.topologyID = runtime.topology.id
         guard let envelope = runtime.seal(wire, type: .venueState) else { return }
@@ -193,7 +197,6 @@ public actor WatcherRole: RoleHandler {
     private func send(_ envelope: Envelope) {
         runtime.send(envelope, topic: Topic.state(venue), on: publisher)
         runtime.counters.increment("states.published")
-        lastPublishedAt = runtime.clock.now()
     }
 
     /// Setup failures.

@@ -131,6 +131,21 @@ public final class NodeRuntime: @unchecked Sendable {
         return handle
     }
 
+    /// One SUB socket connected to endpoint `name` of every node in `peers` (each must present its
+    /// own key), with `subscribe` prefixes; `conflate` as for `connect`. Where a process hears many
+    /// publishers (every watcher), one socket keeps its poll loop short.
+    @discardableResult
+    public func subscribe(to peers: [Topology.Node], endpoint name: String, subscribe: [String], conflate: Bool = false) throws -> SocketLoop.Handle {
+        let feeds = try peers.map { peer -> SocketLoop.Endpoint in
+            guard let endpoint = peer.endpoints[name] else { throw RuntimeError.missingEndpoint(node: peer.id, name: name) }
+            return SocketLoop.Endpoint(endpoint, curveServerKey: peer.curveKey)
+        }
+        let handle = try transport.subscribe(to: feeds, prefixes: subscribe, conflate: conflate)
+        // Named for what CURVE authenticated: one of these peers, not which one.
+        names[handle] = peers.count == 1 ? "\(peers[0].id).\(name)" : "\(peers.first?.role.rawValue ?? "peer")s.\(name)"
+        return handle
+    }
+
     /// Starts the socket loop; inbound messages arrive on the stream.
     public func start() -> AsyncStream<SocketLoop.Inbound> { transport.start() }
 

@@ -8,21 +8,53 @@ extension TopologyInit {
         )
     }
 
-    /// Every ordered pair of venues; fees and latencies vary deterministically with the pair.
+    /// Up to this many venues `init` routes every ordered pair (the 6-venue demo's full mesh).
+    static let fullMeshLimit = 10
+    /// Above `fullMeshLimit`, the first this many venues are treasury hubs: every venue routes to
+    /// and from each of them.
+    static let hubCount = 3
+    /// Above `fullMeshLimit`, each venue also routes to this many neighbours on either side (a ring).
+    static let neighbourReach = 2
+
+    /// The routes `init` generates; fees and latencies vary deterministically with the pair.
+    ///
+    /// Up to `fullMeshLimit` venues, every ordered pair. Above it, a deployment's realistic shape
+    /// rather than all n(n-1) pairs: each venue routes to and from the `hubCount` treasury hubs
+    /// and to its `neighbourReach` neighbours on either side, so each venue has about 5-10
+    /// routes of its own (a hub routes to every venue) and a 100-venue topology holds about 1,000
+    /// routes, not 9,900. Every venue reaches every other in at most two hops, through a hub.
     static func routes(_ venues: [VenueID]) -> [Topology.Route] {
-        var routes: [Topology.Route] = []
-        for (i, from) in venues.enumerated() {
-            for (j, to) in venues.enumerated() where i != j {
-                routes.append(Topology.Route(
-                    from: from, to: to,
-                    feeBps: Double(2 + (3 * i + 5 * j) % 9),
-                    fixedFee: Amount(100 + 100 * ((7 * i + 11 * j) % 5)),
-                    latencyMs: Int64(300 + 200 * ((5 * i + 3 * j) % 7)),
-                    capacity: 10_000_000_00
-                ))
+        let n = venues.count
+        var pairs: [(Int, Int)] = []
+        if n <= fullMeshLimit {
+            for i in 0..<n { for j in 0..<n where i != j { pairs.append((i, j)) } }
+        } else {
+            var seen = Set<Int>()
+            func add(_ i: Int, _ j: Int) {
+                guard i != j, seen.insert(i * n + j).inserted else { return }
+                pairs.append((i, j))
             }
+            for i in 0..<n {
+                for hub in 0..<hubCount {
+                    add(i, hub)
+                    add(hub, i)
+                }
+                for step in 1...neighbourReach {
+                    add(i, (i + step) % n)
+                    add(i, (i - step + n) % n)
+                }
+            }
+            pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
         }
-        return routes
+        return pairs.map { i, j in
+            Topology.Route(
+                from: venues[i], to: venues[j],
+                feeBps: Double(2 + (3 * i + 5 * j) % 9),
+                fixedFee: Amount(100 + 100 * ((7 * i + 11 * j) % 5)),
+                latencyMs: Int64(300 + 200 * ((5 * i + 3 * j) % 7)),
+                capacity: 10_000_000_00
+            )
+        }
     }
 
     /// A delta-neutral book: venues pair up, the first of each pair long 10 contracts and the second

@@ -18,6 +18,11 @@ public protocol NodeTransport: AnyObject, Sendable {
     /// `conflate: true` keeps only the newest message per topic while the consumer is busy.
     func connect(_ type: SocketType, endpoint: String, serverKey: [UInt8], subscribe: [String], routingID: String?, conflate: Bool) throws -> SocketLoop.Handle
 
+    /// Connects one SUB socket to every feed in `feeds` (each server holding its own key), with
+    /// `subscribe` prefixes: one socket hears many publishers, so a process subscribed to every
+    /// watcher polls one socket, not one per watcher. `conflate` as for `connect`.
+    func subscribe(to feeds: [SocketLoop.Endpoint], prefixes subscribe: [String], conflate: Bool) throws -> SocketLoop.Handle
+
     /// Queues frames for sending on a socket; never blocks. A failure is counted, never thrown.
     func send(_ frames: [[UInt8]], on handle: SocketLoop.Handle)
 

@@ -53,6 +53,19 @@ public final class ZeroMQTransport: NodeTransport, @unchecked Sendable {
         return try loop.register(socket, receive: type != .pub && type != .push, conflateByTopic: conflate, reconnect: endpoint)
     }
 
+    public func subscribe(to feeds: [SocketLoop.Endpoint], prefixes subscribe: [String], conflate: Bool) throws -> SocketLoop.Handle {
+        let socket = try Socket(context, .sub)
+        try configure(socket)
+        // libzmq copies the socket's options at each connect: the server key set just before
+        // connecting is the one that connection's handshake checks.
+        for feed in feeds {
+            try socket.makeCurveClient(serverPublicKey: feed.curveServerKey ?? [], publicKey: curve.publicKey, secretKey: curve.secretKey)
+            try socket.connect(feed.address)
+        }
+        for prefix in subscribe { try socket.subscribe(prefix) }
+        return try loop.register(socket, receive: true, conflateByTopic: conflate, reconnect: feeds)
+    }
+
     private func configure(_ socket: Socket) throws {
         try socket.setMaxMessageSize(Self.maxMessageSize)
         try socket.setSendHighWaterMark(Self.highWaterMark)

@@ -1,17 +1,19 @@
-import RebalancerCore
-import RebalancerVenues
-
 /// When a watcher reads a real venue and what it says about the venue's freshness: one read at a
 /// time, every `poll_ms`; a venue with no good read for `stale_after_ms` is stale (with the last
 /// failure's reason) and is warned about once, then again with a doubling interval, and noticed
 /// once when a read succeeds again.
 ///
-/// A value type with no clock: the watcher passes `now` in and logs what it returns.
+/// A value type with no clock: the `Watcher` core passes `now` in and turns what it returns into
+/// directives.
 public struct VenuePoll: Sendable {
     /// Time between the starts of two reads.
     public let interval: Nanos
-    /// The last good read and the last failure (never a zero balance for an error).
-    public private(set) var freshness: VenueFreshness
+    /// How long a good read stays usable, ms (`stale_after_ms`).
+    public let staleAfterMs: Int64
+    /// When the last good read succeeded, if any.
+    public private(set) var lastGoodAt: Nanos?
+    /// Why the last read since the last good one failed (`code: detail`), if one did.
+    public private(set) var lastFailure: String?
     /// Whether a read is under way.
     public private(set) var reading = false
     /// Failures since the last good read.
@@ -30,7 +32,7 @@ public struct VenuePoll: Sendable {
     /// A poll that reads at once, starting at `now`.
     public init(intervalMs: Int64, staleAfterMs: Int64, venue: VenueID, now: Nanos) {
         interval = max(1, intervalMs) * Nanos.perMillisecond
-        freshness = VenueFreshness(staleAfterMs: staleAfterMs)
+        self.staleAfterMs = staleAfterMs
         nextReadAt = now
         warnings = UpstreamWatch(upstream: venue, endpoint: "-", staleAfterMs: staleAfterMs, now: now)
     }
@@ -44,34 +46,36 @@ public struct VenuePoll: Sendable {
     }
 
     /// The read started last succeeded at `now`: `.recovered` if the venue had been reported stale.
-    public mutating func succeeded(_ snapshot: VenueSnapshot, now: Nanos) -> Event? {
+    public mutating func succeeded(now: Nanos) -> Event? {
         reading = false
         failuresInARow = 0
-        freshness.record(snapshot, atMs: now / Nanos.perMillisecond)
+        lastGoodAt = now
+        lastFailure = nil
         guard case let .recovered(afterMs) = warnings.heard(now: now) else { return nil }
         return .recovered(afterMs: afterMs)
     }
 
-    /// The read started last failed at `now`; the last good snapshot only ages.
-    public mutating func failed(_ error: VenueError, now: Nanos) {
+    /// The read started last failed at `now` for `reason`; the last good read only ages.
+    public mutating func failed(reason: String, now: Nanos) {
         reading = false
         failuresInARow += 1
-        freshness.record(error, atMs: now / Nanos.perMillisecond)
+        lastFailure = reason
     }
 
     /// Whether the last good read is recent enough to publish at `now`.
     public func isFresh(now: Nanos) -> Bool {
-        if case .fresh = freshness.status(nowMs: now / Nanos.perMillisecond) { return true }
-        return false
+        guard let lastGoodAt else { return false }
+        return now - lastGoodAt <= staleAfterMs * Nanos.perMillisecond
     }
 
     /// Called periodically: `.stale` when a warning is due.
     public mutating func check(now: Nanos) -> Event? {
         guard case let .silent(forMs, nextInMs) = warnings.check(now: now) else { return nil }
         let reason: String
-        switch freshness.status(nowMs: now / Nanos.perMillisecond) {
-        case let .stale(text, _): reason = text
-        case .fresh: reason = "no_read: no read for \(freshness.staleAfterMs) ms"
+        if isFresh(now: now) {
+            reason = "no_read: no read for \(staleAfterMs) ms"
+        } else {
+            reason = lastFailure ?? (lastGoodAt == nil ? "no_read: not read yet" : "no_read: no read for \(staleAfterMs) ms")
         }
         return .stale(reason: reason, forMs: forMs, nextInMs: nextInMs)
     }

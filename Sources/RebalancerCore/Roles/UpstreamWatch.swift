@@ -1,6 +1,3 @@
-import Logging
-import RebalancerCore
-
 /// Notices when a role's upstream (the feed it cannot work without) falls silent, so the role
 /// says so instead of saying nothing: a warning after `stale_after_ms` of silence, repeated with
 /// a doubling interval (at most `maxInterval`), and one notice when the upstream is heard again.
@@ -60,23 +57,5 @@ public struct UpstreamWatch: Sendable {
         interval = min(interval * 2, Self.maxInterval)
         nextWarning = now + interval
         return .silent(forMs: (now - lastHeard) / Nanos.perMillisecond, nextInMs: interval / Nanos.perMillisecond)
-    }
-}
-
-extension NodeRuntime {
-    /// Logs and counts what an `UpstreamWatch` observed: `upstream.silent` (a warning naming the
-    /// endpoint) or `upstream.recovered` (a notice); nothing for nil.
-    public func report(_ event: UpstreamWatch.Event?, of watch: UpstreamWatch) {
-        switch event {
-        case nil: return
-        case let .silent(forMs, nextInMs):
-            counters.increment("upstream.silent")
-            logger.warning("no messages from upstream", metadata: [
-                "upstream": "\(watch.upstream)", "endpoint": "\(watch.endpoint)", "silent_ms": "\(forMs)", "next_warning_in_ms": "\(nextInMs)",
-            ])
-        case let .recovered(afterMs):
-            counters.increment("upstream.recovered")
-            logger.notice("upstream is back", metadata: ["upstream": "\(watch.upstream)", "endpoint": "\(watch.endpoint)", "silent_ms": "\(afterMs)"])
-        }
     }
 }
