@@ -19,7 +19,7 @@ struct DemoLatency: Sendable {
     }
 
     /// Runs the demo; returns its summary and the hop histograms summed over the nodes.
-    func run(topology: Topology, logger: Logger) async throws -> (DemoSummary, HopHistograms) {
+    func run(topology: Deployment, logger: Logger) async throws -> (DemoSummary, HopHistograms) {
         let endpoints = Self.metricsURLs(topology)
         let runner = DemoRunner(options: options, executable: executable)
         let (summary, texts) = try await withThrowingTaskGroup(of: Outcome.self) { group -> (DemoSummary?, [String: String]) in
@@ -43,10 +43,10 @@ struct DemoLatency: Sendable {
     }
 
     /// Each node's `/metrics` address.
-    private static func metricsURLs(_ topology: Topology) -> [String: URL] {
+    private static func metricsURLs(_ topology: Deployment) -> [String: URL] {
         var urls: [String: URL] = [:]
         for node in topology.nodes {
-            guard let endpoint = node.endpoints["metrics"], let (host, port) = MetricsServer.hostPort(endpoint),
+            guard let endpoint = topology.endpoints(of: node.id)["metrics"], let (host, port) = MetricsServer.hostPort(endpoint),
                   let url = URL(string: "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)/metrics") else { continue }
             urls[node.id] = url
         }
