@@ -64,7 +64,7 @@ struct KeygenCommand: ParsableCommand {
     /// Creates the topology's missing keys, then says what was made and what could not be.
     private func ensure(topologyPath: String) throws {
         let created: [NodeID]
-        let loaded: Topology
+        let loaded: Deployment
         do {
             created = try KeyStore.ensure(topologyPath: topologyPath)
             loaded = try TopologyFile.load(path: topologyPath)

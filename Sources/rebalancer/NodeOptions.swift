@@ -31,7 +31,7 @@ struct NodeOptions: ParsableArguments {
     }
 
     /// Loads the topology, this node's keys, and sets up logging and the runtime.
-    func bootstrap(nodeID: String, role: Topology.Role, adjust: (inout Topology) -> Void = { _ in }) throws -> NodeRuntime {
+    func bootstrap(nodeID: String, role: Topology.Role, adjust: (inout Deployment) -> Void = { _ in }) throws -> NodeRuntime {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         let format = LogFormat(rawValue: logFormat) ?? .text
         LoggingSystem.bootstrap { label in
@@ -59,7 +59,7 @@ struct NodeOptions: ParsableArguments {
     }
 
     /// The nodes of `role` in `topology`, for an error message: `its executors: executor-1`.
-    static func roster(of role: Topology.Role, in topology: Topology) -> String {
+    static func roster(of role: Topology.Role, in topology: Deployment) -> String {
         let ids = topology.nodes.filter { $0.role == role }.map(\.id)
         return ids.isEmpty ? "it has no \(role.rawValue) node" : "its \(role.rawValue) nodes: \(ids.joined(separator: ", "))"
     }

@@ -54,7 +54,7 @@ struct PlanCommand: ParsableCommand {
         var base: Topology?
         if let path = parsed.topology {
             let resolved = path.hasPrefix("/") ? path : TopologyFile.directory(of: input) + "/" + path
-            base = try TopologyFile.load(path: resolved)
+            base = try TopologyFile.load(path: resolved).policy
         }
         let topology: Topology
         do { topology = try parsed.resolvedTopology(base: base) } catch let problem as PlanInput.Problem {

@@ -36,7 +36,7 @@ struct VenuesCommand: AsyncParsableCommand {
         }
         let record = (options.dataDirectory(topologyID: runtime.topology.id, nodeID: id) as NSString).appendingPathComponent(MarketRecord.fileName)
         let role = try VenuesRole(runtime: runtime, prices: closes, load: load, reportPath: report, recordPath: record)
-        let interval: Duration = load ? .milliseconds(1) : .milliseconds(runtime.topology.market.tickMs)
+        let interval: Duration = load ? .milliseconds(1) : .milliseconds(runtime.deployment.market.tickMs)
         try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: interval), logger: runtime.logger)
     }
 }
@@ -58,7 +58,7 @@ struct WatcherCommand: AsyncParsableCommand {
         }
         let runtime = try options.bootstrap(nodeID: node.id, role: .watcher)
         let role = try WatcherRole(runtime: runtime)
-        try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: WatcherRole.tickInterval(for: topology, venue: venue)), logger: runtime.logger)
+        try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: WatcherRole.tickInterval(for: topology.policy, venue: venue)), logger: runtime.logger)
     }
 }
 

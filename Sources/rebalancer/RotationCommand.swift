@@ -35,7 +35,7 @@ struct RotationCommand: ParsableCommand {
             guard to.epoch == from.epoch + 1 else { throw ValidationError("--next has epoch \(to.epoch); it must be \(from.epoch + 1)") }
             guard graceMs >= 0 else { throw ValidationError("--grace-ms must not be negative") }
             var signed = WireSignedRotation()
-            signed.rotation = try WireRotation(from: from, to: to, activateAt: activateAt ?? WallClock().now(), graceMs: graceMs).serializedBytes()
+            signed.rotation = try WireRotation(from: from.policy, to: to.policy, activateAt: activateAt ?? WallClock().now(), graceMs: graceMs).serializedBytes()
             try signed.serializedData().write(to: URL(fileURLWithPath: out))
             print("wrote \(out): epoch \(from.epoch) -> \(to.epoch), \(to.quorum) of \(to.verifiers.count); needs \(from.quorum) signatures of the current set")
         }
@@ -59,7 +59,7 @@ struct RotationCommand: ParsableCommand {
             let keys = try KeyStore.load(node: id, dir: TopologyFile.keysDirectory(of: current, baseDirectory: TopologyFile.directory(of: topology)))
             signed.sign(as: id, key: try keys.signer())
             try signed.serializedData().write(to: URL(fileURLWithPath: file))
-            print("signed by \(id): \(signed.validSigners(of: VerifierSet(topology: current)).count) of \(current.quorum) needed")
+            print("signed by \(id): \(signed.validSigners(of: VerifierSet(topology: current.policy)).count) of \(current.quorum) needed")
         }
     }
 
@@ -72,7 +72,7 @@ struct RotationCommand: ParsableCommand {
         func run() throws {
             let current = try TopologyFile.load(path: topology)
             let signed = try RotationCommand.read(file)
-            var sets = VerifierSets(topology: current)
+            var sets = VerifierSets(topology: current.policy)
             let signers = signed.validSigners(of: sets.current)
             switch sets.apply(signed.decoded!, validSigners: signers, now: WallClock().now()) {
             case .success:

@@ -34,18 +34,18 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let topology = try TopologyFile.load(path: self.topology)
-        let nodes = topology.nodes.filter { $0.endpoints["metrics"] != nil }
+        let nodes = topology.nodes.filter { topology.endpoints(of: $0.id)["metrics"] != nil }
         guard !nodes.isEmpty else { throw ValidationError("no node in \(self.topology) has a metrics endpoint") }
         var rows: [[String]] = [["NODE", "ROLE", "REACHABLE", "READY", "LAST SEEN", "FIGURES", "WARNINGS"]]
         var allReady = true
         for node in nodes {
-            let base = MetricsServer.hostPort(node.endpoints["metrics"]!).map { "http://\($0.host == "0.0.0.0" ? "127.0.0.1" : $0.host):\($0.port)" }
+            let base = MetricsServer.hostPort(topology.endpoints(of: node.id)["metrics"]!).map { "http://\($0.host == "0.0.0.0" ? "127.0.0.1" : $0.host):\($0.port)" }
             let ready = await base.flatMap { URL(string: "\($0)/readyz") }.asyncMap { await get($0) }
             let metrics = await base.flatMap { URL(string: "\($0)/metrics") }.asyncMap { await get($0) }
             let reachable = ready?.status != nil
             let isReady = ready?.status == 200
             allReady = allReady && isReady
-            let warning = reachable ? (isReady ? "" : ready?.body.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") : "unreachable: \(node.endpoints["metrics"]!)"
+            let warning = reachable ? (isReady ? "" : ready?.body.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") : "unreachable: \(topology.endpoints(of: node.id)["metrics"]!)"
             let figures = metrics.map { Self.keyFigures($0.body) } ?? ""
             let seen = reachable ? Self.clock() : "-"
             rows.append([node.id, node.role.rawValue, reachable ? "yes" : "no", isReady ? "yes" : "no", seen, figures, warning])

@@ -94,7 +94,7 @@ struct TopologyCommand: ParsableCommand {
         }
 
         func run() throws {
-            let topology: Topology
+            let topology: Deployment
             do {
                 topology = try TopologyFile.load(path: file)
             } catch let failure as TopologyErrors {
@@ -106,7 +106,7 @@ struct TopologyCommand: ParsableCommand {
         }
 
         /// Fails naming every node (of --nodes, or all) whose secret key file is not in keys_dir.
-        private func checkSecrets(_ topology: Topology) throws {
+        private func checkSecrets(_ topology: Deployment) throws {
             let wanted = nodes.map(Self.nodeList)
             let unknown = (wanted ?? []).filter { topology.node($0) == nil }
             guard unknown.isEmpty else {
@@ -130,7 +130,7 @@ struct TopologyCommand: ParsableCommand {
 }
 
 /// `<id>, N nodes, N venues, N routes`.
-private func summary(_ topology: Topology) -> String {
+private func summary(_ topology: Deployment) -> String {
     "\(topology.id), \(topology.nodes.count) nodes, \(topology.venues.count) venues, \(topology.routes.count) routes"
 }
 

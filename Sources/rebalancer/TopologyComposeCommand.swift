@@ -38,7 +38,7 @@ struct TopologyComposeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let topology: Topology
+        let topology: Deployment
         do {
             topology = try TopologyFile.load(path: file)
         } catch let failure as TopologyErrors {

@@ -27,7 +27,7 @@ struct TopologyPrometheusCommand: ParsableCommand {
 
     func run() throws {
         let topology = try TopologyFile.load(path: file)
-        guard topology.nodes.contains(where: { $0.endpoints["metrics"] != nil }) else {
+        guard topology.nodes.contains(where: { topology.endpoints(of: $0.id)["metrics"] != nil }) else {
             throw ValidationError("no node in \(file) has a metrics endpoint")
         }
         let text = PrometheusConfig.render(topology: topology, interval: interval)

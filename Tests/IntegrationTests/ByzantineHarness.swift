@@ -9,7 +9,7 @@ import ZeroMQ
 /// coordinator's real keys and endpoints, so the real verifiers and executor talk to it, and it
 /// sends them whatever it likes.
 final class ByzantineCoordinator {
-    let topology: Topology
+    let topology: Deployment
     /// Its own ZeroMQ context, with a ZAP handler that admits the topology's keys.
     let context: Context
     let zap: ZAPHandler
@@ -26,7 +26,7 @@ final class ByzantineCoordinator {
     var verifierCounters: [NodeID: [String: Int64]] = [:]
     var votes: [UInt64: [NodeID: WireVote]] = [:]
 
-    init(cluster: Cluster, topology: Topology, fakeWatcherFor venue: VenueID?) throws {
+    init(cluster: Cluster, topology: Deployment, fakeWatcherFor venue: VenueID?) throws {
         self.topology = topology
         let coordinator = topology.coordinator!
         let keys = try cluster.keys(coordinator.id)
@@ -44,19 +44,19 @@ final class ByzantineCoordinator {
             try socket.bind(endpoint)
             return socket
         }
-        proposals = try server(.router, coordinator.endpoints["proposals"]!, secret: keys.curveSecret)
-        plans = try server(.pub, coordinator.endpoints["plans"]!, secret: keys.curveSecret)
-        replay = try server(.router, coordinator.endpoints["replay"]!, secret: keys.curveSecret)
+        proposals = try server(.router, topology.endpoints(of: coordinator.id)["proposals"]!, secret: keys.curveSecret)
+        plans = try server(.pub, topology.endpoints(of: coordinator.id)["plans"]!, secret: keys.curveSecret)
+        replay = try server(.router, topology.endpoints(of: coordinator.id)["replay"]!, secret: keys.curveSecret)
         for watcher in topology.nodes(.watcher) where watcher.venue != venue {
             let sub = try Socket(context, .sub)
             try sub.makeCurveClient(serverPublicKey: watcher.curveKey, publicKey: keys.curvePublic, secretKey: keys.curveSecret)
-            try sub.connect(watcher.endpoints["feed"]!)
+            try sub.connect(topology.endpoints(of: watcher.id)["feed"]!)
             try sub.subscribe("state/")
             watcherFeeds.append(sub)
         }
         if let venue, let watcher = topology.watcher(of: venue) {
             let watcherKeys = try cluster.keys(watcher.id)
-            fakeWatcher = try server(.pub, watcher.endpoints["feed"]!, secret: watcherKeys.curveSecret)
+            fakeWatcher = try server(.pub, topology.endpoints(of: watcher.id)["feed"]!, secret: watcherKeys.curveSecret)
         }
     }
 
@@ -95,7 +95,7 @@ final class ByzantineCoordinator {
 
     /// A plan over the latest states of the venues it touches.
     func plan(_ transfers: [Transfer], seq: UInt64, basis: [VenueID: Envelope]? = nil) -> Plan {
-        Plan.over(transfers, seq: seq, latest: basis ?? latest, topology: topology, now: WallClock().now())
+        Plan.over(transfers, seq: seq, latest: basis ?? latest, topology: topology.policy, now: WallClock().now())
     }
 
     /// Sends a proposal to every verifier and waits for all their votes.
@@ -124,7 +124,7 @@ final class ByzantineCoordinator {
     func subscribe(to node: Topology.Node, endpoint: String, topic: String) throws -> Socket {
         let sub = try Socket(context, .sub)
         try sub.makeCurveClient(serverPublicKey: node.curveKey, publicKey: keys.curvePublic, secretKey: keys.curveSecret)
-        try sub.connect(node.endpoints[endpoint]!)
+        try sub.connect(topology.endpoints(of: node.id)[endpoint]!)
         try sub.subscribe(topic)
         return sub
     }

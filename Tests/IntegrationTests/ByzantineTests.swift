@@ -9,7 +9,7 @@ import ZeroMQ
 /// Real verifier, watcher, executor and venues processes face a byzantine coordinator.
 @Suite(.serialized) struct ByzantineTests {
     /// A calm market where v2 and v3 need capital and v1 has plenty; v4's watcher is the attacker's.
-    func calmCluster() throws -> (Cluster, Topology) {
+    func calmCluster() throws -> (Cluster, Deployment) {
         let cluster = try Cluster(venues: 4, verifiers: 4, quorum: 3)
         var topology = try cluster.topology
         topology.market.drift = 0
@@ -55,7 +55,7 @@ import ZeroMQ
         #expect(reasons(try evil.propose(evil.plan([Transfer(from: "v1", to: "zz", amount: 10_000_00)], seq: 1))) == ["unknown_route"])
 
         // An honest plan passes and is executed once.
-        let honestV2 = GreedyThresholdStrategy().plan(views: ["v1": VenueView(state: try #require(evil.state("v1"))), "v2": VenueView(state: try #require(evil.state("v2")))], topology: topology)
+        let honestV2 = GreedyThresholdStrategy().plan(views: ["v1": VenueView(state: try #require(evil.state("v1"))), "v2": VenueView(state: try #require(evil.state("v2")))], topology: topology.policy)
         try #require(honestV2.count == 1)
         // The verifiers may not have heard every watcher yet (they abstain as view_stale): ask
         // again under the next sequence, a few times.

@@ -12,7 +12,7 @@ import Testing
 @Suite struct ChaosAuditTests {
     struct Fixture {
         let directory = NSTemporaryDirectory() + "chaos-audit-\(UUID().uuidString.prefix(8))"
-        let topology: Topology
+        let topology: Deployment
         let coordinator: SigningKey
         let verifiers: [(NodeID, SigningKey)]
         var paths: ChaosAudit.Paths {

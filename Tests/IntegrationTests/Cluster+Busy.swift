@@ -5,7 +5,7 @@ import RebalancerNode
 extension Cluster {
     /// A cluster whose market keeps needing small plans: no trend (capital never runs out), enough
     /// noise that venues keep leaving tight bands, so approvals (or their absence) show quickly.
-    static func busy(venues: Int = 4, verifiers: Int = 4, quorum: Int = 3, coordinators: Int = 1) throws -> (Cluster, Topology) {
+    static func busy(venues: Int = 4, verifiers: Int = 4, quorum: Int = 3, coordinators: Int = 1) throws -> (Cluster, Deployment) {
         let cluster = try Cluster(venues: venues, verifiers: verifiers, quorum: quorum, coordinators: coordinators)
         var topology = try cluster.topology
         topology.market.drift = 0
@@ -22,7 +22,7 @@ extension Cluster {
 
     /// Starts the venues, every watcher, every verifier and `executor` (named `executorName`),
     /// but no coordinator.
-    func startAllButCoordinators(_ topology: Topology, executorName: String = "executor") throws {
+    func startAllButCoordinators(_ topology: Deployment, executorName: String = "executor") throws {
         for node in topology.nodes {
             switch node.role {
             case .venues, .verifier: try start(node.id, node: node)

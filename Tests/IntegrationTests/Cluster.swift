@@ -84,7 +84,7 @@ final class Cluster: @unchecked Sendable {
         }
     }
 
-    var topology: Topology { get throws { try TopologyFile.load(path: topologyPath) } }
+    var topology: Deployment { get throws { try TopologyFile.load(path: topologyPath) } }
 
     func keys(_ node: String) throws -> NodeKeys { try KeyStore.load(node: node, dir: directory + "/keys") }
 

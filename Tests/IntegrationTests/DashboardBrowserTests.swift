@@ -12,7 +12,7 @@ import Testing
         .appendingPathComponent("Fixtures/dashboard/check_dashboard.py").path
 
     /// A cluster whose tight bands keep plans coming, plus the dashboard on a free port.
-    static func start() throws -> (Cluster, Topology) {
+    static func start() throws -> (Cluster, Deployment) {
         let (cluster, topology) = try Cluster.busy(venues: 3)
         try cluster.startAllButCoordinators(topology)
         try cluster.start("coordinator", ["coordinator"])

@@ -59,7 +59,7 @@ import Testing
         let etcd = try Etcd(directory: cluster.directory)
         defer { etcd.kill() }
         var topology = topology0
-        topology.coordination = Topology.Coordination(etcd: etcd.clientURL, leaseMs: 2000)
+        topology.coordination = Deployment.Coordination(etcd: etcd.clientURL, leaseMs: 2000)
         try TopologyFile.render(topology).write(toFile: cluster.topologyPath, atomically: true, encoding: .utf8)
         let client = EtcdClient(endpoint: URL(string: etcd.clientURL)!)
         let up = await eventually(15) { (try? await client.grant(ttlSeconds: 1)) != nil }

@@ -23,7 +23,7 @@ final class ExecutorVenueHarness {
     private(set) var heartbeats = 0
 
     /// The rewritten topology the executor runs with.
-    var topology: Topology { coordinator.topology }
+    var topology: Deployment { coordinator.topology }
 
     static let depositAddress = "0x5e9ee1089755c3435139848e47e6635505d5a13a"
 

@@ -64,7 +64,7 @@ import Testing
         for (me, other) in [("coordinator", "coordinator-2"), ("coordinator-2", "coordinator")] {
             var cut = topology
             let index = try #require(cut.nodes.firstIndex { $0.id == other })
-            cut.nodes[index].endpoints["plans"] = "tcp://127.0.0.1:\(Cluster.freeBasePort())"
+            cut.endpoints[cut.nodes[index].id, default: [:]]["plans"] = "tcp://127.0.0.1:\(Cluster.freeBasePort())"
             try TopologyFile.render(cut).write(toFile: cluster.directory + "/\(me).yaml", atomically: true, encoding: .utf8)
         }
         try cluster.startAllButCoordinators(topology)

@@ -24,7 +24,7 @@ import ZeroMQ
         let status = try Socket(context, .pub)
         try status.setSendHighWaterMark(100_000)
         try status.makeCurveServer(secretKey: keys.curveSecret, domain: topology.id)
-        try status.bind(executor.endpoints["status"]!)
+        try status.bind(topology.endpoints(of: executor.id)["status"]!)
         let watch = try RoleReport.listener(context, to: coordinator, endpoint: "plans", topics: [], cluster: cluster)
         defer {
             status.close(linger: 0)
@@ -72,7 +72,7 @@ import ZeroMQ
         let logged = await eventually(10) { cluster.log("coordinator").contains("connection restored") }
         #expect(logged, "coordinator log: \(cluster.log("coordinator"))")
         let dropLine = cluster.log("coordinator").split(separator: "\n").first { $0.contains("connection dropped") }
-        #expect(dropLine?.contains("socket=executor-1.status") == true && dropLine?.contains("endpoint=\(executor.endpoints["status"]!)") == true, "\(dropLine ?? "no drop line")")
+        #expect(dropLine?.contains("socket=executor-1.status") == true && dropLine?.contains("endpoint=\(topology.endpoints(of: executor.id)["status"]!)") == true, "\(dropLine ?? "no drop line")")
         #expect(cluster.stop("coordinator") == 0)
     }
 }

@@ -17,7 +17,7 @@ import ZeroMQ
         let stranger = try CurveKeyPair.generate()
         let sub = try Socket(context, .sub)
         try sub.makeCurveClient(serverPublicKey: coordinator.curveKey, publicKey: stranger.publicKey, secretKey: stranger.secretKey)
-        try sub.connect(coordinator.endpoints["plans"]!)
+        try sub.connect(cluster.topology.endpoints(of: coordinator.id)["plans"]!)
         try sub.subscribe("")
         let refused = await eventually(10) { cluster.log("coordinator").contains("refused connection") }
         #expect(refused, "the coordinator logs the refused handshake with the peer's address")

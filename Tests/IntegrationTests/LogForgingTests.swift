@@ -19,9 +19,11 @@ import ZeroMQ
         let keys: NodeKeys
         let signer: SigningKey
         let id: String
+        let topology: Deployment
 
         init(_ id: String, cluster: Cluster) throws {
             self.id = id
+            topology = try cluster.topology
             keys = try cluster.keys(id)
             signer = try keys.signer()
         }
@@ -31,11 +33,11 @@ import ZeroMQ
             try socket.setLinger(0)
             try socket.setRoutingID(Array(id.utf8))
             try socket.makeCurveClient(serverPublicKey: peer.curveKey, publicKey: keys.curvePublic, secretKey: keys.curveSecret)
-            try socket.connect(peer.endpoints[endpoint]!)
+            try socket.connect(topology.endpoints(of: peer.id)[endpoint]!)
             return socket
         }
 
-        func publisher(_ context: Context, at endpoint: String, topology: Topology) throws -> Socket {
+        func publisher(_ context: Context, at endpoint: String, topology: Deployment) throws -> Socket {
             let socket = try Socket(context, .pub)
             try socket.setLinger(0)
             try socket.makeCurveServer(secretKey: keys.curveSecret, domain: topology.id)
@@ -76,8 +78,8 @@ import ZeroMQ
         let proposals = try verifier.dealer(context, to: coordinator, endpoint: "proposals")
         let replay = try executor.dealer(context, to: coordinator, endpoint: "replay")
         let orders = try executor.dealer(context, to: market, endpoint: "orders")
-        let status = try executor.publisher(context, at: topology.node("executor-1")!.endpoints["status"]!, topology: topology)
-        let feed = try watcher.publisher(context, at: watcherNode.endpoints["feed"]!, topology: topology)
+        let status = try executor.publisher(context, at: topology.endpoints(of: "executor-1")["status"]!, topology: topology)
+        let feed = try watcher.publisher(context, at: topology.endpoints(of: watcherNode.id)["feed"]!, topology: topology)
         let watch = try RoleReport.listener(context, to: coordinator, endpoint: "plans", topics: [], cluster: cluster)
         defer {
             for socket in [proposals, replay, orders, status, feed, watch] { socket.close(linger: 0) }

@@ -11,7 +11,7 @@ import Testing
 /// memory and CPU), `/healthz` and `/readyz`; `rebalancer status` reads them all.
 @Suite(.serialized) struct ObservabilityTests {
     /// A cluster whose market keeps venues leaving tight bands, so plans come quickly.
-    func startCluster() throws -> (Cluster, Topology) {
+    func startCluster() throws -> (Cluster, Deployment) {
         let (cluster, topology) = try Cluster.busy()
         try cluster.startAllButCoordinators(topology, executorName: "executor-1")
         try cluster.start("coordinator", ["coordinator"])
@@ -19,8 +19,8 @@ import Testing
     }
 
     /// GET `path` from `node`'s metrics endpoint: status and body, or nil if nothing answered.
-    static func get(_ node: Topology.Node, _ path: String) async -> (status: Int, body: String)? {
-        guard let endpoint = node.endpoints["metrics"], let (host, port) = MetricsServer.hostPort(endpoint),
+    static func get(_ node: Topology.Node, _ path: String, in topology: Deployment) async -> (status: Int, body: String)? {
+        guard let endpoint = topology.endpoints(of: node.id)["metrics"], let (host, port) = MetricsServer.hostPort(endpoint),
               let url = URL(string: "http://\(host):\(port)\(path)")
         else { return nil }
         var request = URLRequest(url: url)
@@ -42,12 +42,12 @@ import Testing
 
         // End to end: the executor verified an approved plan's quorum, measured from the watcher's observation.
         let decided = await eventually(60) {
-            guard let metrics = await Self.get(executor, "/metrics") else { return false }
+            guard let metrics = await Self.get(executor, "/metrics", in: topology) else { return false }
             return (Self.sample(metrics.body, "rebalancer_decision_end_to_end_seconds_count{node=\"executor-1\"}") ?? 0) >= 1
         }
         #expect(decided, "executor-1 records the end-to-end decision latency: \(cluster.log("executor-1").suffix(2000))")
 
-        let body = try #require(await Self.get(coordinator, "/metrics")).body
+        let body = try #require(await Self.get(coordinator, "/metrics", in: topology)).body
         for hop in ["coordinator_received", "proposed", "vote_received", "quorum_reached", "journaled", "published"] {
             #expect(body.contains("rebalancer_decision_hop_seconds_count{node=\"coordinator\",hop=\"\(hop)\"}"), "hop \(hop)")
         }
@@ -60,17 +60,17 @@ import Testing
         }
         #expect((Self.sample(body, "rebalancer_process_resident_memory_bytes{node=\"coordinator\"}") ?? 0) > 1_000_000)
         #expect((Self.sample(body, "rebalancer_process_cpu_seconds_total{node=\"coordinator\"}") ?? -1) >= 0)
-        let received = try #require(await Self.get(executor, "/metrics")).body
+        let received = try #require(await Self.get(executor, "/metrics", in: topology)).body
         #expect(received.contains("rebalancer_decision_hop_seconds_count{node=\"executor-1\",hop=\"executor_verified\"}"))
         let verifierNode = try #require(topology.node("verifier-1"))
-        let verifier = try #require(await Self.get(verifierNode, "/metrics")).body
+        let verifier = try #require(await Self.get(verifierNode, "/metrics", in: topology)).body
         #expect(verifier.contains("rebalancer_verdicts_total{node=\"verifier-1\",decision=\"approve\",rule=\"none\"}"))
 
         for node in topology.nodes where node.role != .monitor {
-            let health = await Self.get(node, "/healthz")?.status
+            let health = await Self.get(node, "/healthz", in: topology)?.status
             #expect(health == 200, "\(node.id) healthy")
-            let ready = await eventually(15) { await Self.get(node, "/readyz")?.status == 200 }
-            let why = await Self.get(node, "/readyz")?.body ?? "unreachable"
+            let ready = await eventually(15) { await Self.get(node, "/readyz", in: topology)?.status == 200 }
+            let why = await Self.get(node, "/readyz", in: topology)?.body ?? "unreachable"
             #expect(ready, "\(node.id) ready: \(why)")
         }
     }
@@ -132,11 +132,11 @@ import Testing
             print("ObservabilityTests: no prometheus on PATH (make test-tools installs Debian's package); scraping /metrics directly")
             let executor = try #require(topology.node("executor-1"))
             let decided = await eventually(60) {
-                (Self.sample(await Self.get(executor, "/metrics")?.body ?? "", "rebalancer_decision_end_to_end_seconds_count") ?? 0) >= 1
+                (Self.sample(await Self.get(executor, "/metrics", in: topology)?.body ?? "", "rebalancer_decision_end_to_end_seconds_count") ?? 0) >= 1
             }
             #expect(decided)
             for node in topology.nodes where node.role != .monitor {
-                let status = await Self.get(node, "/metrics")?.status
+                let status = await Self.get(node, "/metrics", in: topology)?.status
                 #expect(status == 200, "\(node.id)")
             }
             return

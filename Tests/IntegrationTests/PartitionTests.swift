@@ -89,7 +89,7 @@ import Testing
         var topology = base
         for index in topology.nodes.indices {
             let ip = topology.nodes[index].id == "coordinator" ? partition.innerIP : partition.hostIP
-            topology.nodes[index].endpoints = topology.nodes[index].endpoints.mapValues { $0.replacingOccurrences(of: "127.0.0.1", with: ip) }
+            topology.endpoints[topology.nodes[index].id] = topology.endpoints(of: topology.nodes[index].id).mapValues { $0.replacingOccurrences(of: "127.0.0.1", with: ip) }
         }
         try TopologyFile.render(topology).write(toFile: cluster.topologyPath, atomically: true, encoding: .utf8)
         try cluster.startAllButCoordinators(topology)

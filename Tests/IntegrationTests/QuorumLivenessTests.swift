@@ -19,7 +19,7 @@ import ZeroMQ
         let context = try Context()
         let sub = try Socket(context, .sub)
         try sub.makeCurveClient(serverPublicKey: coordinator.curveKey, publicKey: keys.curvePublic, secretKey: keys.curveSecret)
-        try sub.connect(coordinator.endpoints["plans"]!)
+        try sub.connect(topology.endpoints(of: coordinator.id)["plans"]!)
         try sub.subscribe("hb")
         defer { sub.close(); context.terminate() }
         var approved: Int64 = 0

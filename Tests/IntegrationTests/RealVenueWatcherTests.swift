@@ -15,10 +15,11 @@ import ZeroMQ
 
     /// The cluster's topology with venue v1 read through `adapter` and its routes out removed (the
     /// native readers here are read-only). The tests start no venues node: v1's watcher needs none.
-    static func useAdapter(_ adapter: VenueAdapter, on cluster: Cluster) throws -> Topology {
+    static func useAdapter(_ adapter: VenueAdapter, on cluster: Cluster) throws -> Deployment {
         var topology = try cluster.topology
         topology.venues[0].adapter = adapter
-        topology.routes.removeAll { $0.from == topology.venues[0].id }
+        let first = topology.venues[0].id
+        topology.routes.removeAll { $0.from == first }
         try TopologyFile.render(topology).write(toFile: cluster.topologyPath, atomically: true, encoding: .utf8)
         return try cluster.topology
     }

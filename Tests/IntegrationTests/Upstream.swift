@@ -17,7 +17,7 @@ struct Upstream {
 
     init(_ id: String, endpoint name: String, _ type: SocketType, cluster: Cluster, context: Context) throws {
         let topology = try cluster.topology
-        guard let endpoint = topology.node(id)?.endpoints[name] else { throw ClusterError("\(id) has no endpoint \(name)") }
+        guard let endpoint = topology.endpoints(of: id)[name] else { throw ClusterError("\(id) has no endpoint \(name)") }
         let keys = try cluster.keys(id)
         self.id = id
         signer = try keys.signer()
@@ -79,7 +79,7 @@ enum RoleReport {
         let socket = try Socket(context, .sub)
         try socket.setLinger(0)
         try socket.makeCurveClient(serverPublicKey: node.curveKey, publicKey: keys.curvePublic, secretKey: keys.curveSecret)
-        try socket.connect(node.endpoints[endpoint]!)
+        try socket.connect(try cluster.topology.endpoints(of: node.id)[endpoint]!)
         for topic in [Topic.heartbeat] + topics { try socket.subscribe(topic) }
         return socket
     }

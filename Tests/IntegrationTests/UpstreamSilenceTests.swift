@@ -15,7 +15,7 @@ import ZeroMQ
     @Test func aWatcherWithoutItsVenuesSaysSoAndWhenTheyAreBack() async throws {
         let cluster = try Cluster(venues: 2, verifiers: 4, quorum: 3)
         let topology = try cluster.topology
-        let feed = try #require(topology.venuesNode?.endpoints["feed"])
+        let feed = try #require(topology.venuesNode.flatMap { topology.endpoints(of: $0.id)["feed"] })
         let watcherNode = try #require(topology.watcher(of: "v1"))
         let context = try Context()
         let published = try RoleReport.listener(context, to: watcherNode, endpoint: "feed", topics: [Topic.state("v1")], cluster: cluster)
@@ -54,7 +54,7 @@ import ZeroMQ
     @Test func anExecutorWithoutItsCoordinatorSaysSoAndWhenItIsBack() async throws {
         let cluster = try Cluster(venues: 2, verifiers: 4, quorum: 3)
         let topology = try cluster.topology
-        let plans = try #require(topology.coordinator?.endpoints["plans"])
+        let plans = try #require(topology.coordinator.flatMap { topology.endpoints(of: $0.id)["plans"] })
         try cluster.start("executor", ["executor", "--id", "executor-1"])
         let warned = await eventually(30) { !lines(cluster.log("executor"), containing: "no messages from upstream").isEmpty }
         #expect(warned, "executor log: \(cluster.log("executor"))")

@@ -59,7 +59,7 @@ import Testing
 
     @Test func aStandbyHoldsWhileAnEarlierCoordinatorLeadsAndTheLeaseDecidesWhileEtcdAnswers() throws {
         var topology = Fixture.topology()
-        topology.nodes.insert(.init(id: "coordinator-0", role: .coordinator, endpoints: [:], signingKey: [3], curveKey: [3]), at: 0)
+        topology.nodes.insert(.init(id: "coordinator-0", role: .coordinator, signingKey: [3], curveKey: [3]), at: 0)
         var c = coordinator(topology)
         heard(&c, ["verifier-1", "verifier-2", "verifier-3"], now: 0)
         _ = c.on(.peerHeartbeat("coordinator-0", leads: true), now: 500 * ms)

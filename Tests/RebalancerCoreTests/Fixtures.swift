@@ -15,20 +15,19 @@ enum Fixture {
             }
         }
         var nodes: [Topology.Node] = [
-            .init(id: "coordinator", role: .coordinator, endpoints: [:], signingKey: [1], curveKey: [1]),
-            .init(id: "executor-1", role: .executor, endpoints: [:], signingKey: [2], curveKey: [2]),
+            .init(id: "coordinator", role: .coordinator, signingKey: [1], curveKey: [1]),
+            .init(id: "executor-1", role: .executor, signingKey: [2], curveKey: [2]),
         ]
         for (i, v) in venueIDs.enumerated() {
-            nodes.append(.init(id: "watcher-\(v)", role: .watcher, venue: v, endpoints: [:], signingKey: [UInt8(10 + i)], curveKey: [UInt8(10 + i)]))
+            nodes.append(.init(id: "watcher-\(v)", role: .watcher, venue: v, signingKey: [UInt8(10 + i)], curveKey: [UInt8(10 + i)]))
         }
         for i in 1...4 {
-            nodes.append(.init(id: "verifier-\(i)", role: .verifier, endpoints: [:], signingKey: [UInt8(20 + i)], curveKey: [UInt8(20 + i)]))
+            nodes.append(.init(id: "verifier-\(i)", role: .verifier, signingKey: [UInt8(20 + i)], curveKey: [UInt8(20 + i)]))
         }
         return Topology(
-            id: "test", epoch: 1, quorum: quorum, keysDir: "keys", nodes: nodes, venues: venues, routes: routes,
+            id: "test", epoch: 1, quorum: quorum, nodes: nodes, venues: venues, routes: routes,
             limits: .init(perTransferCap: 5_000_000_00, perVenueOutflow: 8_000_000_00, globalNotional: 20_000_000_00, windowSeconds: 60),
-            timing: .init(heartbeatMs: 500, staleAfterMs: 3000, planTTLms: 5000, basisToleranceMs: 2000),
-            market: MarketSpec(seed: 1, initialPrice: 60_000, drift: 0, volatility: 0.5, shockMultiplier: 3, secondsPerTick: 60, tickMs: 100, liquidationPenalty: 0.02, accounts: [])
+            timing: .init(heartbeatMs: 500, staleAfterMs: 3000, planTTLms: 5000, basisToleranceMs: 2000)
         )
     }
 

@@ -8,9 +8,11 @@ struct RiskBandsMarketTimeTests {
     /// The `RiskTargetsTests` topology whose simulated market has accounts and ticks on the clock.
     static func liveTopology(latencyMs: Int64, secondsPerTick: Double = 3_600, tickMs: Int64 = 100) -> Topology {
         var topology = RiskTargetsTests.topology(latencyMs: latencyMs)
-        topology.market.accounts = [.init(venue: "a", balance: 150_000_00, position: 20, hedgeVenue: "b", maintenanceRate: 0.05, initialRate: 0.1)]
-        topology.market.secondsPerTick = secondsPerTick
-        topology.market.tickMs = tickMs
+        var market = MarketScenario.spec(seed: 1, accounts: [])
+        market.accounts = [.init(venue: "a", balance: 150_000_00, position: 20, hedgeVenue: "b", maintenanceRate: 0.05, initialRate: 0.1)]
+        market.secondsPerTick = secondsPerTick
+        market.tickMs = tickMs
+        topology.marketSecondsPerSecond = market.marketSecondsPerSecond
         return topology
     }
 

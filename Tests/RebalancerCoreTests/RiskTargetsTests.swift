@@ -11,12 +11,10 @@ struct RiskTargetsTests {
         let routes = [("a", "b"), ("b", "a")].map {
             Topology.Route(from: $0.0, to: $0.1, feeBps: 5, fixedFee: fixedFee, latencyMs: latencyMs, capacity: 10_000_000_00)
         }
-        var spec = MarketScenario.spec(seed: 1, accounts: [])
-        spec.accounts = []
         return Topology(
-            id: "t", epoch: 1, quorum: 1, keysDir: "", nodes: [], venues: venues, routes: routes,
+            id: "t", epoch: 1, quorum: 1, nodes: [], venues: venues, routes: routes,
             limits: .init(perTransferCap: 10_000_000_00, perVenueOutflow: 10_000_000_00, globalNotional: 10_000_000_00, windowSeconds: 60),
-            timing: .init(heartbeatMs: 1_000, staleAfterMs: 5_000, planTTLms: 5_000, basisToleranceMs: 2_000), market: spec
+            timing: .init(heartbeatMs: 1_000, staleAfterMs: 5_000, planTTLms: 5_000, basisToleranceMs: 2_000)
         )
     }
 

@@ -61,7 +61,7 @@ struct ComposeFileTests {
 
     /// local.yaml loaded and validated the way the command loads it: from a temporary copy with
     /// freshly generated keys (never written into the repository).
-    static func localTopology() throws -> Topology {
+    static func localTopology() throws -> Deployment {
         let dir = try TopologyFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let copy = dir + "/local.yaml"

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("rebalancer up: which nodes, how they are started, when restarted")
 struct HostNodesTests {
-    private func topology() throws -> Topology { try TopologyInit.topology(venues: 2, verifiers: 2) }
+    private func topology() throws -> Deployment { try TopologyInit.topology(venues: 2, verifiers: 2) }
 
     @Test("on a loopback topology every node but the monitor runs")
     func allLocal() throws {
@@ -20,9 +20,9 @@ struct HostNodesTests {
         // Watchers on 192.0.2.7, every other bound node on 192.0.2.1.
         for index in topology.nodes.indices {
             let host = topology.nodes[index].role == .watcher ? "192.0.2.7" : "192.0.2.1"
-            topology.nodes[index].endpoints = topology.nodes[index].endpoints.mapValues { $0.replacingOccurrences(of: "127.0.0.1", with: host) }
+            topology.endpoints[topology.nodes[index].id] = topology.endpoints(of: topology.nodes[index].id).mapValues { $0.replacingOccurrences(of: "127.0.0.1", with: host) }
             // Verifiers without a metrics endpoint bind nothing: where they run is not known.
-            if topology.nodes[index].role == .verifier { topology.nodes[index].endpoints["metrics"] = nil }
+            if topology.nodes[index].role == .verifier { topology.endpoints[topology.nodes[index].id, default: [:]]["metrics"] = nil }
         }
         let here = LocalHost(names: ["192.0.2.1"])
         let selection = try HostNodes.select(topology, requested: nil) { here.isLocal(endpoint: $0) }
@@ -37,7 +37,7 @@ struct HostNodesTests {
         var topology = try topology()
         for index in topology.nodes.indices {
             let host = topology.nodes[index].id == "verifier-2" ? "192.0.2.7" : "192.0.2.1"
-            topology.nodes[index].endpoints = topology.nodes[index].endpoints.mapValues { $0.replacingOccurrences(of: "127.0.0.1", with: host) }
+            topology.endpoints[topology.nodes[index].id] = topology.endpoints(of: topology.nodes[index].id).mapValues { $0.replacingOccurrences(of: "127.0.0.1", with: host) }
         }
         let here = LocalHost(names: ["192.0.2.1"])
         let selection = try HostNodes.select(topology, requested: nil) { here.isLocal(endpoint: $0) }

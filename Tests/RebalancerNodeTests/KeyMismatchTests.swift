@@ -7,7 +7,7 @@ struct KeyMismatchTests {
     @Test("keys whose public halves the topology lists pass; another node's keys are refused naming node, file and key")
     func check() throws {
         let keys = NodeKeys.generate()
-        let node = Topology.Node(id: "verifier-1", role: .verifier, endpoints: [:], signingKey: keys.signingPublic, curveKey: keys.curvePublic)
+        let node = Topology.Node(id: "verifier-1", role: .verifier, signingKey: keys.signingPublic, curveKey: keys.curvePublic)
         try keys.check(against: node, keyFile: "/k/verifier-1.key")
 
         let other = NodeKeys.generate()

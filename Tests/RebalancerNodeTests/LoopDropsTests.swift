@@ -33,7 +33,7 @@ import ZeroMQ
         }
         let index = try #require(topology.nodes.firstIndex { $0.role == .coordinator })
         let endpoint = "ipc://\(NSTemporaryDirectory())loop-drops-\(UUID().uuidString.prefix(8)).sock"
-        topology.nodes[index].endpoints["replay"] = endpoint
+        topology.endpoints[topology.nodes[index].id, default: [:]]["replay"] = endpoint
         let node = topology.nodes[index]
         let lines = CapturedLines()
         let runtime = try NodeRuntime(

@@ -76,8 +76,8 @@ struct ObservabilityUnitTests {
     @Test func aMetricsEndpointThatIsNotTCPIsRefusedByTheCheck() throws {
         var topology = try TopologyInit.topology(venues: 2, verifiers: 3, executors: 1, basePort: 21_100)
         let index = try #require(topology.nodes.firstIndex { $0.id == "coordinator" })
-        #expect(topology.nodes[index].endpoints["metrics"]?.hasPrefix("tcp://127.0.0.1:") == true, "topology init gives every node one")
-        topology.nodes[index].endpoints["metrics"] = "ipc:///tmp/metrics"
+        #expect(topology.endpoints[topology.nodes[index].id, default: [:]]["metrics"]?.hasPrefix("tcp://127.0.0.1:") == true, "topology init gives every node one")
+        topology.endpoints[topology.nodes[index].id, default: [:]]["metrics"] = "ipc:///tmp/metrics"
         let errors = TopologyCheck.validate(topology)
         #expect(errors.contains { $0.path == "nodes[\(index)].endpoints.metrics" && $0.message.contains("HTTP") }, "\(errors)")
     }
@@ -94,14 +94,14 @@ struct ObservabilityUnitTests {
     @Test func prometheusConfigScrapesEveryNodeWithAMetricsEndpoint() throws {
         var topology = try TopologyInit.topology(venues: 2, verifiers: 3, executors: 1, basePort: 21_100)
         let index = try #require(topology.nodes.firstIndex { $0.id == "verifier-2" })
-        topology.nodes[index].endpoints["metrics"] = nil
+        topology.endpoints[topology.nodes[index].id, default: [:]]["metrics"] = nil
         let text = PrometheusConfig.render(topology: topology, interval: 2)
         #expect(text.contains("scrape_interval: 2s"))
         for node in topology.nodes {
             let line = "labels: {node: \"\(node.id)\", role: \"\(node.role.rawValue)\"}"
-            #expect(text.contains(line) == (node.endpoints["metrics"] != nil), "\(node.id)")
+            #expect(text.contains(line) == (topology.endpoints(of: node.id)["metrics"] != nil), "\(node.id)")
         }
-        let coordinator = try #require(topology.coordinator?.endpoints["metrics"]).replacingOccurrences(of: "tcp://", with: "")
+        let coordinator = try #require(topology.coordinator.flatMap { topology.endpoints(of: $0.id)["metrics"] }).replacingOccurrences(of: "tcp://", with: "")
         #expect(text.contains("- targets: [\"\(coordinator)\"]"))
     }
 

@@ -153,7 +153,7 @@ struct TopologyCheckTests {
         let topology = try TopologyInit.topology(venues: 3, verifiers: 4, coordinators: 3)
         #expect(topology.coordinators.map(\.id) == ["coordinator", "coordinator-2", "coordinator-3"])
         #expect(topology.coordinator?.id == "coordinator")
-        let endpoints = topology.coordinators.flatMap { $0.endpoints.values }
+        let endpoints = topology.coordinators.flatMap { topology.endpoints(of: $0.id).values }
         #expect(Set(endpoints).count == endpoints.count, "each coordinator binds its own ports")
     }
 }

@@ -18,7 +18,7 @@ enum TopologyFixture {
 
     /// 3 venues, 4 verifiers, 1 executor, keys inline: nodes are venues(0), watcher-v1..v3(1-3),
     /// coordinator(4), verifier-1..4(5-8), executor-1(9), monitor(10).
-    static func topology() throws -> Topology {
+    static func topology() throws -> Deployment {
         var topology = try TopologyInit.topology(venues: 3, verifiers: 4)
         for index in topology.nodes.indices {
             topology.nodes[index].signingKey = signingKey(index)
@@ -51,7 +51,7 @@ struct TopologyFileTests {
         #expect(loaded.node("watcher-v3")?.venue == "v3")
         #expect(loaded.venuesNode?.id == "venues")
         #expect(loaded.node("monitor")?.role == .monitor)
-        let endpoints = loaded.nodes.flatMap { $0.endpoints.values }
+        let endpoints = loaded.nodes.flatMap { loaded.endpoints(of: $0.id).values }
         #expect(Set(endpoints).count == endpoints.count)
         for node in loaded.nodes {
             let keys = try KeyStore.load(node: node.id, dir: dir + "/keys")

@@ -9,7 +9,7 @@ struct VenuesNodeRequirementTests {
     static let address = "0x" + String(repeating: "ab", count: 20)
 
     /// The fixture without its venues node, every venue given `adapter` (nil: simulated).
-    static func withoutMarket(adapter: VenueAdapter?) throws -> Topology {
+    static func withoutMarket(adapter: VenueAdapter?) throws -> Deployment {
         var topology = try TopologyFixture.topology()
         topology.nodes.removeAll { $0.role == .venues }
         for index in topology.venues.indices { topology.venues[index].adapter = adapter }

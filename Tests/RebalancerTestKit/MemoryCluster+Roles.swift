@@ -18,7 +18,7 @@ extension MemoryCluster {
         guard let node = topology.watcher(of: venue) else { throw MemoryClusterError("no watcher of \(venue)") }
         let runtime = try runtime(node.id)
         let role = try WatcherRole(runtime: runtime)
-        try add(runtime, role, every: WatcherRole.tickInterval(for: topology, venue: venue))
+        try add(runtime, role, every: WatcherRole.tickInterval(for: topology.policy, venue: venue))
         return role
     }
 
@@ -27,7 +27,7 @@ extension MemoryCluster {
     public func startVerifier(_ id: NodeID) throws -> VerifierRole {
         let runtime = try runtime(id)
         let role = try VerifierRole(runtime: runtime, ledger: try VerifierLedger(path: dataDirectory(id) + "/ledger.sqlite"))
-        try add(runtime, role, every: .nanoseconds(Verifier.tickInterval(topology)))
+        try add(runtime, role, every: .nanoseconds(Verifier.tickInterval(topology.policy)))
         return role
     }
 
@@ -36,7 +36,7 @@ extension MemoryCluster {
     public func startExecutor(_ id: NodeID, monitorOnly: Bool = false) throws -> ExecutorRole {
         let runtime = try runtime(id)
         let role = try ExecutorRole(runtime: runtime, record: try ExecutorRecord(path: dataDirectory(id) + "/executed.sqlite"), monitorOnly: monitorOnly)
-        try add(runtime, role, every: .nanoseconds(Executor.tickInterval(topology)))
+        try add(runtime, role, every: .nanoseconds(Executor.tickInterval(topology.policy)))
         return role
     }
 
@@ -47,7 +47,7 @@ extension MemoryCluster {
         let runtime = try runtime(node.id)
         let journal = try CoordinatorJournal(path: dataDirectory(node.id) + "/journal.sqlite")
         let role = try CoordinatorRole(runtime: runtime, journal: journal, strategy: strategy.make(), rotations: rotations)
-        try add(runtime, role, every: .nanoseconds(Coordinator.tickInterval(topology)))
+        try add(runtime, role, every: .nanoseconds(Coordinator.tickInterval(topology.policy)))
         return role
     }
 

@@ -14,7 +14,7 @@ import ZeroMQ
 /// a temporary directory, removed at `deinit`.
 public final class MemoryCluster {
     /// The deployment.
-    public let topology: Topology
+    public let topology: Deployment
     /// Every node's secret keys.
     public let keys: [NodeID: NodeKeys]
     /// The network.
@@ -40,7 +40,7 @@ public final class MemoryCluster {
     /// coordinators and `executors` executors; `configure` may change the topology (market
     /// balances, limits, timing) before any node exists.
     public init(venues: Int = 4, verifiers: Int = 4, quorum: Int? = nil, coordinators: Int = 1, executors: Int = 1,
-                configure: (inout Topology) -> Void = { _ in }) throws {
+                configure: (inout Deployment) -> Void = { _ in }) throws {
         var topology = try TopologyInit.topology(id: "memory", venues: venues, verifiers: verifiers, quorum: quorum, executors: executors, coordinators: coordinators)
         var keys: [NodeID: NodeKeys] = [:]
         for index in topology.nodes.indices {

@@ -36,8 +36,8 @@ import ZeroMQ
         return (cluster, evil)
     }
 
-    func honestPlan(_ evil: MemoryByzantineCoordinator, to venue: VenueID, topology: Topology) throws -> [Transfer] {
-        let transfers = GreedyThresholdStrategy().plan(views: ["v1": VenueView(state: try require(evil.state("v1"))), venue: VenueView(state: try require(evil.state(venue)))], topology: topology)
+    func honestPlan(_ evil: MemoryByzantineCoordinator, to venue: VenueID, topology: Deployment) throws -> [Transfer] {
+        let transfers = GreedyThresholdStrategy().plan(views: ["v1": VenueView(state: try require(evil.state("v1"))), venue: VenueView(state: try require(evil.state(venue)))], topology: topology.policy)
         try #require(transfers.count == 1)
         return transfers
     }

@@ -12,7 +12,7 @@ import Testing
         let cluster = try MemoryCluster { $0.timing.heartbeatMs = heartbeatMs }
         try cluster.startAll()
         let coordinator = try #require(cluster.topology.coordinator).id
-        let interval = Coordinator.tickInterval(cluster.topology)
+        let interval = Coordinator.tickInterval(cluster.topology.policy)
         #expect(await cluster.role(coordinator)?.nextTick == .nanoseconds(interval))
         func heard() -> Int64 { cluster.counter("verifier-1", "rx.heartbeat") }
 

@@ -48,7 +48,7 @@ import ZeroMQ
         let attacker = cluster.network.transport(key: monitorKeys.curvePublic)
         let signer = try monitorKeys.signer()
         func dealer(to node: Topology.Node, _ endpoint: String, as routingID: String) throws -> SocketLoop.Handle {
-            try attacker.connect(.dealer, endpoint: try #require(node.endpoints[endpoint]), serverKey: node.curveKey, subscribe: [], routingID: routingID, conflate: false)
+            try attacker.connect(.dealer, endpoint: try #require(topology.endpoints(of: node.id)[endpoint]), serverKey: node.curveKey, subscribe: [], routingID: routingID, conflate: false)
         }
         let proposals = try dealer(to: coordinator, "proposals", as: "verifier-1")
         let replay = try dealer(to: coordinator, "replay", as: "intruder-1")

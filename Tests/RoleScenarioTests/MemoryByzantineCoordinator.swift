@@ -10,7 +10,7 @@ import ZeroMQ
 /// It runs no role: the test reads what reaches it with `pump()`.
 final class MemoryByzantineCoordinator {
     let cluster: MemoryCluster
-    let topology: Topology
+    let topology: Deployment
     let runtime: NodeRuntime
     let transport: MemoryTransport
     let proposals: SocketLoop.Handle
@@ -74,7 +74,7 @@ final class MemoryByzantineCoordinator {
 
     /// A plan over the latest states of the venues it touches.
     func plan(_ transfers: [Transfer], seq: UInt64, basis: [VenueID: Envelope]? = nil) -> Plan {
-        Plan.over(transfers, seq: seq, latest: basis ?? latest, topology: topology, now: cluster.clock.now())
+        Plan.over(transfers, seq: seq, latest: basis ?? latest, topology: topology.policy, now: cluster.clock.now())
     }
 
     /// Sends a proposal to every verifier and returns their votes (every verifier answers at once).

@@ -15,7 +15,7 @@ import Testing
         // The next set: three new verifiers, quorum two, epoch 2.
         let (next, newKeys) = current.nextVerifierSet(count: 3, quorum: 2)
         var signed = WireSignedRotation()
-        signed.rotation = try WireRotation(from: current, to: next, activateAt: cluster.clock.now(), graceMs: 3000).serializedBytes()
+        signed.rotation = try WireRotation(from: current.policy, to: next.policy, activateAt: cluster.clock.now(), graceMs: 3000).serializedBytes()
         for id in ["verifier-1", "verifier-2"] { signed.sign(as: id, key: try #require(cluster.keys[id]).signer()) }
         let twoSigned: [UInt8] = try signed.serializedBytes()
         signed.sign(as: "verifier-3", key: try #require(cluster.keys["verifier-3"]).signer())

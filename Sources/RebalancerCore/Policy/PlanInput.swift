@@ -183,13 +183,14 @@ public struct PlanInput: Sendable, Equatable, Codable {
         for r in routes where !known.contains(r.from) || !known.contains(r.to) {
             throw Problem(description: "route \(r.from)->\(r.to) names an unknown venue")
         }
-        return Topology(
-            id: base?.id ?? "plan-input", epoch: base?.epoch ?? 0, quorum: base?.quorum ?? 1, keysDir: base?.keysDir ?? "",
+        var topology = Topology(
+            id: base?.id ?? "plan-input", epoch: base?.epoch ?? 0, quorum: base?.quorum ?? 1,
             nodes: base?.nodes ?? [], venues: venues, routes: routes,
             limits: limits?.resolved ?? base?.limits ?? Limits().resolved,
-            timing: base?.timing ?? Topology.Timing(heartbeatMs: 1_000, staleAfterMs: 5_000, planTTLms: 5_000, basisToleranceMs: 2_000),
-            market: base?.market ?? MarketSpec(seed: 0, initialPrice: 0, drift: 0, volatility: 0, shockMultiplier: 1, secondsPerTick: 1, tickMs: 0, liquidationPenalty: 0, accounts: [])
+            timing: base?.timing ?? Topology.Timing(heartbeatMs: 1_000, staleAfterMs: 5_000, planTTLms: 5_000, basisToleranceMs: 2_000)
         )
+        topology.marketSecondsPerSecond = base?.marketSecondsPerSecond ?? 1
+        return topology
     }
 
     /// The planner views of the states.

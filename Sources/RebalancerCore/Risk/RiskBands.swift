@@ -236,14 +236,12 @@ public struct RiskBands: Sendable, Equatable, Codable {
         return (best, (latency + reactionWallSeconds) * scale)
     }
 
-    /// Market seconds that pass per wall-clock second: `seconds_per_tick / tick_ms` for a
-    /// topology whose simulated market (it has accounts) ticks on the clock, 1 otherwise (real
-    /// venues, and `rebalancer sim`, whose routes' latencies are already in market time). Route
+    /// Market seconds that pass per wall-clock second: the topology's `marketSecondsPerSecond`
+    /// (`MarketSpec.marketSecondsPerSecond` of a deployment's simulated market, 1 otherwise). Route
     /// latencies are wall-clock, volatility is per market year: a live demo playing an hour every
     /// 100 ms sees 36,000 market seconds pass during a one-second route.
     public static func marketSecondsPerSecond(_ topology: Topology) -> Double {
-        let market = topology.market
-        guard !market.accounts.isEmpty, market.tickMs > 0, market.secondsPerTick > 0, market.secondsPerTick.isFinite else { return 1 }
-        return market.secondsPerTick * 1000 / Double(market.tickMs)
+        let scale = topology.marketSecondsPerSecond
+        return scale > 0 && scale.isFinite ? scale : 1
     }
 }

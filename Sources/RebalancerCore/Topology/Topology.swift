@@ -1,4 +1,6 @@
-/// One deployment: its nodes, venues, routes, quorum and limits. Parsed and validated by the node layer.
+/// The policy of one deployment, what the decision logic needs: its nodes (identities, roles, public
+/// keys), venues, routes, quorum, limits and timing. Endpoints, key paths, the simulated market and
+/// the coordination service are the node layer's `Deployment`, which parses and validates both.
 public struct Topology: Sendable, Equatable, Codable {
     /// The deployment's identifier, covered by every plan digest.
     public var id: String
@@ -6,8 +8,6 @@ public struct Topology: Sendable, Equatable, Codable {
     public var epoch: UInt64
     /// Approvals needed for a plan (k of n verifiers).
     public var quorum: Int
-    /// Where secret key files live, relative to the topology file unless absolute.
-    public var keysDir: String
     /// Every process of the deployment.
     public var nodes: [Node]
     /// The venues capital is spread across.
@@ -18,27 +18,24 @@ public struct Topology: Sendable, Equatable, Codable {
     public var limits: Limits
     /// Heartbeat, staleness and expiry intervals.
     public var timing: Timing
-    /// The simulated market that `rebalancer venues` runs.
-    public var market: MarketSpec
-    /// The coordination service that holds the coordinators' leadership lease, if any (without
-    /// one, a standby takes over by silence and order: `Leadership`).
-    public var coordination: Coordination?
+    /// Market seconds that pass per wall-clock second (1 unless a simulated market plays faster
+    /// than the clock): the scale `RiskBands` applies to route latencies. The node layer sets it
+    /// from the deployment's simulated market.
+    public var marketSecondsPerSecond: Double = 1
 
     /// Creates a topology.
     public init(
-        id: String, epoch: UInt64, quorum: Int, keysDir: String, nodes: [Node], venues: [Venue],
-        routes: [Route], limits: Limits, timing: Timing, market: MarketSpec
+        id: String, epoch: UInt64, quorum: Int, nodes: [Node], venues: [Venue],
+        routes: [Route], limits: Limits, timing: Timing
     ) {
         self.id = id
         self.epoch = epoch
         self.quorum = quorum
-        self.keysDir = keysDir
         self.nodes = nodes
         self.venues = venues
         self.routes = routes
         self.limits = limits
         self.timing = timing
-        self.market = market
     }
 
     /// The node with this identifier.
@@ -68,7 +65,7 @@ extension Topology {
         case venues, watcher, coordinator, verifier, executor, monitor
     }
 
-    /// One process: its identity, its public keys and the endpoints it binds.
+    /// One process: its identity and its public keys.
     public struct Node: Sendable, Equatable, Codable {
         /// Unique node identifier.
         public var id: NodeID
@@ -76,8 +73,6 @@ extension Topology {
         public var role: Role
         /// The venue a watcher reports (watchers only).
         public var venue: VenueID?
-        /// Endpoints this node binds, by name (for example `feed`, `proposals`, `plans`, `replay`, `status`, `orders`).
-        public var endpoints: [String: String]
         /// Ed25519 public key (32 bytes) that verifies this node's signatures.
         public var signingKey: [UInt8]
         /// CURVE public key (32 bytes) this node presents on every connection.
@@ -87,11 +82,10 @@ extension Topology {
         public var monitorOnly: Bool = false
 
         /// Creates a node.
-        public init(id: NodeID, role: Role, venue: VenueID? = nil, endpoints: [String: String], signingKey: [UInt8], curveKey: [UInt8]) {
+        public init(id: NodeID, role: Role, venue: VenueID? = nil, signingKey: [UInt8], curveKey: [UInt8]) {
             self.id = id
             self.role = role
             self.venue = venue
-            self.endpoints = endpoints
             self.signingKey = signingKey
             self.curveKey = curveKey
         }
@@ -235,21 +229,5 @@ extension Topology {
     /// The venue each watcher reports, by watcher id: a watcher is trusted for that venue only.
     public var watcherVenues: [NodeID: VenueID] {
         Dictionary(nodes(.watcher).compactMap { w in w.venue.map { (w.id, $0) } }, uniquingKeysWith: { first, _ in first })
-    }
-}
-
-extension Topology {
-    /// A coordination service for the coordinators' leadership: etcd, over its v3 HTTP/JSON gateway.
-    public struct Coordination: Sendable, Equatable, Codable {
-        /// etcd's client URL, for example `http://127.0.0.1:2379`.
-        public var etcd: String
-        /// How long the leader's lease lasts without a keep-alive, in ms (etcd counts whole seconds).
-        public var leaseMs: Int64
-
-        /// Creates a coordination section.
-        public init(etcd: String, leaseMs: Int64) {
-            self.etcd = etcd
-            self.leaseMs = leaseMs
-        }
     }
 }

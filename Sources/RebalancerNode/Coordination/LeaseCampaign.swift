@@ -21,7 +21,7 @@ public struct LeaseCampaign: Sendable {
     let leaseMs: Int64
 
     /// A campaign for `me` in `topology`'s coordination service; nil when the topology names none.
-    public init?(topology: Topology, me: NodeID) {
+    public init?(topology: Deployment, me: NodeID) {
         guard let coordination = topology.coordination, let url = URL(string: coordination.etcd) else { return nil }
         client = EtcdClient(endpoint: url, timeout: Double(coordination.leaseMs) / 3000)
         key = "/rebalancer/\(topology.id)/leader"

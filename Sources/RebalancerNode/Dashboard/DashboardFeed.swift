@@ -41,7 +41,7 @@ public actor DashboardFeed: RoleHandler {
         for executor in topology.nodes(.executor) {
             try runtime.connect(.sub, to: executor, endpoint: "status", subscribe: [Topic.status])
         }
-        if let market = topology.venuesNode, market.endpoints["feed"] != nil {
+        if let market = topology.venuesNode, runtime.deployment.endpoints(of: market.id)["feed"] != nil {
             try runtime.connect(.sub, to: market, endpoint: "feed", subscribe: [Topic.tickPrefix], conflate: true)
         }
         hub.publish(.hello(.init(

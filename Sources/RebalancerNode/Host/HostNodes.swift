@@ -21,7 +21,7 @@ public enum HostNodes {
     /// Without, every node (but the monitor) whose endpoints are all local; nodes without endpoints
     /// (verifiers) come along only when every node with endpoints is local, since then the whole
     /// deployment is on this host.
-    public static func select(_ topology: Topology, requested: [NodeID]?, isLocal: (String) -> Bool) throws -> Selection {
+    public static func select(_ topology: Deployment, requested: [NodeID]?, isLocal: (String) -> Bool) throws -> Selection {
         let runnable = topology.nodes.filter { $0.role != .monitor }
         if let requested {
             var nodes: [Topology.Node] = []
@@ -38,16 +38,16 @@ public enum HostNodes {
             guard !nodes.isEmpty else { throw SelectionError(description: "--nodes names no node") }
             return Selection(nodes: runnable.filter { node in nodes.contains { $0.id == node.id } }, leftOut: [])
         }
-        let bound = runnable.filter { !$0.endpoints.isEmpty }
-        let local = bound.filter { $0.endpoints.values.allSatisfy(isLocal) }
-        let unbound = runnable.filter(\.endpoints.isEmpty)
+        let bound = runnable.filter { !topology.endpoints(of: $0.id).isEmpty }
+        let local = bound.filter { topology.endpoints(of: $0.id).values.allSatisfy(isLocal) }
+        let unbound = runnable.filter { topology.endpoints(of: $0.id).isEmpty }
         if local.count == bound.count { return Selection(nodes: runnable, leftOut: []) }
         return Selection(nodes: local, leftOut: unbound.map(\.id))
     }
 
     /// Why each of `nodes` could not start with its keys: a missing or unreadable secret key
     /// file, or one whose public keys are not the topology's. Empty when every node can.
-    public static func keyProblems(_ nodes: [Topology.Node], topology: Topology, topologyPath: String) -> [String] {
+    public static func keyProblems(_ nodes: [Topology.Node], topology: Deployment, topologyPath: String) -> [String] {
         let dir = TopologyFile.keysDirectory(of: topology, baseDirectory: TopologyFile.directory(of: topologyPath))
         return nodes.compactMap { node in
             do {

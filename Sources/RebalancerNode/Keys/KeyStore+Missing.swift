@@ -17,7 +17,7 @@ extension KeyStore {
 
     /// The nodes among `nodes` (every node of the topology when nil) whose secret key file
     /// `<keys_dir>/<node>.key` is not in the key directory of the topology loaded from `topologyPath`.
-    public static func missingSecrets(of topology: Topology, topologyPath: String, nodes: [NodeID]? = nil) -> [NodeID] {
+    public static func missingSecrets(of topology: Deployment, topologyPath: String, nodes: [NodeID]? = nil) -> [NodeID] {
         let dir = TopologyFile.keysDirectory(of: topology, baseDirectory: TopologyFile.directory(of: topologyPath))
         let wanted = nodes.map(Set.init)
         return topology.nodes.map(\.id).filter { id in

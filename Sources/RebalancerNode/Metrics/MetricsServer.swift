@@ -21,7 +21,7 @@ public enum MetricsServer {
     /// The service serving `runtime`'s metrics from `registry` on its `metrics` endpoint, or nil
     /// when the topology gives the node none.
     public static func service(runtime: NodeRuntime, registry: PrometheusCollectorRegistry) throws -> (any Service)? {
-        guard let endpoint = runtime.node.endpoints["metrics"] else { return nil }
+        guard let endpoint = runtime.deployment.endpoints(of: runtime.node.id)["metrics"] else { return nil }
         guard let (host, port) = hostPort(endpoint) else {
             throw NodeRuntime.RuntimeError.cannotBind(node: runtime.node.id, name: "metrics", endpoint: endpoint, reason: "not a tcp://host:port address")
         }

@@ -82,7 +82,7 @@ public actor CoordinatorRole: RoleHandler {
         ownPlanOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: topology.coordinators.map { ($0.id, $0.signingKey) }), types: [.approvedPlan])
         let peers = topology.coordinators.filter { $0.id != runtime.node.id }
         peerOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: peers.map { ($0.id, $0.signingKey) }), types: [.approvedPlan, .heartbeat])
-        campaign = LeaseCampaign(topology: topology, me: runtime.node.id)
+        campaign = LeaseCampaign(topology: runtime.deployment, me: runtime.node.id)
         proposals = try runtime.bind(.router, endpoint: "proposals", receive: true)
         plans = try runtime.bind(.pub, endpoint: "plans", receive: false)
         replay = try runtime.bind(.router, endpoint: "replay", receive: true)

@@ -68,7 +68,7 @@ public actor ExecutorRole: RoleHandler {
         // feeds is executed once, by planSeq.
         planOpener = EnvelopeOpener(senders: Dictionary(uniqueKeysWithValues: coordinators.map { ($0.id, $0.signingKey) }), types: [.approvedPlan, .heartbeat, .rotation, .replayRequest])
         let upstream = coordinators.count == 1 ? "\(coordinator.id).plans" : "coordinators.plans"
-        coordinatorWatch = UpstreamWatch(upstream: upstream, endpoint: coordinators.compactMap { $0.endpoints["plans"] }.joined(separator: ","), staleAfterMs: topology.timing.staleAfterMs, now: runtime.clock.now())
+        coordinatorWatch = UpstreamWatch(upstream: upstream, endpoint: coordinators.compactMap { runtime.deployment.endpoints(of: $0.id)["plans"] }.joined(separator: ","), staleAfterMs: topology.timing.staleAfterMs, now: runtime.clock.now())
         status = try runtime.bind(.pub, endpoint: "status", receive: false)
         var feeds = Set<SocketLoop.Handle>()
         var replays = Set<SocketLoop.Handle>()

@@ -41,13 +41,13 @@ public actor VenuesRole: RoleHandler {
         self.load = load
         self.reportPath = reportPath
         let topology = runtime.topology
-        let market = Market(spec: topology.market, routes: topology.routes, prices: prices.map { PricePath.replay($0) })
+        let market = Market(spec: runtime.deployment.market, routes: topology.routes, prices: prices.map { PricePath.replay($0) })
         self.market = market
         feed = try runtime.bind(.pub, endpoint: "feed", receive: false)
         orders = try runtime.bind(.router, endpoint: "orders", receive: true)
         orderOpener = EnvelopeOpener(senders: topology.signingKeys(of: .executor), types: [.transferOrder])
         if let recordPath, !load {
-            let header = MarketRecord.Header(topologyID: topology.id, market: topology.market, routes: topology.routes, replay: prices != nil)
+            let header = MarketRecord.Header(topologyID: topology.id, market: runtime.deployment.market, routes: topology.routes, replay: prices != nil)
             do {
                 recorder = try MarketRecorder(path: recordPath, header: header, opening: .init(tick: 0, atNs: runtime.clock.now(), price: market.price))
             } catch {

@@ -73,7 +73,7 @@ public actor WatcherRole: RoleHandler {
             guard let market = topology.venuesNode else {
                 throw WatcherError.misconfigured("watcher \(runtime.node.id) of the simulated venue \(venue) needs a venues node")
             }
-            let upstream = Watcher.Source.feed(upstream: "\(market.id).feed", endpoint: market.endpoints["feed"] ?? "?")
+            let upstream = Watcher.Source.feed(upstream: "\(market.id).feed", endpoint: runtime.deployment.endpoints(of: market.id)["feed"] ?? "?")
             core = Watcher(source: upstream, settings: Watcher.Settings(venue: entry, timing: topology.timing), now: runtime.clock.now())
             let feed = try runtime.connect(.sub, to: market, endpoint: "feed", subscribe: [Topic.tick(venue)], conflate: true)
             source = .market(feed: feed, opener: EnvelopeOpener(senders: [market.id: market.signingKey], types: [.marketTick]), reader: SimulatedVenueReader(venue: venue))

@@ -5,7 +5,7 @@ extension NodeRuntime {
     /// The runtime of `node`, with its keys read from the keys directory of the topology at
     /// `topologyPath` (secret files must be 0600). Throws `KeyMismatchError` when the key file's
     /// public keys are not the ones the topology lists for the node.
-    public convenience init(topology: Topology, topologyPath: String, node: Topology.Node, logger: Logger) throws {
+    public convenience init(topology: Deployment, topologyPath: String, node: Topology.Node, logger: Logger) throws {
         let dir = TopologyFile.keysDirectory(of: topology, baseDirectory: TopologyFile.directory(of: topologyPath))
         let keys: NodeKeys
         do {

@@ -18,8 +18,10 @@ public final class NodeRuntime: @unchecked Sendable {
     /// Send and receive high-water marks: queues are bounded everywhere.
     public static let highWaterMark: Int32 = ZeroMQTransport.highWaterMark
 
-    /// The deployment.
+    /// The deployment's policy (what the role cores decide by).
     public let topology: Topology
+    /// The deployment: the policy plus endpoints, key paths, the simulated market and coordination.
+    public let deployment: Deployment
     /// This process's node.
     public let node: Topology.Node
     /// This node's signing key.
@@ -47,7 +49,7 @@ public final class NodeRuntime: @unchecked Sendable {
 
     /// Sets up a ZeroMQ transport for `node`, with keys loaded by the caller, whose ZAP handler
     /// admits only the topology's CURVE keys.
-    public convenience init(topology: Topology, node: Topology.Node, signer: SigningKey, curvePublic: [UInt8], curveSecret: [UInt8], logger: Logger, clock: any NodeClock = WallClock()) throws {
+    public convenience init(topology: Deployment, node: Topology.Node, signer: SigningKey, curvePublic: [UInt8], curveSecret: [UInt8], logger: Logger, clock: any NodeClock = WallClock()) throws {
         let counters = Counters(node: node.id)
         let log = logger
         let link = LinkLog()
@@ -72,8 +74,9 @@ public final class NodeRuntime: @unchecked Sendable {
     }
 
     /// A runtime for `node` over any transport (the test kit's in-memory one, for example).
-    public init(topology: Topology, node: Topology.Node, signer: SigningKey, transport: any NodeTransport, logger: Logger, clock: any NodeClock = WallClock(), counters: Counters? = nil) {
-        self.topology = topology
+    public init(topology: Deployment, node: Topology.Node, signer: SigningKey, transport: any NodeTransport, logger: Logger, clock: any NodeClock = WallClock(), counters: Counters? = nil) {
+        self.topology = topology.policy
+        self.deployment = topology
         self.node = node
         self.signer = signer
         self.logger = logger
@@ -81,7 +84,7 @@ public final class NodeRuntime: @unchecked Sendable {
         self.transport = transport
         executor = transport.executor ?? QueueExecutor(label: "role-\(node.id)")
         self.counters = counters ?? Counters(node: node.id)
-        lag = SubscriberLag(topology: topology)
+        lag = SubscriberLag(topology: topology.policy)
         readiness = Readiness(ready: node.role == .venues || node.role == .monitor, reason: "starting")
     }
 
@@ -113,7 +116,7 @@ public final class NodeRuntime: @unchecked Sendable {
     /// Binds a server socket on this node's endpoint `name`.
     @discardableResult
     public func bind(_ type: SocketType, endpoint name: String, receive: Bool) throws -> SocketLoop.Handle {
-        guard let endpoint = node.endpoints[name] else { throw RuntimeError.missingEndpoint(node: node.id, name: name) }
+        guard let endpoint = deployment.endpoints(of: node.id)[name] else { throw RuntimeError.missingEndpoint(node: node.id, name: name) }
         let handle: SocketLoop.Handle
         do {
             handle = try transport.bind(type, endpoint: endpoint, receive: receive)
@@ -130,7 +133,7 @@ public final class NodeRuntime: @unchecked Sendable {
     /// feeds of full state, never for feeds where every message counts).
     @discardableResult
     public func connect(_ type: SocketType, to peer: Topology.Node, endpoint name: String, subscribe: [String] = [], routingID: String? = nil, conflate: Bool = false) throws -> SocketLoop.Handle {
-        guard let endpoint = peer.endpoints[name] else { throw RuntimeError.missingEndpoint(node: peer.id, name: name) }
+        guard let endpoint = deployment.endpoints(of: peer.id)[name] else { throw RuntimeError.missingEndpoint(node: peer.id, name: name) }
         let handle = try transport.connect(type, endpoint: endpoint, serverKey: peer.curveKey, subscribe: subscribe, routingID: routingID, conflate: conflate)
         names[handle] = "\(peer.id).\(name)"
         return handle
@@ -142,7 +145,7 @@ public final class NodeRuntime: @unchecked Sendable {
     @discardableResult
     public func subscribe(to peers: [Topology.Node], endpoint name: String, subscribe: [String], conflate: Bool = false) throws -> SocketLoop.Handle {
         let feeds = try peers.map { peer -> SocketLoop.Endpoint in
-            guard let endpoint = peer.endpoints[name] else { throw RuntimeError.missingEndpoint(node: peer.id, name: name) }
+            guard let endpoint = deployment.endpoints(of: peer.id)[name] else { throw RuntimeError.missingEndpoint(node: peer.id, name: name) }
             return SocketLoop.Endpoint(endpoint, curveServerKey: peer.curveKey)
         }
         let handle = try transport.subscribe(to: feeds, prefixes: subscribe, conflate: conflate)

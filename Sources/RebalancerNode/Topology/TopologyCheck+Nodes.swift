@@ -1,7 +1,7 @@
 import RebalancerCore
 
 extension TopologyCheck {
-    static func checkNodes(_ topology: Topology) -> [TopologyError] {
+    static func checkNodes(_ topology: Deployment) -> [TopologyError] {
         var errors: [TopologyError] = []
         for (index, node) in topology.nodes.enumerated() where !isValidNodeID(node.id) {
             errors.append(TopologyError(path: "nodes[\(index)].id", message: "\"\(node.id)\" must be letters, digits, '.', '_' or '-' and not start with '.'"))
@@ -12,7 +12,7 @@ extension TopologyCheck {
         return errors
     }
 
-    private static func checkSingletons(_ topology: Topology) -> [TopologyError] {
+    private static func checkSingletons(_ topology: Deployment) -> [TopologyError] {
         var errors: [TopologyError] = []
         let coordinators = topology.nodes.indices.filter { topology.nodes[$0].role == .coordinator }
         // Several coordinators are allowed: the first leads, the others stand by in order.
@@ -28,7 +28,7 @@ extension TopologyCheck {
         return errors
     }
 
-    private static func checkWatchers(_ topology: Topology) -> [TopologyError] {
+    private static func checkWatchers(_ topology: Deployment) -> [TopologyError] {
         var errors: [TopologyError] = []
         let venueIDs = Set(topology.venues.map(\.id))
         for (index, node) in topology.nodes.enumerated() {
@@ -52,7 +52,7 @@ extension TopologyCheck {
 
     /// Keys of every node; a node without any names its `.pub` file and the command that creates
     /// every missing key (`topologyPath`: the file the topology was read from, when known).
-    static func checkKeys(_ topology: Topology, topologyPath: String? = nil) -> [TopologyError] {
+    static func checkKeys(_ topology: Deployment, topologyPath: String? = nil) -> [TopologyError] {
         var errors: [TopologyError] = []
         var seen: [[UInt8]: String] = [:]
         let dir = topologyPath.map { TopologyFile.keysDirectory(of: topology, baseDirectory: TopologyFile.directory(of: $0)) } ?? topology.keysDir
@@ -79,14 +79,14 @@ extension TopologyCheck {
         return errors
     }
 
-    static func checkEndpoints(_ topology: Topology) -> [TopologyError] {
+    static func checkEndpoints(_ topology: Deployment) -> [TopologyError] {
         var errors: [TopologyError] = []
         var bound: [String: String] = [:]
         for (index, node) in topology.nodes.enumerated() {
-            for name in requiredEndpoints[node.role] ?? [] where node.endpoints[name] == nil {
+            for name in requiredEndpoints[node.role] ?? [] where topology.endpoints(of: node.id)[name] == nil {
                 errors.append(TopologyError(path: "nodes[\(index)].endpoints.\(name)", message: "missing: a \(node.role.rawValue) binds \(name)"))
             }
-            for (name, address) in node.endpoints.sorted(by: { $0.key < $1.key }) {
+            for (name, address) in topology.endpoints(of: node.id).sorted(by: { $0.key < $1.key }) {
                 let path = "nodes[\(index)].endpoints.\(name)"
                 if name == "metrics", MetricsServer.hostPort(address) == nil {
                     errors.append(TopologyError(path: path, message: "\"\(address)\" is not tcp://host:port: the metrics endpoint is served over HTTP"))

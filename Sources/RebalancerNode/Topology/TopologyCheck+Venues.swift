@@ -1,7 +1,7 @@
 import RebalancerCore
 
 extension TopologyCheck {
-    static func checkVenues(_ topology: Topology) -> [TopologyError] {
+    static func checkVenues(_ topology: Deployment) -> [TopologyError] {
         var errors = duplicates(topology.venues.map(\.id), describe: { "venue id \"\($0)\"" }, path: { "venues[\($0)].id" })
         if topology.venues.isEmpty { errors.append(TopologyError(path: "venues", message: "no venue")) }
         for (index, venue) in topology.venues.enumerated() {
@@ -26,7 +26,7 @@ extension TopologyCheck {
         return errors
     }
 
-    static func checkRoutes(_ topology: Topology) -> [TopologyError] {
+    static func checkRoutes(_ topology: Deployment) -> [TopologyError] {
         let venueIDs = Set(topology.venues.map(\.id))
         var errors = duplicates(
             topology.routes.map { [$0.from, $0.to] }, describe: { "route \($0[0]) -> \($0[1])" }, path: { "routes[\($0)]" }
@@ -44,7 +44,7 @@ extension TopologyCheck {
         return errors
     }
 
-    static func checkMarket(_ topology: Topology) -> [TopologyError] {
+    static func checkMarket(_ topology: Deployment) -> [TopologyError] {
         let market = topology.market
         let venueIDs = Set(topology.venues.map(\.id))
         var errors = duplicates(
@@ -75,7 +75,7 @@ extension TopologyCheck {
         return errors
     }
 
-    static func checkLimits(_ topology: Topology) -> [TopologyError] {
+    static func checkLimits(_ topology: Deployment) -> [TopologyError] {
         let limits = topology.limits, timing = topology.timing
         return positive([
             ("limits.per_transfer_cap", Double(limits.perTransferCap)), ("limits.per_venue_outflow", Double(limits.perVenueOutflow)), ("limits.per_route_outflow", Double(limits.perRouteOutflow)),

@@ -17,7 +17,7 @@ public enum TopologyCheck {
     /// Every problem found, with field paths such as `nodes[3].curve_key` (no lines: the loader adds them).
     /// `topologyPath`, the file the topology was read from when known, goes into the command a
     /// "no keys" error prints.
-    public static func validate(_ topology: Topology, topologyPath: String? = nil) -> [TopologyError] {
+    public static func validate(_ topology: Deployment, topologyPath: String? = nil) -> [TopologyError] {
         var errors: [TopologyError] = []
         if topology.id.isEmpty { errors.append(TopologyError(path: "id", message: "must not be empty")) }
         if topology.keysDir.isEmpty { errors.append(TopologyError(path: "keys_dir", message: "must not be empty")) }
@@ -38,7 +38,7 @@ public enum TopologyCheck {
                 errors.append(TopologyError(path: "coordination.lease_ms", message: "must be whole seconds of at least 1000 (etcd leases count seconds), got \(coordination.leaseMs)"))
             }
         }
-        errors += VenueAdapterFactory.check(topology).map { TopologyError(path: $0.path, message: $0.message) }
+        errors += VenueAdapterFactory.check(topology.policy).map { TopologyError(path: $0.path, message: $0.message) }
         return errors
     }
 
@@ -52,7 +52,7 @@ public enum TopologyCheck {
     /// The default quorum for `n` verifiers: floor(2n/3) + 1.
     public static func defaultQuorum(verifiers n: Int) -> Int { 2 * n / 3 + 1 }
 
-    private static func checkQuorum(_ topology: Topology) -> [TopologyError] {
+    private static func checkQuorum(_ topology: Deployment) -> [TopologyError] {
         let n = topology.verifiers.count
         if n == 0 { return [TopologyError(path: "nodes", message: "no verifier node")] }
         guard 2 * topology.quorum > n, topology.quorum <= n else {

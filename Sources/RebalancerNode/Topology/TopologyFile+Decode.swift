@@ -4,7 +4,7 @@ import Yams
 /// The result of reading a topology's YAML before its keys are looked up in `keys_dir`.
 struct DecodedTopology {
     /// The topology, when the file had no structural problem; nodes without key fields have empty keys.
-    var topology: Topology?
+    var topology: Deployment?
     /// Structural problems (syntax, missing or unknown fields, wrong types, malformed keys).
     var errors: [TopologyError]
     /// The line of every field path seen.
@@ -49,7 +49,7 @@ extension TopologyFile {
         }
     }
 
-    private static func decodeTopology(_ root: Node, _ r: YAMLFieldReader) -> Topology? {
+    private static func decodeTopology(_ root: Node, _ r: YAMLFieldReader) -> Deployment? {
         let known = ["id", "epoch", "quorum", "keys_dir", "nodes", "venues", "routes", "limits", "timing", "market", "coordination"]
         guard let f = r.fields(root, at: "", known: known) else { return nil }
         let id = f.required("id", YAMLFieldReader.string)
@@ -68,12 +68,12 @@ extension TopologyFile {
               let limits, let timing, let market
         else { return nil }
         if let coordination, coordination == nil { return nil }
-        var topology = Topology(
-            id: id, epoch: epoch, quorum: quorum, keysDir: keysDir, nodes: nodes, venues: venues,
-            routes: routes, limits: limits, timing: timing, market: market
+        let policy = Topology(
+            id: id, epoch: epoch, quorum: quorum, nodes: nodes.map(\.node), venues: venues,
+            routes: routes, limits: limits, timing: timing
         )
-        topology.coordination = coordination ?? nil
-        return topology
+        let endpoints = Dictionary(nodes.map { ($0.node.id, $0.endpoints) }, uniquingKeysWith: { first, _ in first })
+        return Deployment(policy: policy, keysDir: keysDir, endpoints: endpoints, market: market, coordination: coordination ?? nil)
     }
 
     /// A required list field whose every item decodes; nil if any does not.
@@ -85,7 +85,7 @@ extension TopologyFile {
         return decoded.contains { $0 == nil } ? nil : decoded.compactMap { $0 }
     }
 
-    private static func decodeNode(_ node: Node, _ path: String, _ r: YAMLFieldReader) -> Topology.Node? {
+    private static func decodeNode(_ node: Node, _ path: String, _ r: YAMLFieldReader) -> (node: Topology.Node, endpoints: [String: String])? {
         let known = ["id", "role", "venue", "endpoints", "signing_key", "curve_key", "monitor_only"]
         guard let f = r.fields(node, at: path, known: known) else { return nil }
         let id = f.required("id", YAMLFieldReader.string)
@@ -107,11 +107,11 @@ extension TopologyFile {
             || (f.has("venue") && venue == nil) || (f.has("monitor_only") && monitorOnly == nil)
         guard let id, let role, let endpoints, !malformed else { return nil }
         var decoded = Topology.Node(
-            id: id, role: role, venue: venue, endpoints: endpoints,
+            id: id, role: role, venue: venue,
             signingKey: signingKey ?? [], curveKey: curveKey ?? []
         )
         decoded.monitorOnly = monitorOnly ?? false
-        return decoded
+        return (decoded, endpoints)
     }
 
     private static func decodeVenue(_ node: Node, _ path: String, _ r: YAMLFieldReader) -> Topology.Venue? {
@@ -170,12 +170,12 @@ extension TopologyFile {
         return Topology.Limits(perTransferCap: perTransfer, perVenueOutflow: perVenue, perRouteOutflow: perRoute, globalNotional: global, windowSeconds: window)
     }
 
-    private static func decodeCoordination(_ node: Node, _ path: String, _ r: YAMLFieldReader) -> Topology.Coordination? {
+    private static func decodeCoordination(_ node: Node, _ path: String, _ r: YAMLFieldReader) -> Deployment.Coordination? {
         guard let f = r.fields(node, at: path, known: ["etcd", "lease_ms"]) else { return nil }
         let etcd = f.required("etcd", YAMLFieldReader.string)
         let lease = f.required("lease_ms", YAMLFieldReader.int64)
         guard let etcd, let lease else { return nil }
-        return Topology.Coordination(etcd: etcd, leaseMs: lease)
+        return Deployment.Coordination(etcd: etcd, leaseMs: lease)
     }
 
     private static func decodeTiming(_ node: Node, _ path: String, _ r: YAMLFieldReader) -> Topology.Timing? {

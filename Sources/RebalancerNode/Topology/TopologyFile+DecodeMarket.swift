@@ -1,4 +1,5 @@
 import RebalancerCore
+import RebalancerSimulation
 import Yams
 
 extension TopologyFile {

@@ -1,9 +1,10 @@
 import Foundation
 import RebalancerCore
+import RebalancerSimulation
 
 extension TopologyFile {
     /// The YAML text of a topology, in the form `load` reads; nodes with empty keys get no key fields.
-    public static func render(_ topology: Topology) -> String {
+    public static func render(_ topology: Deployment) -> String {
         var out = [
             "id: \(text(topology.id))",
             "epoch: \(topology.epoch)",
@@ -11,7 +12,7 @@ extension TopologyFile {
             "keys_dir: \(text(topology.keysDir))",
             "nodes:",
         ]
-        for node in topology.nodes { out += renderNode(node) }
+        for node in topology.nodes { out += renderNode(node, topology.endpoints(of: node.id)) }
         out.append("venues:")
         for venue in topology.venues {
             out.append("  - id: \(text(venue.id))")
@@ -48,11 +49,11 @@ extension TopologyFile {
         return out.joined(separator: "\n") + "\n"
     }
 
-    private static func renderNode(_ node: Topology.Node) -> [String] {
+    private static func renderNode(_ node: Topology.Node, _ endpoints: [String: String]) -> [String] {
         var fields = ["role: \(node.role.rawValue)"]
         if let venue = node.venue { fields.append("venue: \(text(venue))") }
-        if !node.endpoints.isEmpty {
-            let pairs = node.endpoints.sorted { $0.key < $1.key }.map { (text($0.key), quoted($0.value)) }
+        if !endpoints.isEmpty {
+            let pairs = endpoints.sorted { $0.key < $1.key }.map { (text($0.key), quoted($0.value)) }
             fields.append("endpoints: " + flow(pairs))
         }
         if !node.signingKey.isEmpty { fields.append("signing_key: \(quoted(KeyText.hex(node.signingKey)))") }

@@ -12,14 +12,14 @@ public enum TopologyFile {
 
     /// Loads, resolves keys and validates the topology at `path`; throws `TopologyErrors` naming
     /// every problem with its field path and line.
-    public static func load(path: String) throws -> Topology {
+    public static func load(path: String) throws -> Deployment {
         try parse(yaml: read(path: path), baseDirectory: directory(of: path), topologyPath: path)
     }
 
     /// Parses YAML text, reading missing keys from `keys_dir` under `baseDirectory`, and validates
     /// it; throws `TopologyErrors`. `topologyPath`, the file the text came from when known, goes into
     /// the command a "no keys" error prints.
-    public static func parse(yaml: String, baseDirectory: String, topologyPath: String? = nil) throws -> Topology {
+    public static func parse(yaml: String, baseDirectory: String, topologyPath: String? = nil) throws -> Deployment {
         let decoded = decode(yaml: yaml)
         guard var topology = decoded.topology else { throw TopologyErrors(ordered(decoded.errors)) }
         var errors = resolveKeys(&topology, baseDirectory: baseDirectory)
@@ -31,7 +31,7 @@ public enum TopologyFile {
     }
 
     /// Where the topology's key files live: `keys_dir`, relative to `baseDirectory` unless absolute.
-    public static func keysDirectory(of topology: Topology, baseDirectory: String) -> String {
+    public static func keysDirectory(of topology: Deployment, baseDirectory: String) -> String {
         topology.keysDir.hasPrefix("/") ? topology.keysDir : baseDirectory + "/" + topology.keysDir
     }
 
@@ -56,7 +56,7 @@ public enum TopologyFile {
     }
 
     /// Fills in the keys of nodes that have none inline from their `.pub` files.
-    private static func resolveKeys(_ topology: inout Topology, baseDirectory: String) -> [TopologyError] {
+    private static func resolveKeys(_ topology: inout Deployment, baseDirectory: String) -> [TopologyError] {
         let dir = keysDirectory(of: topology, baseDirectory: baseDirectory)
         var errors: [TopologyError] = []
         for index in topology.nodes.indices {

@@ -1,4 +1,5 @@
 import RebalancerCore
+import RebalancerSimulation
 
 extension TopologyInit {
     static func venue(_ id: VenueID) -> Topology.Venue {

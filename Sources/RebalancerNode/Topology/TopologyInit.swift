@@ -12,7 +12,7 @@ public enum TopologyInit {
     public static func make(
         dir: String, venues: Int, verifiers: Int, quorum: Int? = nil, executors: Int = 1, coordinators: Int = 1,
         basePort: Int = 7100, id: String = "local", force: Bool = false
-    ) throws -> Topology {
+    ) throws -> Deployment {
         var topology = try self.topology(
             id: id, keysDir: TopologyFile.defaultKeysDir, venues: venues, verifiers: verifiers, quorum: quorum,
             executors: executors, coordinators: coordinators, basePort: basePort
@@ -42,7 +42,7 @@ public enum TopologyInit {
     public static func topology(
         id: String = "local", keysDir: String = TopologyFile.defaultKeysDir, venues venueCount: Int, verifiers: Int,
         quorum: Int? = nil, executors: Int = 1, coordinators: Int = 1, basePort: Int = 7100
-    ) throws -> Topology {
+    ) throws -> Deployment {
         let venueIDs = (1...max(venueCount, 1)).map { "v\($0)" }
         var ports = PortAllocator(next: basePort)
         var nodes = [node("venues", .venues, ["feed", "orders"], &ports)]
@@ -55,16 +55,19 @@ public enum TopologyInit {
         nodes.append(node("monitor", .monitor, [], &ports))
         // Each process's HTTP metrics endpoint (/metrics, /healthz, /readyz), on loopback, after
         // every ZeroMQ port so those keep their numbers. The monitor runs no process yet.
-        for index in nodes.indices where nodes[index].role != .monitor {
+        for index in nodes.indices where nodes[index].node.role != .monitor {
             nodes[index].endpoints["metrics"] = "tcp://127.0.0.1:\(ports.take())"
         }
-        let topology = Topology(
-            id: id, epoch: 1, quorum: quorum ?? TopologyCheck.defaultQuorum(verifiers: verifiers), keysDir: keysDir,
-            nodes: nodes, venues: venueIDs.map(venue), routes: routes(venueIDs),
+        let policy = Topology(
+            id: id, epoch: 1, quorum: quorum ?? TopologyCheck.defaultQuorum(verifiers: verifiers),
+            nodes: nodes.map(\.node), venues: venueIDs.map(venue), routes: routes(venueIDs),
             limits: Topology.Limits(
                 perTransferCap: 2_000_000_00, perVenueOutflow: 5_000_000_00, perRouteOutflow: 3_000_000_00, globalNotional: 20_000_000_00, windowSeconds: 3600
             ),
-            timing: Topology.Timing(heartbeatMs: 500, staleAfterMs: 3000, planTTLms: 5000, basisToleranceMs: 2000),
+            timing: Topology.Timing(heartbeatMs: 500, staleAfterMs: 3000, planTTLms: 5000, basisToleranceMs: 2000)
+        )
+        let topology = Deployment(
+            policy: policy, keysDir: keysDir, endpoints: Dictionary(uniqueKeysWithValues: nodes.map { ($0.node.id, $0.endpoints) }),
             market: market(venueIDs)
         )
         var errors = argumentErrors(venues: venueCount, verifiers: verifiers, executors: executors, basePort: basePort, ports: ports)
@@ -85,7 +88,7 @@ public enum TopologyInit {
     }
 
     /// The topology with distinct stand-in keys, to validate everything but the keys.
-    private static func withPlaceholderKeys(_ topology: Topology) -> Topology {
+    private static func withPlaceholderKeys(_ topology: Deployment) -> Deployment {
         var copy = topology
         for index in copy.nodes.indices {
             let tag = withUnsafeBytes(of: UInt64(index).littleEndian, Array.init)
@@ -97,10 +100,10 @@ public enum TopologyInit {
 
     private static func node(
         _ id: NodeID, _ role: Topology.Role, _ endpoints: [String], _ ports: inout PortAllocator, venue: VenueID? = nil
-    ) -> Topology.Node {
+    ) -> (node: Topology.Node, endpoints: [String: String]) {
         var addresses: [String: String] = [:]
         for name in endpoints { addresses[name] = "tcp://127.0.0.1:\(ports.take())" }
-        return Topology.Node(id: id, role: role, venue: venue, endpoints: addresses, signingKey: [], curveKey: [])
+        return (Topology.Node(id: id, role: role, venue: venue, signingKey: [], curveKey: []), addresses)
     }
 }
 

@@ -117,10 +117,9 @@ public enum OptimizerBenchmark {
             for j in order { routes.append(route(i, j)) }
         }
         let topology = Topology(
-            id: "bench-\(count)-\(seed)", epoch: 1, quorum: 1, keysDir: "keys", nodes: [], venues: venues, routes: routes,
+            id: "bench-\(count)-\(seed)", epoch: 1, quorum: 1, nodes: [], venues: venues, routes: routes,
             limits: .init(perTransferCap: 2_000_000_00, perVenueOutflow: 1_000_000_000_00, globalNotional: 1_000_000_000_00, windowSeconds: 60),
-            timing: .init(heartbeatMs: 500, staleAfterMs: 3000, planTTLms: 5000, basisToleranceMs: 2000),
-            market: MarketSpec(seed: seed, initialPrice: 60_000, drift: 0, volatility: 0.5, shockMultiplier: 3, secondsPerTick: 60, tickMs: 100, liquidationPenalty: 0.02, accounts: [])
+            timing: .init(heartbeatMs: 500, staleAfterMs: 3000, planTTLms: 5000, basisToleranceMs: 2000)
         )
         var views: [VenueID: VenueView] = [:]
         for venue in venues {

@@ -55,10 +55,9 @@ extension OptimizerBenchmark {
             }
         }
         let topology = Topology(
-            id: "realistic-\(count)-\(seed)", epoch: 1, quorum: 1, keysDir: "keys", nodes: [], venues: venues, routes: routes,
+            id: "realistic-\(count)-\(seed)", epoch: 1, quorum: 1, nodes: [], venues: venues, routes: routes,
             limits: .init(perTransferCap: 500_000_00 * 4, perVenueOutflow: 1_000_000_000_00, globalNotional: 1_000_000_000_00, windowSeconds: 60),
-            timing: .init(heartbeatMs: 500, staleAfterMs: 3000, planTTLms: 5000, basisToleranceMs: 2000),
-            market: MarketSpec(seed: seed, initialPrice: 60_000, drift: 0, volatility: 0.5, shockMultiplier: 3, secondsPerTick: 60, tickMs: 100, liquidationPenalty: 0.02, accounts: [])
+            timing: .init(heartbeatMs: 500, staleAfterMs: 3000, planTTLms: 5000, basisToleranceMs: 2000)
         )
         var views: [VenueID: VenueView] = [:]
         for (i, venue) in venues.enumerated() {

@@ -51,10 +51,9 @@ extension SimulationScenario {
             secondsPerTick: 60, tickMs: 0, liquidationPenalty: 0.01, accounts: accounts
         )
         let topology = Topology(
-            id: "sim-delta-neutral", epoch: 1, quorum: 1, keysDir: "", nodes: [], venues: venues, routes: routes,
+            id: "sim-delta-neutral", epoch: 1, quorum: 1, nodes: [], venues: venues, routes: routes,
             limits: .init(perTransferCap: 2_000_000_00, perVenueOutflow: 10_000_000_00, globalNotional: 50_000_000_00, windowSeconds: 3_600),
-            timing: .init(heartbeatMs: 60_000, staleAfterMs: 180_000, planTTLms: 60_000, basisToleranceMs: 120_000),
-            market: market
+            timing: .init(heartbeatMs: 60_000, staleAfterMs: 180_000, planTTLms: 60_000, basisToleranceMs: 120_000)
         )
         return SimulationScenario(
             name: "delta-neutral-month", topology: topology, market: market,

@@ -16,7 +16,7 @@ struct DemoLatency: Sendable {
     }
 
     /// Runs the demo; returns its summary and the hop histograms summed over the nodes.
-    func run(topology: Topology, logger: Logger) async throws -> (DemoSummary, HopHistograms) {
+    func run(topology: Deployment, logger: Logger) async throws -> (DemoSummary, HopHistograms) {
         let endpoints = Self.metricsAddresses(topology)
         let runner = DemoRunner(options: options, executable: executable)
         let (summary, texts) = try await withThrowingTaskGroup(of: Outcome.self) { group -> (DemoSummary?, [String: String]) in
@@ -40,10 +40,10 @@ struct DemoLatency: Sendable {
     }
 
     /// Each node's metrics host and port.
-    private static func metricsAddresses(_ topology: Topology) -> [String: (host: String, port: Int)] {
+    private static func metricsAddresses(_ topology: Deployment) -> [String: (host: String, port: Int)] {
         var addresses: [String: (host: String, port: Int)] = [:]
         for node in topology.nodes {
-            guard let endpoint = node.endpoints["metrics"], let (host, port) = MetricsServer.hostPort(endpoint) else { continue }
+            guard let endpoint = topology.endpoints(of: node.id)["metrics"], let (host, port) = MetricsServer.hostPort(endpoint) else { continue }
             addresses[node.id] = (host == "0.0.0.0" ? "127.0.0.1" : host, port)
         }
         return addresses

@@ -36,11 +36,11 @@ public struct ChaosAudit: Sendable {
         var envelope: [UInt8]
     }
 
-    let topology: Topology
+    let topology: Deployment
     let paths: Paths
 
     /// An audit of `topology`'s files at `paths`.
-    public init(topology: Topology, paths: Paths) {
+    public init(topology: Deployment, paths: Paths) {
         self.topology = topology
         self.paths = paths
     }

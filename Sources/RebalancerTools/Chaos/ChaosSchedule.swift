@@ -51,7 +51,7 @@ public struct ChaosSchedule: Sendable, Equatable {
 
     /// The schedule for `topology` over a run of `seconds`: rounds from `warmup` on, the last one
     /// ending at least `settle` seconds before the end.
-    public init(topology: Topology, seconds: Double, warmup: Double, settle: Double) {
+    public init(topology: Deployment, seconds: Double, warmup: Double, settle: Double) {
         let watchers = topology.nodes(.watcher).map(\.id)
         let verifiers = topology.verifiers.map(\.id)
         let executors = topology.nodes(.executor).map(\.id)

@@ -5,12 +5,12 @@ import RebalancerNode
 /// Draws the demo's live progress: each venue's balance against its maintenance margin, plans
 /// proposed, approved and rejected, transfers, liquidations and the latest latency.
 struct DemoDisplay: Sendable {
-    let topology: Topology
+    let topology: Deployment
     let strategy: String
     let live: Bool
     private let isTerminal = isatty(STDOUT_FILENO) != 0
 
-    init(topology: Topology, strategy: String, live: Bool) {
+    init(topology: Deployment, strategy: String, live: Bool) {
         self.topology = topology
         self.strategy = strategy
         self.live = live

@@ -16,7 +16,7 @@ import ServiceLifecycle
 /// supervisor and the monitor are actors).
 final class LocalDeployment<Monitor: RoleHandler>: Service, Sendable {
     /// The topology, as loaded (after any keys were generated).
-    let topology: Topology
+    let topology: Deployment
     /// Its file, which every child is given.
     let topologyPath: String
     /// Wiped at start; each node's data under `<dataDirectory>/<node>`, the logs under `logs/`.

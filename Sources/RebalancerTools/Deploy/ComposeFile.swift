@@ -39,7 +39,7 @@ public enum ComposeFile {
     /// line instead (`-p`, see the header), and each named volume carries an explicit `name` holding the
     /// topology id, so a deployment's data never depends on the project name nor mixes with another's.
     public static func render(
-        topology: Topology,
+        topology: Deployment,
         topologyMount: String = "/etc/rebalancer/topology.yaml",
         topologyFile: String = "topology/local.yaml",
         composeDirectory: String = "docker",
@@ -68,7 +68,7 @@ public enum ComposeFile {
         for (index, node) in services.enumerated() {
             out += service(node, builds: index == 0, mounts: mounts)
         }
-        if services.contains(where: { $0.endpoints["metrics"] != nil }) {
+        if services.contains(where: { topology.endpoints(of: $0.id)["metrics"] != nil }) {
             out += monitoring(composeDirectory: composeDirectory)
         }
         let stateful = services.filter { statefulRoles.contains($0.role) }
@@ -141,7 +141,7 @@ public enum ComposeFile {
     }
 
     private static func header(
-        topology: Topology, services: [Topology.Node], hostKeys: String, topologyFile: String, composePath: String, command: String
+        topology: Deployment, services: [Topology.Node], hostKeys: String, topologyFile: String, composePath: String, command: String
     ) -> [String] {
         let project = projectName(topology.id)
         let text = """

@@ -11,7 +11,7 @@ public enum GrafanaDashboard {
     public static let dataSourceUID = "rebalancer-prometheus"
 
     /// The dashboard as pretty, key-sorted JSON text.
-    public static func render(topology: Topology) -> String {
+    public static func render(topology: Deployment) -> String {
         var panels: [[String: Any]] = []
         func panel(_ title: String, _ unit: String, _ targets: [(expr: String, legend: String)], width: Int = 12) {
             let index = panels.count

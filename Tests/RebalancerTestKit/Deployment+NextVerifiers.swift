@@ -1,13 +1,13 @@
 import RebalancerCore
 import RebalancerNode
 
-extension Topology {
+extension Deployment {
     /// The topology a rotation hands over to: the next epoch, with `count` fresh verifiers
     /// (`new-verifier-1`...) in place of the current ones and quorum `quorum`. Returns their keys
     /// too, for the test to write or run them.
-    public func nextVerifierSet(count: Int, quorum: Int) -> (topology: Topology, keys: [NodeID: NodeKeys]) {
+    public func nextVerifierSet(count: Int, quorum: Int) -> (topology: Deployment, keys: [NodeID: NodeKeys]) {
         var next = self
-        next.epoch = epoch + 1
+        next.epoch = policy.epoch + 1
         next.quorum = quorum
         next.nodes.removeAll { $0.role == .verifier }
         var keys: [NodeID: NodeKeys] = [:]
@@ -15,7 +15,7 @@ extension Topology {
             let id = "new-verifier-\(i)"
             let pair = NodeKeys.generate()
             keys[id] = pair
-            next.nodes.append(.init(id: id, role: .verifier, endpoints: [:], signingKey: pair.signingPublic, curveKey: pair.curvePublic))
+            next.nodes.append(.init(id: id, role: .verifier, signingKey: pair.signingPublic, curveKey: pair.curvePublic))
         }
         return (next, keys)
     }

@@ -1,3 +1,5 @@
+import RebalancerCore
+
 /// The simulated market of a deployment: the book each venue holds and how the price moves.
 public struct MarketSpec: Sendable, Equatable, Codable {
     /// Seed of the price path.
@@ -59,5 +61,16 @@ public struct MarketSpec: Sendable, Equatable, Codable {
             self.maintenanceRate = maintenanceRate
             self.initialRate = initialRate
         }
+    }
+}
+
+extension MarketSpec {
+    /// Market seconds that pass per wall-clock second: `seconds_per_tick / tick_ms` for a market
+    /// that has accounts and ticks on the clock, 1 otherwise (real venues, and `rebalancer sim`,
+    /// whose routes' latencies are already in market time). The node layer puts it in the
+    /// topology's `marketSecondsPerSecond`.
+    public var marketSecondsPerSecond: Double {
+        guard !accounts.isEmpty, tickMs > 0, secondsPerTick > 0, secondsPerTick.isFinite else { return 1 }
+        return secondsPerTick * 1000 / Double(tickMs)
     }
 }
