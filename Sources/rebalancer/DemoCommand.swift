@@ -37,11 +37,19 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Also serve the live web dashboard on this host:port (for example 127.0.0.1:8080) while the demo runs.")
     var dashboard: String?
 
+    @Option(name: .long, parsing: .unconditional, help: "Once every other node answered /healthz, the market publishes its opening state this many seconds before its price path (of --seconds) starts moving (at least 0, at most 3600).")
+    var warmupSeconds: Double = DemoRunner.defaultWarmupSeconds
+
+    @Option(name: .long, parsing: .unconditional, help: "Give up, naming the node, when a node has not answered /healthz this many seconds after the start (more than 0, at most 3600).")
+    var startTimeout: Double = DemoRunner.defaultStartTimeoutSeconds
+
     @Flag(name: .long, help: "No live display; print only the summary.")
     var quiet = false
 
     func validate() throws {
         guard seconds > 0, seconds <= 86_400 else { throw ValidationError("--seconds must be more than 0 and at most 86400, got \(seconds.cliText)") }
+        guard warmupSeconds >= 0, warmupSeconds <= 3600 else { throw ValidationError("--warmup-seconds must be at least 0 and at most 3600, got \(warmupSeconds.cliText)") }
+        guard startTimeout > 0, startTimeout <= 3600 else { throw ValidationError("--start-timeout must be more than 0 and at most 3600, got \(startTimeout.cliText)") }
         guard StrategyName(rawValue: strategy) != nil else {
             throw ValidationError("--strategy must be one of \(StrategyName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -58,6 +66,8 @@ struct DemoCommand: AsyncParsableCommand {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var options = DemoRunner.Options(topologyPath: topology, seconds: seconds, strategy: strategy, seed: seed, pricesPath: prices, dataDirectory: dataDir, live: !quiet)
         options.dashboard = dashboard
+        options.warmupSeconds = warmupSeconds
+        options.startTimeoutSeconds = startTimeout
         let runner = DemoRunner(options: options, executable: executable)
         if let dashboard { print("dashboard: http://\(dashboard)/ (log: \(dataDir)/logs/dashboard.log)") }
         let summary = try await runner.run(logger: Logger(label: "demo"))
@@ -70,6 +80,10 @@ struct DemoCommand: AsyncParsableCommand {
         print("  transfers settled \(summary.transfers_settled), liquidations \(summary.liquidations), fees $\(summary.fees_paid / 100), penalties $\(summary.penalties_charged / 100)")
         if let h = summary.hindsight {
             print("  hindsight: \(h.avoidableLiquidations) of \(h.liquidations.count) liquidations avoidable, \(h.unavoidableLiquidations) unavoidable\(h.firstUnavoidableTick.map { " (first at tick \($0))" } ?? ""), least fees without liquidation $\(h.hindsightCost / 100)")
+        }
+        if let startup = summary.startup, let healthy = startup.lastHealthy_s, let market = startup.market_launched_s {
+            let ready = startup.coordinator_ready_s.map { String(format: ", coordinator ready at %.1f s", $0) } ?? ", coordinator never ready"
+            print(String(format: "  start: %ld nodes answered /healthz by %.1f s, market launched at %.1f s, price path after a %g s warm-up", startup.nodes.count - 1, healthy, market, startup.market_warmup_s) + ready)
         }
         print("  latency (watcher saw → executor verified) \(summary.latency_ms.text)")
         print("  capital: initial $\(summary.initial_capital / 100), final $\(summary.final_capital / 100) (+ fees and penalties = $\((summary.final_capital + summary.fees_paid + summary.penalties_charged) / 100))")

@@ -25,6 +25,13 @@ struct VenuesCommand: AsyncParsableCommand {
     @Option(name: .long, help: "On shutdown, write the final figures and every accepted transfer to this JSON file.")
     var report: String?
 
+    @Option(name: .long, parsing: .unconditional, help: "Publish the opening state for this many seconds before the price path starts moving (at least 0, at most 3600; default 0).")
+    var warmupSeconds: Double = 0
+
+    func validate() throws {
+        guard warmupSeconds >= 0, warmupSeconds <= 3600 else { throw ValidationError("--warmup-seconds must be at least 0 and at most 3600, got \(warmupSeconds.cliText)") }
+    }
+
     func run() async throws {
         var closes: [Double]?
         if let prices {
@@ -35,7 +42,7 @@ struct VenuesCommand: AsyncParsableCommand {
             if let seed { topology.market.seed = seed }
         }
         let record = (options.dataDirectory(topologyID: runtime.topology.id, nodeID: id) as NSString).appendingPathComponent(MarketRecord.fileName)
-        let role = try VenuesRole(runtime: runtime, prices: closes, load: load, reportPath: report, recordPath: record)
+        let role = try VenuesRole(runtime: runtime, prices: closes, load: load, reportPath: report, recordPath: record, warmupSeconds: warmupSeconds)
         let interval: Duration = load ? .milliseconds(1) : .milliseconds(runtime.deployment.market.tickMs)
         try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: interval), logger: runtime.logger)
     }

@@ -14,6 +14,10 @@ import ZeroMQ
 /// every venue's state, to measure how many verified states the coordinator and verifiers take.
 /// With a report path, the final figures and every accepted transfer are written there as JSON
 /// on shutdown, for the chaos check to reconcile capital against the executors' records.
+///
+/// With a warm-up, the market publishes its opening state every tick for that long before its
+/// price path moves (no price step, settlement or liquidation, nothing recorded), so that a
+/// pipeline started just before it can join the feeds before anything happens.
 public actor VenuesRole: RoleHandler {
     /// How long one load-mode burst runs before the actor lets orders in.
     public static let loadBurst: Duration = .milliseconds(20)
@@ -32,11 +36,16 @@ public actor VenuesRole: RoleHandler {
     private var refusedTransfers: [String: String] = [:]
     private var recorder: MarketRecorder?
     private var acceptedSinceTick: [MarketRecord.Accepted] = []
+    /// Until when (clock ns) the warm-up holds the price path still; nil once it moves.
+    private var warmupEndsAt: Nanos?
+    /// The record to open when the price path starts moving (after the warm-up).
+    private var pendingRecord: (path: String, header: MarketRecord.Header)?
 
     /// Sets up the market and its sockets; `prices` replays a recorded path instead of the seeded
     /// walk; `load` publishes as fast as it can; `reportPath` receives the final figures on shutdown;
-    /// `recordPath` receives the price path as it is played (`MarketRecord`; never in load mode).
-    public init(runtime: NodeRuntime, prices: [Double]? = nil, load: Bool = false, reportPath: String? = nil, recordPath: String? = nil) throws {
+    /// `recordPath` receives the price path as it is played (`MarketRecord`; never in load mode);
+    /// `warmupSeconds` holds the price path still that long, publishing the opening state.
+    public init(runtime: NodeRuntime, prices: [Double]? = nil, load: Bool = false, reportPath: String? = nil, recordPath: String? = nil, warmupSeconds: Double = 0) throws {
         self.runtime = runtime
         self.load = load
         self.reportPath = reportPath
@@ -47,16 +56,29 @@ public actor VenuesRole: RoleHandler {
         orders = try runtime.bind(.router, endpoint: "orders", receive: true)
         orderOpener = EnvelopeOpener(senders: topology.signingKeys(of: .executor), types: [.transferOrder])
         if let recordPath, !load {
-            let header = MarketRecord.Header(topologyID: topology.id, market: runtime.deployment.market, routes: topology.routes, replay: prices != nil)
-            do {
-                recorder = try MarketRecorder(path: recordPath, header: header, opening: .init(tick: 0, atNs: runtime.clock.now(), price: market.price))
-            } catch {
-                runtime.logger.error("cannot record the price path", metadata: ["path": "\(recordPath)", "error": "\(error)"])
-            }
+            pendingRecord = (recordPath, MarketRecord.Header(topologyID: topology.id, market: runtime.deployment.market, routes: topology.routes, replay: prices != nil))
+        }
+        let now = runtime.clock.now()
+        if warmupSeconds > 0 {
+            warmupEndsAt = now + Nanos(warmupSeconds * Double(Nanos.perSecond))
+        } else {
+            recorder = Self.openRecord(pendingRecord, now: now, price: market.price, logger: runtime.logger)
+            pendingRecord = nil
         }
         runtime.logger.info("market open", metadata: [
-            "venues": "\(market.venues.count)", "price": "\(market.price)", "capital": "\(market.initialCapital)",
+            "venues": "\(market.venues.count)", "price": "\(market.price)", "capital": "\(market.initialCapital)", "warmup_s": "\(warmupSeconds)",
         ])
+    }
+
+    /// The recorder of the price path from its opening at `now`; nil (logged) when it cannot write.
+    private static func openRecord(_ record: (path: String, header: MarketRecord.Header)?, now: Nanos, price: Double, logger: Logger) -> MarketRecorder? {
+        guard let record else { return nil }
+        do {
+            return try MarketRecorder(path: record.path, header: record.header, opening: .init(tick: 0, atNs: now, price: price))
+        } catch {
+            logger.error("cannot record the price path", metadata: ["path": "\(record.path)", "error": "\(error)"])
+            return nil
+        }
     }
 
     public func handle(_ inbound: SocketLoop.Inbound) async {
@@ -76,7 +98,7 @@ public actor VenuesRole: RoleHandler {
             submitter[order.transferID] = identity
             let fee = market.route(from: order.transfer.from, to: order.transfer.to).map { Market.fee(on: $0, amount: order.transfer.amount) } ?? 0
             accepted.append(.init(id: order.transferID, from: order.transfer.from, to: order.transfer.to, amount: order.transfer.amount, fee: fee, executor: opened.sender))
-            if recorder != nil { acceptedSinceTick.append(.init(id: order.transferID, from: order.transfer.from, to: order.transfer.to, amount: order.transfer.amount)) }
+            if recorder != nil || pendingRecord != nil { acceptedSinceTick.append(.init(id: order.transferID, from: order.transfer.from, to: order.transfer.to, amount: order.transfer.amount)) }
             receipt.state = .submitted
             receipt.detail = "settles in \((due - now) / Nanos.perMillisecond) ms"
             runtime.counters.increment("transfers.accepted")
@@ -92,6 +114,14 @@ public actor VenuesRole: RoleHandler {
     }
 
     public func tick() async {
+        if let ends = warmupEndsAt {
+            let now = runtime.clock.now()
+            guard now >= ends else { return publish(now: now) }
+            warmupEndsAt = nil
+            recorder = Self.openRecord(pendingRecord, now: now, price: market.price, logger: runtime.logger)
+            pendingRecord = nil
+            runtime.logger.info("price path started", metadata: ["price": "\(market.price)"])
+        }
         guard load else { return step(now: runtime.clock.now()) }
         let started = ContinuousClock.now
         repeat {
@@ -123,6 +153,11 @@ public actor VenuesRole: RoleHandler {
                 runtime.logger.info("volatility regime", metadata: ["regime": "\(regime.rawValue)"])
             }
         }
+        publish(now: now)
+    }
+
+    /// Publishes every venue's state as of the market's current tick.
+    private func publish(now: Nanos) {
         for venue in market.venues {
             guard let state = market.state(of: venue, seq: market.ticks, observedAt: now) else { continue }
             var tick = WireMarketTick()

@@ -11,7 +11,7 @@ public struct DemoRunner: Sendable {
     public struct Options: Sendable {
         /// The topology file.
         public var topologyPath: String
-        /// How long the market runs.
+        /// How long the market's price path runs (after its warm-up).
         public var seconds: Double
         /// The coordinator's strategy.
         public var strategy: String
@@ -25,6 +25,11 @@ public struct DemoRunner: Sendable {
         public var live: Bool
         /// Serve the live web page (`rebalancer dashboard`) on this host:port while the demo runs.
         public var dashboard: String?
+        /// How long the market publishes its opening state before its price path moves, once
+        /// every other node answered `/healthz` (the feeds joined, the coordinator ready).
+        public var warmupSeconds: Double = DemoRunner.defaultWarmupSeconds
+        /// How long to wait for every node to answer `/healthz` before giving up.
+        public var startTimeoutSeconds: Double = DemoRunner.defaultStartTimeoutSeconds
 
         /// Creates options.
         public init(topologyPath: String, seconds: Double, strategy: String, seed: UInt64?, pricesPath: String?, dataDirectory: String, live: Bool) {
@@ -40,6 +45,11 @@ public struct DemoRunner: Sendable {
 
     let options: Options
     let executable: URL
+
+    /// The market's default warm-up, in seconds.
+    public static let defaultWarmupSeconds: Double = 2
+    /// The default bound on the nodes' start, in seconds.
+    public static let defaultStartTimeoutSeconds: Double = 120
 
     /// A runner that starts children from `executable` (this binary).
     public init(options: Options, executable: URL) {
@@ -77,7 +87,17 @@ public struct DemoRunner: Sendable {
         var venuesArguments: [String] = []
         if let seed = options.seed { venuesArguments += ["--seed", "\(seed)"] }
         if let prices = options.pricesPath { venuesArguments += ["--prices", prices] }
-        try await deployment.start(venuesArguments: venuesArguments, coordinatorArguments: ["--strategy", options.strategy])
+        venuesArguments += ["--warmup-seconds", "\(options.warmupSeconds)"]
+        let begun = ContinuousClock.now
+        // Every other role first; the market only once each answered /healthz.
+        var startup = try await deployment.start(
+            venuesArguments: venuesArguments, coordinatorArguments: ["--strategy", options.strategy], timeout: .milliseconds(Int64(options.startTimeoutSeconds * 1000))
+        )
+        startup.market_warmup_s = options.warmupSeconds
+        if options.live, let healthy = startup.lastHealthy_s {
+            print(String(format: "%ld nodes answered /healthz after %.1f s; market opened, price path moves after a %g s warm-up", startup.nodes.count - 1, healthy, options.warmupSeconds))
+        }
+        let readiness = deployment.topology.coordinator.flatMap { deployment.topology.endpoints(of: $0.id)["metrics"] }.flatMap(MetricsServer.hostPort)
         // The web page is a side show: a dashboard that cannot start (its port taken) is logged, not
         // fatal. It is one more child of the supervisor, stopped with the others.
         if let listen = options.dashboard { try await startDashboard(listen: listen, supervisor: deployment.supervisor) }
@@ -85,14 +105,19 @@ public struct DemoRunner: Sendable {
         let started = ContinuousClock.now
         let display = DemoDisplay(topology: deployment.topology, strategy: options.strategy, live: options.live)
         var exitedEarly: [(ProcessSupervisor.Child, Int32)] = []
-        while ContinuousClock.now - started < .seconds(options.seconds) {
+        while ContinuousClock.now - started < .seconds(options.warmupSeconds + options.seconds) {
             try? await Task.sleep(for: .milliseconds(500))
-            let elapsed = (ContinuousClock.now - started).seconds
+            if startup.coordinator_ready_s == nil, let (host, port) = readiness,
+               (try? await HTTPExchange.get(host: host, port: port, path: "/readyz", timeoutMs: 300))?.status == 200 {
+                startup.coordinator_ready_s = (ContinuousClock.now - begun).seconds
+            }
+            let elapsed = max(0, (ContinuousClock.now - started).seconds - options.warmupSeconds)
             await display.render(monitor: monitor, elapsed: elapsed, total: options.seconds)
             exitedEarly = await supervisor.exited().filter { $0.0.id != Self.dashboardID }
             if !exitedEarly.isEmpty { break }
         }
-        let summary = await summarize(monitor: monitor, supervisor: supervisor, elapsed: (ContinuousClock.now - started).seconds)
+        var summary = await summarize(monitor: monitor, supervisor: supervisor, elapsed: max(0, (ContinuousClock.now - started).seconds - options.warmupSeconds))
+        summary.startup = startup
         return (summary, exitedEarly)
     }
 

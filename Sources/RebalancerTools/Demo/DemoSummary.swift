@@ -29,7 +29,7 @@ public struct DemoSummary: Codable, Sendable {
 
     /// The strategy the coordinator ran.
     public var strategy: String
-    /// How long the market ran, in seconds.
+    /// How long the market's price path ran (after its warm-up), in seconds.
     public var seconds: Double
     /// Plans the coordinator proposed.
     public var plans_proposed: Int64
@@ -64,6 +64,9 @@ public struct DemoSummary: Codable, Sendable {
     public var hindsight_cost: Int64 = 0
     /// The market's hindsight report (`rebalancer hindsight`); nil when the market left no record.
     public var hindsight: HindsightReport? = nil
+    /// How the deployment came up: each node's launch and first `/healthz`, then the market's
+    /// launch after them, and when the coordinator was first ready.
+    public var startup: DemoStartup? = nil
 
     /// Adds the hindsight report of the run's recorded price path.
     public mutating func attach(_ report: HindsightReport) {

@@ -96,10 +96,64 @@ final class LocalDeployment<Monitor: RoleHandler>: Service, Sendable {
     }
 
     /// Starts the role processes of `roles` (every role but the monitor by default), with extra
-    /// arguments for the venues and the coordinator.
-    func start(roles: Set<Topology.Role> = Set(Topology.Role.allCases).subtracting([.monitor]), venuesArguments: [String] = [], coordinatorArguments: [String] = []) async throws {
-        for node in topology.nodes where roles.contains(node.role) {
-            try await supervisor.start(role: node.role, id: node.id, arguments: arguments(for: node, venuesArguments: venuesArguments, coordinatorArguments: coordinatorArguments))
+    /// arguments for the venues and the coordinator: every other role first, in topology order,
+    /// then waits until each of them answers `/healthz` on its metrics endpoint, and only then
+    /// starts the market (`venues`), so that its price path never runs while the pipeline is
+    /// still starting. Throws, naming the node, when one exits before it answered or does not
+    /// answer within `timeout` (the market is then not started). Returns when each was launched
+    /// and answered, in seconds since the call.
+    @discardableResult
+    func start(
+        roles: Set<Topology.Role> = Set(Topology.Role.allCases).subtracting([.monitor]), venuesArguments: [String] = [], coordinatorArguments: [String] = [],
+        timeout: Duration = .seconds(120)
+    ) async throws -> DemoStartup {
+        let begun = ContinuousClock.now
+        var record = DemoStartup()
+        let chosen = topology.nodes.filter { roles.contains($0.role) }
+        for phase in [chosen.filter { $0.role != .venues }, chosen.filter { $0.role == .venues }] where !phase.isEmpty {
+            let first = record.nodes.count
+            for node in phase {
+                let arguments = arguments(for: node, venuesArguments: venuesArguments, coordinatorArguments: coordinatorArguments)
+                try await supervisor.start(role: node.role, id: node.id, arguments: arguments)
+                record.nodes.append(.init(id: node.id, role: node.role.rawValue, launched_s: (ContinuousClock.now - begun).seconds))
+                if node.role == .venues { record.market_launched_s = record.nodes.last?.launched_s }
+            }
+            try await waitHealthy(&record, from: first, since: begun, deadline: begun + timeout, timeout: timeout)
+        }
+        return record
+    }
+
+    /// Asks each node of `record.nodes[from...]` with a metrics endpoint for `/healthz` until it
+    /// answers 200, recording when; throws naming the node that exited first, or the nodes still
+    /// silent at `deadline`.
+    private func waitHealthy(_ record: inout DemoStartup, from first: Int, since begun: ContinuousClock.Instant, deadline: ContinuousClock.Instant, timeout: Duration) async throws {
+        var pending: [(index: Int, host: String, port: Int)] = record.nodes.indices.dropFirst(first).compactMap { index in
+            guard let endpoint = topology.endpoints(of: record.nodes[index].id)["metrics"], let (host, port) = MetricsServer.hostPort(endpoint) else { return nil }
+            return (index, host == "0.0.0.0" ? "127.0.0.1" : host, port)
+        }
+        while !pending.isEmpty {
+            var silent: [(index: Int, host: String, port: Int)] = []
+            for node in pending {
+                let answer = try? await HTTPExchange.get(host: node.host, port: node.port, path: "/healthz", timeoutMs: 1000)
+                if answer?.status == 200 {
+                    record.nodes[node.index].healthy_s = (ContinuousClock.now - begun).seconds
+                } else {
+                    silent.append(node)
+                }
+            }
+            pending = silent
+            guard !pending.isEmpty else { break }
+            let ids = Set(pending.map { record.nodes[$0.index].id })
+            if let (child, status) = await supervisor.exited().first(where: { ids.contains($0.0.id) }) {
+                let tail = ((try? String(contentsOfFile: child.logPath, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5).joined(separator: "\n")
+                throw DemoError("\(child.id) (\(child.role.rawValue)) exited with status \(status) before it answered /healthz; the market was not started; see \(child.logPath):\n\(tail)")
+            }
+            if ContinuousClock.now >= deadline {
+                let names = pending.prefix(5).map { "\(record.nodes[$0.index].id) (http://\($0.host):\($0.port)/healthz)" }
+                let more = pending.count > 5 ? " and \(pending.count - 5) more" : ""
+                throw DemoError("\(names.joined(separator: ", "))\(more) did not answer /healthz within \(String(format: "%g", timeout.seconds)) s; the market was not started; see \(dataDirectory)/logs")
+            }
+            try await Task.sleep(for: .milliseconds(100))
         }
     }
 
