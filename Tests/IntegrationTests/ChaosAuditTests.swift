@@ -46,7 +46,7 @@ import Testing
                 return a
             }
             let envelope = try Envelope.seal(approved, type: .approvedPlan, sender: "coordinator", key: coordinator)
-            try await CoordinatorJournal(path: paths.journals[0]).append(planSeq: plan.planSeq, digest: digest, envelope: envelope.bytes(), at: 1)
+            try CoordinatorJournal(path: paths.journals[0]).append(planSeq: plan.planSeq, digest: digest, envelope: envelope.bytes(), at: 1)
             if execute {
                 try await ExecutorRecord(path: paths.executorRecords["executor-1"]!).accept(planSeq: plan.planSeq, digest: digest, transferIDs: ["\(plan.planSeq)/0"], at: 1)
             }

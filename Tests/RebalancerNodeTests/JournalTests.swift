@@ -7,38 +7,38 @@ import Testing
 @Suite struct JournalTests {
     let directory = NSTemporaryDirectory() + "journal-\(UUID().uuidString.prefix(8))"
 
-    @Test func coordinatorContinuesAfterTheHighestSequenceEverUsedAndNeverJournalsOneTwice() async throws {
+    @Test func coordinatorContinuesAfterTheHighestSequenceEverUsedAndNeverJournalsOneTwice() throws {
         let path = directory + "/coordinator.sqlite"
         do {
             let journal = try CoordinatorJournal(path: path)
             #expect(try journal.lastPlanSeq() == 0)
-            try await journal.reserve(planSeq: 1)
-            try await journal.append(planSeq: 1, digest: [1], envelope: [10, 11], at: 5)
-            try await journal.reserve(planSeq: 2)  // proposed, never approved: still never reused
+            try journal.reserve(planSeq: 1)
+            try journal.append(planSeq: 1, digest: [1], envelope: [10, 11], at: 5)
+            try journal.reserve(planSeq: 2)  // proposed, never approved: still never reused
         }
         let reopened = try CoordinatorJournal(path: path)
         #expect(try reopened.lastPlanSeq() == 2)
         #expect(try reopened.lastApproved() == 1)
-        #expect(try await reopened.append(planSeq: 1, digest: [9], envelope: [9], at: 6) == false)
-        try await reopened.append(planSeq: 3, digest: [3], envelope: [30], at: 7)
+        #expect(try reopened.append(planSeq: 1, digest: [9], envelope: [9], at: 6) == false)
+        try reopened.append(planSeq: 3, digest: [3], envelope: [30], at: 7)
         let replay = try reopened.approved(after: 0)
         #expect(replay.map(\.planSeq) == [1, 3])
         #expect(replay.first?.envelope == [10, 11])
         #expect(try reopened.approved(after: 1).map(\.planSeq) == [3])
     }
 
-    @Test func theInPlaceWritesOfTheCoordinatorKeepTheSamePromises() throws {
+    @Test func aReserveNeverLowersWhatWasReservedAndAnAppendIsNeverRepeated() throws {
         let path = directory + "/coordinator-now.sqlite"
         do {
             let journal = try CoordinatorJournal(path: path)
-            try journal.reserveNow(planSeq: 1)
-            #expect(try journal.appendNow(planSeq: 1, digest: [1], envelope: [10], at: 5))
-            try journal.reserveNow(planSeq: 4)
-            try journal.reserveNow(planSeq: 2)  // never lowers what was reserved
+            try journal.reserve(planSeq: 1)
+            #expect(try journal.append(planSeq: 1, digest: [1], envelope: [10], at: 5))
+            try journal.reserve(planSeq: 4)
+            try journal.reserve(planSeq: 2)  // never lowers what was reserved
         }
         let reopened = try CoordinatorJournal(path: path)
         #expect(try reopened.lastPlanSeq() == 4)
-        #expect(try reopened.appendNow(planSeq: 1, digest: [9], envelope: [9], at: 6) == false)
+        #expect(try reopened.append(planSeq: 1, digest: [9], envelope: [9], at: 6) == false)
         #expect(try reopened.approved(after: 0).map(\.envelope) == [[10]])
     }
 

@@ -33,13 +33,9 @@ public final class CoordinatorJournal: Sendable {
     }
 
     /// Durably reserves a plan sequence before the proposal leaves, so it is never reused.
-    public func reserve(planSeq: UInt64) async throws {
-        try await store.writeDurably { db in try Self.reserve(db, planSeq: planSeq) }
-    }
-
-    /// `reserve`, written on the caller's thread: for a role on its own executor (the socket
-    /// thread, never the cooperative pool), which sends the proposal right after.
-    public func reserveNow(planSeq: UInt64) throws {
+    /// Written on the caller's thread: the coordinator runs on its own executor (the socket
+    /// thread, never the cooperative pool) and sends the proposal right after.
+    public func reserve(planSeq: UInt64) throws {
         try store.write { db in try Self.reserve(db, planSeq: planSeq) }
     }
 
@@ -48,15 +44,9 @@ public final class CoordinatorJournal: Sendable {
     }
 
     /// Durably records an approved plan. Returns false if that sequence was already journaled.
+    /// Written on the caller's thread, as `reserve` is: the plan is published right after.
     @discardableResult
-    public func append(planSeq: UInt64, digest: [UInt8], envelope: [UInt8], at: Int64) async throws -> Bool {
-        try await store.writeDurably { db in try Self.append(db, planSeq: planSeq, digest: digest, envelope: envelope, at: at) }
-    }
-
-    /// `append`, written on the caller's thread: for a role on its own executor (the socket
-    /// thread, never the cooperative pool), which publishes the plan right after.
-    @discardableResult
-    public func appendNow(planSeq: UInt64, digest: [UInt8], envelope: [UInt8], at: Int64) throws -> Bool {
+    public func append(planSeq: UInt64, digest: [UInt8], envelope: [UInt8], at: Int64) throws -> Bool {
         try store.write { db in try Self.append(db, planSeq: planSeq, digest: digest, envelope: envelope, at: at) }
     }
 

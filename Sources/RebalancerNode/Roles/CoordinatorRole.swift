@@ -257,7 +257,7 @@ public actor CoordinatorRole: RoleHandler {
     /// coordinator, or handed back by an executor) exactly as published; true if it was new.
     private func journalApproved(_ plan: Plan, digest: [UInt8], envelope: [UInt8], at now: Nanos) async -> Bool {
         do {
-            guard try await journal.append(planSeq: plan.planSeq, digest: digest, envelope: envelope, at: now) else { return false }
+            guard try journal.append(planSeq: plan.planSeq, digest: digest, envelope: envelope, at: now) else { return false }
         } catch {
             runtime.logger.error("cannot journal an approved plan received from another node", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
             return false
@@ -381,7 +381,7 @@ public actor CoordinatorRole: RoleHandler {
                 runtime.counters.increment("transfers.unexecuted")
                 runtime.logger.warning("approved transfer never reached its venue before its plan expired; released", metadata: ["id": "\(id)", "from": "\(transfer.from)", "to": "\(transfer.to)", "amount": "\(transfer.amount)"])
             case let .sequenceRaised(from, to):
-                do { try await journal.reserve(planSeq: to) } catch {
+                do { try journal.reserve(planSeq: to) } catch {
                     runtime.logger.critical("cannot journal plan sequence", metadata: ["error": "\(error)"])
                 }
                 // A standby's sequence trails the leader's signed proposals all the time: normal
@@ -389,7 +389,7 @@ public actor CoordinatorRole: RoleHandler {
                 runtime.counters.increment("plans.sequence_raised")
                 runtime.logger.warning("journal behind the verifiers: continuing above what a quorum has signed", metadata: ["last_plan_seq": "\(from)", "continues_after": "\(to)"])
             case let .reserve(planSeq):
-                do { try await journal.reserve(planSeq: planSeq) } catch {
+                do { try journal.reserve(planSeq: planSeq) } catch {
                     runtime.logger.critical("cannot journal plan sequence", metadata: ["error": "\(error)"])
                 }
             case let .askExecutors(after):
@@ -427,7 +427,7 @@ public actor CoordinatorRole: RoleHandler {
         let basisStates = plan.basis.compactMap { latestEnvelope[$0.venue] }
         do {
             // Durable before the proposal leaves; written in place, on this role's own executor.
-            try journal.reserveNow(planSeq: plan.planSeq)
+            try journal.reserve(planSeq: plan.planSeq)
             trace?.mark("reserved")
         } catch {
             runtime.logger.critical("cannot journal plan sequence; not proposing", metadata: ["error": "\(error)"])
@@ -466,7 +466,7 @@ public actor CoordinatorRole: RoleHandler {
         do {
             // Durable first: a plan is published only once the journal holds it (written in
             // place, on this role's own executor).
-            try journal.appendNow(planSeq: plan.planSeq, digest: WireDigest.plan(plan), envelope: envelope.bytes(), at: runtime.clock.now())
+            try journal.append(planSeq: plan.planSeq, digest: WireDigest.plan(plan), envelope: envelope.bytes(), at: runtime.clock.now())
             trace?.mark("journaled")
         } catch {
             runtime.logger.critical("cannot journal approved plan; not publishing", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
