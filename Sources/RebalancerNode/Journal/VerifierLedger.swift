@@ -43,11 +43,6 @@ public final class VerifierLedger: Sendable {
         try store.write { db in try Self.insert(db, planSeq: planSeq, digest: digest, transfers: transfers, at: at) }
     }
 
-    /// `record`, written on the store's own queue (off the cooperative pool); returns once durable.
-    public func recordDurably(planSeq: UInt64, digest: [UInt8], transfers: [Transfer], at: Nanos) async throws {
-        try await store.writeDurably { db in try Self.insert(db, planSeq: planSeq, digest: digest, transfers: transfers, at: at) }
-    }
-
     private static func insert(_ db: Database, planSeq: UInt64, digest: [UInt8], transfers: [Transfer], at: Nanos) throws {
         let highest = try Int64.fetchOne(db, sql: "SELECT MAX(plan_seq) FROM signed") ?? 0
         if let existing = try Data.fetchOne(db, sql: "SELECT digest FROM signed WHERE plan_seq = ?", arguments: [Int64(planSeq)]) {
