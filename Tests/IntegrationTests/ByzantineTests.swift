@@ -57,17 +57,22 @@ import ZeroMQ
         // An honest plan passes and is executed once.
         let honestV2 = GreedyThresholdStrategy().plan(views: ["v1": VenueView(state: try #require(evil.state("v1"))), "v2": VenueView(state: try #require(evil.state("v2")))], topology: topology.policy)
         try #require(honestV2.count == 1)
-        // The verifiers may not have heard every watcher yet (they abstain as view_stale): ask
-        // again under the next sequence, a few times.
+        // The verifiers may not have heard every watcher yet (they abstain as view_stale). Probe
+        // first with a plan every verifier with a fresh view refuses (it drains v1 below its
+        // floor): an approval of the honest plan itself would count as capital already on its way
+        // to v2, and a retry of it under the next sequence would rightly be refused.
         var seq: UInt64 = 2
-        var honest = evil.plan(honestV2, seq: seq)
-        var honestVotes = try evil.propose(honest)
-        while reasons(honestVotes) != ["approve"], seq < 12 {
+        let drain = Transfer(from: "v1", to: "v2", amount: try #require(evil.state("v1")).balance)
+        var probeVotes = try evil.propose(evil.plan([drain], seq: seq))
+        while reasons(probeVotes).contains("view_stale") || probeVotes.count < topology.verifiers.count, seq < 40 {
             seq += 1
-            evil.pump(for: 0.1)
-            honest = evil.plan(honestV2, seq: seq)
-            honestVotes = try evil.propose(honest)
+            evil.pump(for: 0.2)
+            probeVotes = try evil.propose(evil.plan([drain], seq: seq))
         }
+        try #require(!reasons(probeVotes).contains("view_stale") && !reasons(probeVotes).contains("approve"), "probe votes: \(reasons(probeVotes))")
+        seq += 1
+        let honest = evil.plan(honestV2, seq: seq)
+        let honestVotes = try evil.propose(honest)
         #expect(reasons(honestVotes) == ["approve"])
         let signatures = honestVotes.sorted { $0.key < $1.key }.prefix(3).map { ($0.key, Array($0.value.approval)) }
         try evil.publish(honest, approvals: signatures)
