@@ -6,7 +6,9 @@ import Testing
 import ZeroMQ
 
 /// The coordinator is not trusted, a watcher only for its own venue, a verifier only as one of k.
-/// Real verifier, watcher, executor and venues processes face a byzantine coordinator.
+/// Real verifier, watcher, executor and venues processes face a byzantine coordinator, and a
+/// stranger whose CURVE key the topology does not list. (Bad input at every role's sockets, in one
+/// process: `RoleScenarioTests/HostileInputScenarioTests` and `EveryDropCountedScenarioTests`.)
 @Suite(.serialized) struct ByzantineTests {
     /// A calm market where v2 and v3 need capital and v1 has plenty; v4's watcher is the attacker's.
     func calmCluster() throws -> (Cluster, Deployment) {
@@ -99,6 +101,22 @@ import ZeroMQ
         #expect(executorDropped, "executor counters: \(counters)")
         #expect(counters["plans.executed"] == 1)
         executorFeed.close()
+
+        // Real CURVE: a key the topology does not list gets nothing through, though the executor
+        // publishes a heartbeat every interval, and the refused handshake is logged.
+        let context = try Context()
+        let stranger = try CurveKeyPair.generate()
+        let sub = try Socket(context, .sub)
+        try sub.setLinger(0)
+        try sub.makeCurveClient(serverPublicKey: executorNode.curveKey, publicKey: stranger.publicKey, secretKey: stranger.secretKey)
+        try sub.connect(try #require(topology.endpoints(of: executorNode.id)["status"]))
+        try sub.subscribe("")
+        let refused = await eventually(10) { cluster.log("executor").contains("refused connection") }
+        #expect(refused, "the executor logs the refused handshake")
+        let got = await eventually(1) { (try? sub.receive(dontWait: true)) ?? nil != nil }
+        #expect(!got, "an unlisted key receives nothing")
+        sub.close()
+        context.terminate()
         for name in ["venues", "watcher-v1", "watcher-v2", "watcher-v3", "verifier-1", "verifier-2", "verifier-3", "verifier-4", "executor"] {
             #expect(cluster.isRunning(name), "\(name) is still up")
             #expect(cluster.stop(name) == 0, "\(name) stops cleanly")

@@ -23,6 +23,8 @@ public final class MemoryCluster {
     public let clock: ManualClock
     /// Where journals, ledgers and records go.
     public let directory: String
+    /// Every node's log lines (at `.info` and above).
+    public let log = MemoryLog()
 
     private struct Member {
         let runtime: NodeRuntime
@@ -71,12 +73,12 @@ public final class MemoryCluster {
     }
 
     /// A runtime for node `id` on the network (its transport not yet started; its sockets are
-    /// made by the role). Logs go nowhere unless `REBALANCER_TEST_LOG` is set.
+    /// made by the role). Logs go to `log`, or to standard output when `REBALANCER_TEST_LOG` is set.
     public func runtime(_ id: NodeID) throws -> NodeRuntime {
         guard let node = topology.node(id), let keys = keys[id] else { throw MemoryClusterError("no node \(id)") }
         let transport = network.transport(key: keys.curvePublic)
         let logger = ProcessInfo.processInfo.environment["REBALANCER_TEST_LOG"] == nil
-            ? Logger(label: id, factory: { _ in SwiftLogNoOpLogHandler() })
+            ? Logger(label: id, factory: { [log] _ in log.handler(for: id) })
             : Logger(label: id)
         return NodeRuntime(topology: topology, node: node, signer: try keys.signer(), transport: transport, logger: logger, clock: clock)
     }

@@ -40,6 +40,8 @@ public final class MemoryNetwork: @unchecked Sendable {
     private var transports: [ObjectIdentifier: MemoryTransport] = [:]
     /// The CURVE keys admitted (the topology's); nil admits every key.
     private let admitted: Set<[UInt8]>?
+    /// Pairs of keys cut off from each other (a partition between two nodes), both directions.
+    private var cuts: Set<[[UInt8]]> = []
 
     /// A network admitting `admitted` keys only (nil: any).
     public init(admitted: Set<[UInt8]>? = nil) { self.admitted = admitted }
@@ -55,6 +57,13 @@ public final class MemoryNetwork: @unchecked Sendable {
     public var pending: Int {
         let all = lock.withLock { Array(transports.values) }
         return all.reduce(0) { $0 + $1.pendingCount }
+    }
+
+    /// Cuts the nodes with CURVE keys `a` and `b` off from each other, in both directions, as a
+    /// network partition between two hosts does: nothing either sends reaches the other, on any
+    /// socket, while both still reach every other node.
+    public func cut(_ a: [UInt8], _ b: [UInt8]) {
+        lock.withLock { cuts.formUnion([[a, b], [b, a]]) }
     }
 
     func bind(_ server: Server, endpoint: String) throws {
@@ -78,28 +87,29 @@ public final class MemoryNetwork: @unchecked Sendable {
         }
     }
 
-    private func admits(_ client: Client, _ server: Server) -> Bool {
-        client.serverKey == server.key && (admitted?.contains(client.key) ?? true)
+    private func admits(_ client: Client, _ server: Server, cuts: Set<[[UInt8]]>) -> Bool {
+        client.serverKey == server.key && (admitted?.contains(client.key) ?? true) && !cuts.contains([client.key, server.key])
     }
 
     /// Carries one send; false when nothing could take it (a ROUTER's unknown peer).
     func route(_ frames: [[UInt8]], from ref: SocketRef, type: SocketType, endpoint: String, bound: Bool) -> Bool {
         let (server, clientList, me, all) = lock.withLock { (servers[endpoint], clients[endpoint] ?? [], clients[endpoint]?.first { $0.ref == ref }, transports) }
+        let cuts = lock.withLock { self.cuts }
         switch (type, bound) {
         case (.pub, true):
             guard let server, server.ref == ref, let topic = frames.first else { return true }
-            for client in clientList where client.type == .sub && admits(client, server)
+            for client in clientList where client.type == .sub && admits(client, server, cuts: cuts)
                 && client.subscriptions.contains(where: { topic.starts(with: Array($0.utf8)) }) {
                 all[client.ref.transport]?.deliver(frames, to: client.ref.handle, peer: nil)
             }
             return true
         case (.dealer, false):
-            guard let server, let me, admits(me, server), server.type == .router else { return true }
+            guard let server, let me, admits(me, server, cuts: cuts), server.type == .router else { return true }
             all[server.ref.transport]?.deliver([me.routingID ?? []] + frames, to: server.ref.handle, peer: Z85.encode(me.key))
             return true
         case (.router, true):
             guard let server, let identity = frames.first,
-                  let client = clientList.last(where: { $0.routingID == identity && admits($0, server) }) else { return false }
+                  let client = clientList.last(where: { $0.routingID == identity && admits($0, server, cuts: cuts) }) else { return false }
             all[client.ref.transport]?.deliver(Array(frames.dropFirst()), to: client.ref.handle, peer: nil)
             return true
         default:

@@ -10,8 +10,8 @@ import Testing
 /// coordinator keeps trying and says why; when one returns, approvals resume.
 @Suite struct QuorumScenarioTests {
     /// A market that keeps needing small plans: no trend, enough noise that venues keep leaving tight bands.
-    static func busy() throws -> MemoryCluster {
-        try MemoryCluster(venues: 4, verifiers: 4, quorum: 3) { topology in
+    static func busy(coordinators: Int = 1) throws -> MemoryCluster {
+        try MemoryCluster(venues: 4, verifiers: 4, quorum: 3, coordinators: coordinators) { topology in
             topology.market.drift = 0
             topology.market.volatility = 0.8
             topology.market.shockMultiplier = 1
@@ -66,8 +66,14 @@ import Testing
         #expect(cluster.counter("verifier-1", "rx.heartbeat") > heartbeatsBefore, "the coordinator is still alive")
         #expect(cluster.counter(coordinator, "rx.\(MessageType.venueState)") > statesBefore, "the market keeps moving")
 
+        // Said once, loudly, naming the silent verifiers (not once a tick).
+        let lost = cluster.log.lines(coordinator, containing: "quorum unreachable: 2 of 4 verifiers alive")
+        #expect(lost.count == 1 && lost.allSatisfy { $0.hasPrefix("error") && $0.contains("verifier-3") && $0.contains("verifier-4") }, "\(lost)")
+
         try cluster.startVerifier("verifier-3")
         #expect(await Self.advance(cluster, until: .seconds(25)) { approved() > frozen }, "approvals resume when a verifier returns")
         #expect(cluster.member(coordinator)?.readiness.state.ready == true)
+        #expect(cluster.log.lines(coordinator, containing: "quorum reachable again").count == 1)
+        #expect(cluster.log.lines(coordinator, containing: "quorum unreachable: 2 of 4 verifiers alive").count == 1, "the loss is said once, not once a tick")
     }
 }
