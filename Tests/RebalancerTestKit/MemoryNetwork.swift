@@ -66,6 +66,11 @@ public final class MemoryNetwork: @unchecked Sendable {
         lock.withLock { cuts.formUnion([[a, b], [b, a]]) }
     }
 
+    /// Heals every cut: each node reaches every other again.
+    public func heal() {
+        lock.withLock { cuts.removeAll() }
+    }
+
     func bind(_ server: Server, endpoint: String) throws {
         try lock.withLock {
             guard servers[endpoint] == nil else { throw MemoryTransport.TransportError.addressInUse(endpoint) }

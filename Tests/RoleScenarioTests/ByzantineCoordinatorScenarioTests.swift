@@ -125,6 +125,26 @@ import ZeroMQ
         #expect(cluster.counter(executor, "signatures.unknown_signer") >= 1)
     }
 
+    @Test func aRestartedVerifierRemembersWhatItSignedFromItsLedger() async throws {
+        let (cluster, evil) = try await Self.attacked()
+        let needV3 = try honestPlan(evil, to: "v3", topology: cluster.topology)
+        let first = evil.plan(needV3, seq: 8)
+        #expect(reasons(try await evil.propose(first)) == ["approve"])
+        await cluster.stop("verifier-1", crash: true)
+        try cluster.startVerifier("verifier-1")
+        await evil.advance(by: .seconds(1))
+        // Another plan under the sequence it signed before the crash: its ledger says no.
+        var other = needV3
+        other[0].amount -= 1_000_00
+        let votes = try await evil.propose(evil.plan(other, seq: 8))
+        #expect(votes["verifier-1"].map { $0.decision == .approve ? "approve" : $0.reason } == "seq_not_increasing", "\(votes.mapValues(\.reason))")
+        #expect(cluster.counter("verifier-1", "rule.seq_not_increasing") == 1)
+        // And a higher sequence it signs: it is alive, not stuck.
+        let next = evil.plan(needV3, seq: 9)
+        let nextVotes = try await evil.propose(next)
+        #expect(nextVotes["verifier-1"]?.decision == .approve, "\(nextVotes.mapValues(\.reason))")
+    }
+
     @Test func malformedFramesAtTheExecutorsPlanFeedAreDroppedAndCounted() async throws {
         let (cluster, evil) = try await Self.attacked()
         let executor = "executor-1"

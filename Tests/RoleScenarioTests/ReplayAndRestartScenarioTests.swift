@@ -76,4 +76,21 @@ import Testing
             #expect(cluster.counter(verifier.id, "rule.seq_not_increasing") == 0, "\(verifier.id) was never asked to sign at or below what it signed")
         }
     }
+
+    @Test func aMonitorOnlyExecutorRecordsEveryPlanAndMovesNothing() async throws {
+        let cluster = try QuorumScenarioTests.busy()
+        try cluster.startVenues()
+        for venue in cluster.topology.venues.map(\.id) { try cluster.startWatcher(venue) }
+        for verifier in cluster.topology.verifiers { try cluster.startVerifier(verifier.id) }
+        try cluster.startExecutor(Self.executor, monitorOnly: true)
+        try cluster.startCoordinator()
+        #expect(await QuorumScenarioTests.advance(cluster, until: .seconds(30)) { cluster.counter(Self.executor, "plans.executed") >= 2 })
+        let market = try #require(cluster.topology.venuesNode).id
+        #expect(cluster.counter(Self.executor, "transfers.would_transfer") >= 2, "each planned transfer is recorded as what it would have moved")
+        #expect(cluster.counter(Self.executor, "transfers.submitted") == 0)
+        #expect(cluster.counter(market, "transfers.accepted") == 0, "the market received no order")
+        await cluster.stop(Self.coordinator)
+        let executed = try record(cluster).executed()
+        #expect(executed == Set(try journal(cluster).approved(after: 0).map(\.planSeq)), "every approved plan recorded")
+    }
 }
