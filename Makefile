@@ -87,23 +87,25 @@ test: deps test-tools python-tools
 ## concurrent shards: each shard is one run of the test binary (`swift test` takes a lock on
 ## .build, so concurrent `swift test`s would queue) that runs its suites one at a time
 ## (--no-parallel, as before) and takes its cluster ports from its own slice of the port range
-## (REBALANCER_TEST_SHARD=i/n), so no two shards ever pick the same ports. Shards 1 and 2 hold
-## the suites that keep the CPU busy (the largest clusters, the browser, Prometheus, the fixture
-## venues), so at most two of them run at once; the chaos run and the failover suite, sensitive
-## to a starved CPU, share shard 1 so they never overlap. Shard 3 holds long light suites and the Python adapter, shard 4
-## every other suite (a new suite lands there by itself). ALONE_SUITES run after the shards, one
-## at a time with nothing else of ours running: the demo compares its liquidations with and
-## without rebalancing on one seeded market, which a starved CPU can make equal (seen in 3 of 9
-## concurrent runs on a machine at load 25; alone it passed). Spread by each suite's measured wall
-## time; a shard runs its suites in name order. Each shard's output is printed whole when it ends
-## (make -O), with its wall time and exit status. Needs the build (`make test` builds; alone, run
+## (REBALANCER_TEST_SHARD=i/n), so no two shards ever pick the same ports. The role scenarios
+## run in one process (RoleScenarioTests); what stays here proves the binary, its sockets, CURVE,
+## processes and real services, so the shards are spread by each suite's measured wall time to
+## end together (about a minute each), the suites that keep the CPU busy (the demo, the browser,
+## the chaos run, Prometheus, the real venues, the partition) one per shard. The last shard holds
+## every other suite (a new suite lands there by itself). ALONE_SUITES (none now) run after the
+## shards, one at a time with nothing else of ours running; put a suite there if it flakes on a
+## starved CPU (`make test TEST_JOBS=1` runs the shards one after another). A shard runs its
+## suites in name order. Each shard's output is printed whole when it ends (make -O), with its
+## wall time and exit status. Needs the build (`make test` builds; alone, run
 ## `swift build --build-tests` first).
-SHARD_1 := ChaosTests|FailoverTests
-SHARD_2 := DashboardBrowserTests|ObservabilityTests|RealVenuePipelineTests
-SHARD_3 := AdapterConformanceTests|ByzantineTests|EtcdLeadershipTests|PartitionTests|QuorumLivenessTests|RotationTests
-ALONE_SUITES := DemoEndToEndTests
-SHARD_NAMED := $(SHARD_1)|$(SHARD_2)|$(SHARD_3)|$(ALONE_SUITES)
-TEST_SHARDS := 1 2 3 4
+SHARD_1 := ByzantineTests|ChaosTests|DemoStartOrderTests
+SHARD_2 := AdapterConformanceTests|DashboardBrowserTests
+SHARD_3 := ObservabilityTests|RealVenuePipelineTests
+SHARD_4 := EtcdLeadershipTests|ExecutorVenueTests|PartitionTests
+SHARD_5 := DemoEndToEndTests|LogForgingTests|RotationCommandTests|SimCommandTests|TopologyKeysCommandTests
+ALONE_SUITES :=
+SHARD_NAMED := $(SHARD_1)|$(SHARD_2)|$(SHARD_3)|$(SHARD_4)|$(SHARD_5)$(if $(ALONE_SUITES),|$(ALONE_SUITES))
+TEST_SHARDS := 1 2 3 4 5 6
 ## How many shards run at once: `make test TEST_JOBS=1` runs them one after another (as before the
 ## shards, for a machine too loaded for the timing-sensitive suites, e.g. the demo's liquidations).
 TEST_JOBS ?= $(words $(TEST_SHARDS))
@@ -113,10 +115,10 @@ shard_filter = $(if $(filter $(lastword $(TEST_SHARDS)),$(1)),--filter 'Integrat
 test-integration:
 	@start=$$(date +%s); status=0; \
 	$(MAKE) --no-print-directory -k -O -j $(TEST_JOBS) $(addprefix test-shard-,$(TEST_SHARDS)) || status=$$?; \
-	bin=$$($(SWIFT) build --show-bin-path); alone=$$(date +%s); \
+	$(if $(ALONE_SUITES),bin=$$($(SWIFT) build --show-bin-path); alone=$$(date +%s); \
 	NO_COLOR=1 REBALANCER_BIN=$$bin/rebalancer $$bin/rebalancerPackageTests.xctest --testing-library swift-testing --no-parallel \
 	  --filter 'IntegrationTests\.($(ALONE_SUITES))/' || status=$$?; \
-	echo "integration suites run alone: $$(( $$(date +%s) - alone )) s"; \
+	echo "integration suites run alone: $$(( $$(date +%s) - alone )) s";) \
 	echo "integration phase: $$(( $$(date +%s) - start )) s, exit status $$status"; exit $$status
 
 $(addprefix test-shard-,$(TEST_SHARDS)): test-shard-%:
