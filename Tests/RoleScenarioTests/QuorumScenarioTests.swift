@@ -76,4 +76,31 @@ import Testing
         #expect(cluster.log.lines(coordinator, containing: "quorum reachable again").count == 1)
         #expect(cluster.log.lines(coordinator, containing: "quorum unreachable: 2 of 4 verifiers alive").count == 1, "the loss is said once, not once a tick")
     }
+
+    @Test func noPlanMovesCapitalOfAVenueWhoseStateIsStale() async throws {
+        let cluster = try Self.busy()
+        try cluster.startAll()
+        let coordinator = try #require(cluster.topology.coordinator).id
+        func approved() -> Int64 { cluster.counter(coordinator, "plans.approved") }
+        #expect(await Self.advance(cluster, until: .seconds(20)) { approved() >= 1 })
+
+        // v1's and v2's watchers stop; past the staleness bound (stale_after_ms 3000) their last
+        // states are stale, while v3's and v4's keep arriving and keep the coordinator planning.
+        let silent: Set<VenueID> = ["v1", "v2"]
+        for venue in silent { await cluster.stop(try #require(cluster.topology.watcher(of: venue)).id) }
+        await cluster.advance(by: .seconds(4))
+        // Every plan proposed from here on (a sequence above the journal's last) is planned on stale
+        // states of v1 and v2.
+        let journal = try CoordinatorJournal(path: cluster.dataDirectory(coordinator) + "/journal.sqlite")
+        let staleFrom = try journal.lastPlanSeq()
+        let before = approved()
+        #expect(await Self.advance(cluster, until: .seconds(40)) { approved() >= before + 2 }, "plans between the venues still heard are approved")
+        await cluster.stop(coordinator)
+        let later = try journal.approved(after: staleFrom).map { try WireApprovedPlan(serializedBytes: try Envelope(serializedBytes: $0.envelope).payload).plan }
+        #expect(!later.isEmpty)
+        for plan in later {
+            let venues = Set(plan.transfers.flatMap { [$0.from, $0.to] })
+            #expect(venues.isDisjoint(with: silent), "plan \(plan.planSeq) moves capital of a stale venue: \(venues.sorted())")
+        }
+    }
 }
