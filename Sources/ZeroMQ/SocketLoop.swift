@@ -354,11 +354,17 @@ public final class SocketLoop: @unchecked Sendable {
             }
         }
 
+        // When the next reconnect of a dropped link is due (uptime ns); nil while every link is up
+        // or libzmq reconnects by itself: the links are walked only then, not on every pass.
+        var nextLinkCheck: UInt64?
         while true {
             let stopping = lock.withLock { state == .stopping }
             flushOutbox(entries)
             if stopping { break }
-            checkLinks(&links, entries: entries, observer: observer)
+            if let due = nextLinkCheck, DispatchTime.now().uptimeNanoseconds >= due {
+                checkLinks(&links, entries: entries, observer: observer)
+                nextLinkCheck = Self.nextReconnect(links)
+            }
             // Jobs waiting (an actor's next step, queued by this thread): poll without waiting.
             let timeout = lock.withLock { jobs.isEmpty } ? Self.pollIntervalMs : 0
             let ready: [Int]
@@ -370,6 +376,7 @@ public final class SocketLoop: @unchecked Sendable {
             for index in ready {
                 if let offset = monitors[index] {
                     readMonitor(of: offset, entries: entries, links: &links, observer: observer)
+                    nextLinkCheck = Self.nextReconnect(links)
                     continue
                 }
                 let target = polled[index]
@@ -440,6 +447,11 @@ public final class SocketLoop: @unchecked Sendable {
             links[LinkKey(offset: offset, endpoint: index)] = watch
             if let kind { observer?(LinkEvent(handle: Handle(rawValue: offset), endpoint: watch.endpoint, kind: kind)) }
         }
+    }
+
+    /// The earliest time a dropped link is due to be reconnected by the loop; nil when none is.
+    private static func nextReconnect(_ links: [LinkKey: LinkWatch]) -> UInt64? {
+        links.values.lazy.compactMap(\.attemptAt).min()
     }
 
     /// Reconnects every dropped link whose time has come: disconnect (whatever is left of the
