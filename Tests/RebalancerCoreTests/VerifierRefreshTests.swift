@@ -31,11 +31,11 @@ import Testing
         #expect(!v.opensBeforeUse(claim { $0.balance += 1_000_00 }, now: arrived + 100_000_000), "a 0.3% move is not material")
     }
 
-    @Test func aViewHalfWayToStaleIsRefreshed() {
+    @Test func aViewAsOldAsTheStalenessBoundIsRefreshed() {
         let v = verifier()
-        let half = topology.timing.staleAfterMs * Nanos.perMillisecond / 2
-        #expect(!v.opensBeforeUse(claim(), now: arrived + half - 1))
-        #expect(v.opensBeforeUse(claim(), now: arrived + half))
+        let bound = topology.timing.staleAfterMs * Nanos.perMillisecond
+        #expect(!v.opensBeforeUse(claim(), now: arrived + bound - 1))
+        #expect(v.opensBeforeUse(claim(), now: arrived + bound))
     }
 
     @Test(arguments: [

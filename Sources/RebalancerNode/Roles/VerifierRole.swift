@@ -25,8 +25,8 @@ public actor VerifierRole: RoleHandler {
     /// Watcher state frames admitted but not opened: the newest per venue. A proposal opens those
     /// of its basis venues before it is judged; one that changes what this verifier checks
     /// (`Verifier.State.opensBeforeUse`) is opened as soon as no other message waits, and on
-    /// every tick those whose venue's view is half-way to stale. The rest are replaced unopened,
-    /// each counted as conflated.
+    /// every tick those whose venue's view reached the staleness bound. The rest are replaced
+    /// unopened, each counted as conflated.
     private var unopened = PendingStates()
     /// Venues whose kept frame is to be opened as soon as no other message waits.
     private var openSoon: Set<VenueID> = []
