@@ -65,8 +65,12 @@ public final class SocketLoop: @unchecked Sendable {
         }
     }
 
-    /// How long one zmq_poll waits, so the loop notices `stop` promptly even without a wake.
+    /// How long one zmq_poll waits when the loop has no wake pair, so it notices `stop` promptly.
     static let pollIntervalMs = 50
+    /// How long one zmq_poll waits with a wake pair: everything that needs the loop (a send, a
+    /// job from another thread, `stop`) wakes it, and a due reconnect shortens the wait, so an
+    /// idle process (at 100 venues, 121 of them) does not wake 20 times a second for nothing.
+    static let idlePollIntervalMs = 500
 
     private let context: Context
     private let name: String
@@ -354,13 +358,19 @@ public final class SocketLoop: @unchecked Sendable {
             }
         }
 
+        // When the next reconnect of a dropped link is due (uptime ns); nil while every link is up
+        // or libzmq reconnects by itself: the links are walked only then, not on every pass.
+        var nextLinkCheck: UInt64?
         while true {
             let stopping = lock.withLock { state == .stopping }
             flushOutbox(entries)
             if stopping { break }
-            checkLinks(&links, entries: entries, observer: observer)
+            if let due = nextLinkCheck, DispatchTime.now().uptimeNanoseconds >= due {
+                checkLinks(&links, entries: entries, observer: observer)
+                nextLinkCheck = Self.nextReconnect(links)
+            }
             // Jobs waiting (an actor's next step, queued by this thread): poll without waiting.
-            let timeout = lock.withLock { jobs.isEmpty } ? Self.pollIntervalMs : 0
+            let timeout = lock.withLock { jobs.isEmpty } ? Self.pollTimeout(wakes: box.wakeReceiver != nil, nextLinkCheck: nextLinkCheck) : 0
             let ready: [Int]
             do {
                 ready = try poller.poll(timeoutMs: timeout)
@@ -370,6 +380,7 @@ public final class SocketLoop: @unchecked Sendable {
             for index in ready {
                 if let offset = monitors[index] {
                     readMonitor(of: offset, entries: entries, links: &links, observer: observer)
+                    nextLinkCheck = Self.nextReconnect(links)
                     continue
                 }
                 let target = polled[index]
@@ -440,6 +451,20 @@ public final class SocketLoop: @unchecked Sendable {
             links[LinkKey(offset: offset, endpoint: index)] = watch
             if let kind { observer?(LinkEvent(handle: Handle(rawValue: offset), endpoint: watch.endpoint, kind: kind)) }
         }
+    }
+
+    /// How long the next poll may wait with nothing queued: until the next reconnect is due, at
+    /// most `idlePollIntervalMs` (`pollIntervalMs` without a wake pair).
+    private static func pollTimeout(wakes: Bool, nextLinkCheck: UInt64?) -> Int {
+        let bound = wakes ? idlePollIntervalMs : pollIntervalMs
+        guard let due = nextLinkCheck else { return bound }
+        let now = DispatchTime.now().uptimeNanoseconds
+        return due <= now ? 0 : min(bound, Int((due - now) / 1_000_000) + 1)
+    }
+
+    /// The earliest time a dropped link is due to be reconnected by the loop; nil when none is.
+    private static func nextReconnect(_ links: [LinkKey: LinkWatch]) -> UInt64? {
+        links.values.lazy.compactMap(\.attemptAt).min()
     }
 
     /// Reconnects every dropped link whose time has come: disconnect (whatever is left of the

@@ -1,7 +1,9 @@
 /// PUB/SUB topic prefixes: the first frame of every published message.
 public enum Topic {
-    /// Market ticks of one venue, from `rebalancer venues`: `tick/<venue>`.
-    public static func tick(_ venue: String) -> String { tickPrefix + venue }
+    /// Market ticks of one venue, from `rebalancer venues`: `tick/<venue>/`. The closing slash
+    /// keeps a subscription exact: ZeroMQ matches prefixes, and `tick/v1` would also take the
+    /// ticks of v10...v19 and v100 (at 100 venues, as many frames again as the watchers' own).
+    public static func tick(_ venue: String) -> String { tickPrefix + venue + "/" }
     /// The prefix of every venue's market ticks: a subscription to all of them.
     public static let tickPrefix = "tick/"
     /// Signed venue states from a watcher: `state/<venue>`.

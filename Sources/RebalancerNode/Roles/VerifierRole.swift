@@ -23,10 +23,13 @@ public actor VerifierRole: RoleHandler {
     /// basis state with the very same bytes needs no second check.
     private var checked: [VenueID: Envelope] = [:]
     /// Watcher state frames admitted but not opened: the newest per venue. A proposal opens those
-    /// of its basis venues before it is judged; the rest are opened as soon as no other message
-    /// waits (and on every tick), so only frames replaced while this verifier was busy go
+    /// of its basis venues before it is judged; one that changes what this verifier checks
+    /// (`Verifier.State.opensBeforeUse`) is opened as soon as no other message waits, and on
+    /// every tick those whose venue's view reached the staleness bound. The rest are replaced
     /// unopened, each counted as conflated.
     private var unopened = PendingStates()
+    /// Venues whose kept frame is to be opened as soon as no other message waits.
+    private var openSoon: Set<VenueID> = []
     /// The stages of the proposal being judged (`REBALANCER_TRACE`).
     private var trace: StageTrace?
 
@@ -58,7 +61,9 @@ public actor VerifierRole: RoleHandler {
 
     public func handle(_ inbound: SocketLoop.Inbound) async {
         await take(inbound)
-        if runtime.transport.backlog == 0 { openAllKept() }
+        if runtime.transport.backlog == 0, !openSoon.isEmpty {
+            for venue in openSoon.sorted() { openKept(venue) }
+        }
     }
 
     private func take(_ inbound: SocketLoop.Inbound) async {
@@ -72,17 +77,24 @@ public actor VerifierRole: RoleHandler {
             // Admitted (a drop counted) and kept unopened until a proposal uses it or nothing waits.
             guard let frame = watcherStates.admit(inbound.frames[1], from: inbound.handle, runtime: runtime) else { return }
             if unopened.keep(frame) { runtime.counters.increment("states.conflated") }
+            if state.opensBeforeUse(VenueState(wire: frame.wire), now: frame.arrival) {
+                openSoon.insert(frame.venue)
+            } else {
+                openSoon.remove(frame.venue)
+            }
         }
     }
 
-    /// Opens every kept frame.
-    private func openAllKept() {
-        for venue in unopened.frames.keys.sorted() { openKept(venue) }
+    /// Opens the kept frames whose venue's view is due for a refresh at `now`.
+    private func openAgingKept(now: Nanos) {
+        let due = unopened.frames.filter { state.opensBeforeUse(VenueState(wire: $0.value.wire), now: now) }.keys
+        for venue in due.sorted() { openKept(venue) }
     }
 
     /// Opens the kept frame of `venue`, if any: its signature checked (a bad one counted as a
     /// drop), then observed as of its arrival.
     private func openKept(_ venue: VenueID) {
+        openSoon.remove(venue)
         guard let frame = unopened.take(venue), let (opened, venueState) = watcherStates.confirm(frame, runtime: runtime) else { return }
         checked[venueState.venue] = opened.envelope
         // `.observed` only updates the view (no directive), as of the frame's arrival.
@@ -176,7 +188,7 @@ public actor VerifierRole: RoleHandler {
 
     public func tick() async {
         // Heartbeats go to every coordinator; no vote is answered from a tick.
-        openAllKept()
+        openAgingKept(now: runtime.clock.now())
         guard let any = coordinators.first else { return }
         await apply(state.on(.tick, now: runtime.clock.now()), on: any)
     }

@@ -27,8 +27,9 @@ public actor WatcherRole: RoleHandler {
     private var trend = UtilisationTrend()
     /// What to publish and when, what to read and what to say about silence.
     private var core: Watcher
-    /// Tick topics of other venues that the subscription prefix `tick/<venue>` also admits
-    /// (`tick/v10` for `v1`): honest ticks of another venue, passed over before any check.
+    /// Tick topics of other venues that the subscription prefix `tick/<venue>/` also admits (a
+    /// venue id that extends this one past a slash): honest ticks of another venue, passed over
+    /// before any check.
     private let overlappingTopics: Set<[UInt8]>
     private var readTask: Task<Void, Never>?
     private var stopped = false
@@ -78,7 +79,7 @@ public actor WatcherRole: RoleHandler {
             let feed = try runtime.connect(.sub, to: market, endpoint: "feed", subscribe: [Topic.tick(venue)], conflate: true)
             source = .market(feed: feed, opener: EnvelopeOpener(senders: [market.id: market.signingKey], types: [.marketTick]), reader: SimulatedVenueReader(venue: venue))
         }
-        overlappingTopics = Set(topology.venues.map(\.id).filter { $0 != venue && $0.hasPrefix(venue) }.map { Array(Topic.tick($0).utf8) })
+        overlappingTopics = Set(topology.venues.map(\.id).filter { $0 != venue && Topic.tick($0).hasPrefix(Topic.tick(venue)) }.map { Array(Topic.tick($0).utf8) })
         publisher = try runtime.bind(.pub, endpoint: "feed", receive: false)
         // Starting from the clock in microseconds keeps sequence numbers increasing across restarts.
         seq = UInt64(runtime.clock.now() / 1000)
