@@ -14,9 +14,9 @@ public struct BalancedStrategy: Strategy {
     /// over a route ten market hours long (one wall-clock second on `topology/local.yaml`) costs
     /// 10%, so even at urgency 0.1 a second of route latency outweighs any fee difference between
     /// its routes (at most 8 bps and $4); in `rebalancer sim` (market time is wall time) a
-    /// half-hour route costs 50 bps at urgency 1. Of 1e-3, 1e-2, 1e-1 and 1 per market hour, the
-    /// one with the fewest liquidations in `demo --replay` on `topology/local.yaml`, seeds 1-5
-    /// (docs/strategies.md, "The live demo").
+    /// half-hour route costs 50 bps at urgency 1. In `demo --replay` on `topology/local.yaml`,
+    /// seeds 1-5 at 60 s, 1e-3, 1e-2 and 1e-1 per market hour had 12 avoidable liquidations, 1 had
+    /// 13 (docs/strategies.md, "The live demo").
     public static let latencyWeightPerMarketSecond = 1e-2 / 3_600
 
     /// The optimizer `balanced` plans with, before its latency weight is scaled.
