@@ -64,6 +64,8 @@ struct DemoCommand: AsyncParsableCommand {
             do { _ = try PricePath.parseCSV(text) } catch { throw ValidationError("--prices \(prices): \(error)") }
         }
         if let dashboard { _ = try DashboardCommand.hostPort(dashboard) }
+        if replay, prices != nil || dashboard != nil { throw ValidationError("--replay plays the seeded path on one thread: it takes neither --prices nor --dashboard") }
+        if trace, !replay { throw ValidationError("--trace needs --replay") }
         guard FileManager.default.fileExists(atPath: topology) else { throw ValidationError("--topology: no file at \(topology)") }
     }
 
