@@ -46,6 +46,12 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "No live display; print only the summary.")
     var quiet = false
 
+    @Flag(name: .long, help: "No processes: play the market and the strategy tick by tick on one thread (DemoReplay: deterministic for a seed, transfers reach the market 80 ms after the tick they were planned on) and print the liquidations, the hindsight report, the plans and the fees.")
+    var replay = false
+
+    @Flag(name: .long, help: "With --replay: print every tick's price, each venue's ratio to its maintenance margin (settled / counting transfers in flight) and the transfers planned.")
+    var trace = false
+
     func validate() throws {
         guard seconds > 0, seconds <= 86_400 else { throw ValidationError("--seconds must be more than 0 and at most 86400, got \(seconds.cliText)") }
         guard warmupSeconds >= 0, warmupSeconds <= 3600 else { throw ValidationError("--warmup-seconds must be at least 0 and at most 3600, got \(warmupSeconds.cliText)") }
@@ -58,10 +64,13 @@ struct DemoCommand: AsyncParsableCommand {
             do { _ = try PricePath.parseCSV(text) } catch { throw ValidationError("--prices \(prices): \(error)") }
         }
         if let dashboard { _ = try DashboardCommand.hostPort(dashboard) }
+        if replay, prices != nil || dashboard != nil { throw ValidationError("--replay plays the seeded path on one thread: it takes neither --prices nor --dashboard") }
+        if trace, !replay { throw ValidationError("--trace needs --replay") }
         guard FileManager.default.fileExists(atPath: topology) else { throw ValidationError("--topology: no file at \(topology)") }
     }
 
     func run() async throws {
+        if replay { return try runReplay() }
         LoggingSystem.bootstrap { NodeLogHandler(label: $0, format: .text) }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var options = DemoRunner.Options(topologyPath: topology, seconds: seconds, strategy: strategy, seed: seed, pricesPath: prices, dataDirectory: dataDir, live: !quiet)
@@ -90,5 +99,35 @@ struct DemoCommand: AsyncParsableCommand {
         print("  \(summary.processes.count) processes: \(summary.processes.map { "\($0.id)=\($0.pid)" }.joined(separator: " "))")
         if let json { print("  written to \(json)") }
         if let dashboard { print("  dashboard was at http://\(dashboard)/") }
+    }
+}
+
+extension DemoCommand {
+    /// `--replay`: the demo's loop without processes (`DemoReplay`), its figures on one line.
+    func runReplay() throws {
+        _ = try KeyStore.ensure(topologyPath: topology)
+        let deployment = try TopologyFile.load(path: topology)
+        var market = deployment.market
+        if let seed { market.seed = seed }
+        let replay = DemoReplay(topology: deployment.policy, market: market)
+        let ticks = Int((seconds * 1000 / Double(max(1, market.tickMs))).rounded())
+        let trace = self.trace
+        let outcome = replay.run(StrategyName(rawValue: strategy)!.make(), ticks: ticks) { step, price, views, planned in
+            guard trace else { return }
+            let ratios = views.keys.sorted().map { v -> String in
+                let view = views[v]!
+                let m = Double(view.state.maintenanceMargin)
+                return m > 0 ? String(format: "%@:%.2f/%.2f", v, Double(view.state.balance) / m, Double(view.effectiveBalance) / m) : "\(v):-"
+            }.joined(separator: " ")
+            print(String(format: "t%4d P=%9.1f ", step, price) + ratios + " " + planned.map { "\($0.from)>\($0.to) \($0.amount / 100)" }.joined(separator: ", "))
+        }
+        let report = outcome.report
+        let list = outcome.liquidations.map { "\($0.venue)@\($0.tick)" }.joined(separator: " ")
+        print("replay \(strategy) seed \(market.seed) \(ticks) ticks: liquidations \(outcome.liquidations.count) [\(list)], avoidable \(report.avoidableLiquidations), first unavoidable tick \(report.firstUnavoidableTick.map(String.init) ?? "none"), plans \(outcome.plans), transfers \(outcome.transfers), fees $\(String(format: "%.2f", Double(outcome.feesPaid) / 100)), hindsight cost $\(String(format: "%.2f", Double(report.hindsightCost) / 100)), sent $\(outcome.totalSent / 100) (most from one venue $\((outcome.outflow.values.max() ?? 0) / 100))")
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+        }
     }
 }

@@ -10,7 +10,7 @@ struct SimCommandTests {
         (["sim", "--seeds", "x"], "Error: --seeds 'x': 'x' is not a seed or a range like 1-32"),
         (["sim", "--seed", "1", "--seeds", "1-2"], "Error: --seed and --seeds cannot be used together"),
         (["sim", "--scenario", "meteor"], "Error: --scenario must be one of delta-neutral-month, crash, squeeze, volatility-clustering, quiet-mean-reverting or all"),
-        (["sim", "--strategy", "magic"], "Error: --strategy must be one of static, threshold, optimal, predictive, directional or all"),
+        (["sim", "--strategy", "magic"], "Error: --strategy must be one of static, threshold, optimal, predictive, directional, balanced or all"),
         (["sim", "--continuation", "11"], "Error: --continuation must be from 0 to 10, got 11"),
         (["sim", "--significance", "12.5"], "Error: --significance must be from 0 to 10, got 12.5"),
         (["tune"], "Error: give exactly one of --prices and --scenario"),
@@ -34,7 +34,7 @@ struct SimCommandTests {
     @Test func sweepPrintsAPerSeedTableTotalsAndTheChecks() throws {
         let result = try Cluster.run(["sim", "--scenario", "crash", "--seeds", "1-2", "--hours", "3"], timeout: 120)
         #expect(result.status == 0, "\(result.output)")
-        for text in ["crash, 3 simulated hours, 2 seeds", "hindsight liq/fees", "total", "static", "threshold", "optimal", "predictive", "directional",
+        for text in ["crash, 3 simulated hours, 2 seeds", "hindsight liq/fees", "total", "static", "threshold", "optimal", "predictive", "directional", "balanced",
                      "default (optimal) meets the issue-12 target", "predictive at least as good as threshold"] {
             #expect(result.output.contains(text), "expected \(text) in:\n\(result.output)")
         }

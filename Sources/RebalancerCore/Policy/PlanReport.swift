@@ -96,7 +96,8 @@ public struct PlanReport: Sendable, Equatable, Codable {
         var potentials: [VenueID: Double] = [:]
         var solver: Solver?
         let transfers: [Transfer]
-        if let optimizer = (strategy as? PredictiveStrategy)?.optimizer ?? (strategy as? OptimalStrategy)?.optimizer {
+        if let optimizer = (strategy as? PredictiveStrategy)?.optimizer ?? (strategy as? OptimalStrategy)?.optimizer
+            ?? (strategy as? BalancedStrategy)?.optimizer(for: topology) {
             let start = clock?()
             let solved = optimizer.solve(views: views, topology: bands)
             let end = clock?()
@@ -131,7 +132,7 @@ public struct PlanReport: Sendable, Equatable, Codable {
                 needsCapital: Bands(venue: venue).needsCapital(view)
             )
         }
-        let model = PolicyCheck.costModel(of: strategy)
+        let model = PolicyCheck.costModel(of: strategy, topology: topology)
         let breakdown = planCostBreakdown(transfers, views: views, topology: bands, model: model)
         return PlanReport(
             strategy: strategy.name, transfers: legs, objective: breakdown.total,

@@ -16,6 +16,12 @@ public enum PolicyCheck {
         (strategy as? PredictiveStrategy)?.optimizer.model ?? (strategy as? OptimalStrategy)?.optimizer.model ?? CostModel()
     }
 
+    /// The cost model a strategy's objective is judged by on `topology`: `balanced` weighs latency
+    /// in market time (`BalancedStrategy.optimizer(for:)`), the others as `costModel(of:)`.
+    public static func costModel(of strategy: any Strategy, topology: Topology) -> CostModel {
+        (strategy as? BalancedStrategy)?.optimizer(for: topology).model ?? costModel(of: strategy)
+    }
+
     /// Planner views from basis states, with capital already approved but not visible in them.
     public static func views(
         basis: [VenueID: VenueState], virtual: [VenueID: (inbound: Amount, outbound: Amount)] = [:]
@@ -44,7 +50,7 @@ public enum PolicyCheck {
         guard let s = self.strategy(named: strategy) else { return nil }
         let v = views(basis: basis, virtual: virtual)
         let transfers = s.plan(views: v, topology: topology)
-        return (transfers, planCost(transfers, views: v, topology: s.policyTopology(views: v, topology: topology), model: costModel(of: s)))
+        return (transfers, planCost(transfers, views: v, topology: s.policyTopology(views: v, topology: topology), model: costModel(of: s, topology: topology)))
     }
 
     /// The objective of `transfers` under `strategy`'s bands and cost model: `planCost` against
@@ -55,6 +61,6 @@ public enum PolicyCheck {
     ) -> Double {
         let v = views(basis: basis, virtual: virtual)
         guard let s = self.strategy(named: strategy) else { return planCost(transfers, views: v, topology: topology) }
-        return planCost(transfers, views: v, topology: s.policyTopology(views: v, topology: topology), model: costModel(of: s))
+        return planCost(transfers, views: v, topology: s.policyTopology(views: v, topology: topology), model: costModel(of: s, topology: topology))
     }
 }

@@ -8,11 +8,17 @@ public protocol Strategy: Sendable {
     /// bands, per-venue risk bands for `predictive`. `planCost` under this topology is the
     /// strategy's objective, so a verifier judges a plan by the targets it was made for.
     func policyTopology(views: [VenueID: VenueView], topology: Topology) -> Topology
+    /// True when the strategy's bands read every venue's view, not only the venues a plan moves
+    /// capital between: its plans then carry every venue the coordinator sees as their basis, so
+    /// a verifier recomputes the plan from the same book.
+    var plansFromWholeBook: Bool { get }
 }
 
 extension Strategy {
     /// Fixed bands: the topology as configured.
     public func policyTopology(views: [VenueID: VenueView], topology: Topology) -> Topology { topology }
+    /// Bands of each venue from its own view: the basis is the plan's venues.
+    public var plansFromWholeBook: Bool { false }
 }
 
 /// Strategy names known to the system.
@@ -30,6 +36,9 @@ public enum StrategyName: String, Sendable, CaseIterable, Codable {
     /// legs refilled ahead of the move's continuation from the winning legs' gains
     /// (`DirectionalStrategy`).
     case directional
+    /// Every leg kept near the book's ratio (capital over maintenance margin), refilled over fast
+    /// routes (`BalancedStrategy`).
+    case balanced
 
     /// The strategy every command and the live coordinator use unless told otherwise. Still
     /// `optimal`: `predictive` does better in `rebalancer sim` (docs/strategies.md), but the live
@@ -48,6 +57,7 @@ public enum StrategyName: String, Sendable, CaseIterable, Codable {
         case .optimal: OptimalStrategy()
         case .predictive: PredictiveStrategy()
         case .directional: DirectionalStrategy()
+        case .balanced: BalancedStrategy()
         }
     }
 }

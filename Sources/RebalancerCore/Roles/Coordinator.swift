@@ -289,7 +289,8 @@ public struct Coordinator: Sendable {
             return []
         }
         lastPlanSeq += 1
-        let involved = Set(transfers.flatMap { [$0.from, $0.to] })
+        // A strategy whose bands read the whole book rests its plan on every venue's state.
+        let involved = strategy.plansFromWholeBook ? Set(states.keys) : Set(transfers.flatMap { [$0.from, $0.to] })
         let basis = involved.sorted().compactMap { venue -> BasisRef? in
             guard let state = states[venue], let d = digests[venue] else { return nil }
             return BasisRef(venue: venue, seq: state.seq, observedAt: state.observedAt, digest: d)

@@ -1,0 +1,54 @@
+import Foundation
+import RebalancerCore
+import RebalancerNode
+import RebalancerSimulation
+import Testing
+
+/// `DemoReplay` on the committed `topology/local.yaml` (its market section as it is, only the
+/// seed overridden as `demo --seed` does): the live demo's liquidations, reproduced in a few
+/// milliseconds of one thread.
+@Suite struct DemoReplayTests {
+    static func local() throws -> Deployment {
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../topology/local.yaml").standardizedFileURL.path
+        let dir = try TopologyFixture.temporaryDirectory()
+        let copy = dir + "/local.yaml"
+        try FileManager.default.copyItem(atPath: source, toPath: copy)
+        _ = try KeyStore.ensure(topologyPath: copy)
+        return try TopologyFile.load(path: copy)
+    }
+
+    func replay(seed: UInt64, _ deployment: Deployment) -> DemoReplay {
+        var market = deployment.market
+        market.seed = seed
+        return DemoReplay(topology: deployment.policy, market: market)
+    }
+
+    @Test("optimal on seed 5 loses v2 at tick 46, as the live demo does, and hindsight calls it avoidable")
+    func reproducesTheLiveLiquidation() throws {
+        let deployment = try Self.local()
+        #expect(deployment.market.tickMs == 100 && deployment.market.accounts.count == 6)
+        let outcome = replay(seed: 5, deployment).run(OptimalStrategy(), ticks: 50)
+        #expect(outcome.report.ticks == 50)
+        #expect(outcome.liquidations.map(\.venue) == ["v2"] && outcome.liquidations.map(\.tick) == [46])
+        #expect(outcome.report.avoidableLiquidations == 1 && outcome.report.firstUnavoidableTick == nil)
+    }
+
+    @Test("balanced keeps the short at the book's ratio: no liquidation on seed 5 through tick 50")
+    func balancedKeepsTheShort() throws {
+        let deployment = try Self.local()
+        let outcome = replay(seed: 5, deployment).run(BalancedStrategy(), ticks: 50)
+        #expect(outcome.liquidations.isEmpty, "\(outcome.liquidations)")
+        #expect(outcome.plans > 0 && outcome.transfers >= outcome.plans)
+        #expect(outcome.totalSent == outcome.outflow.values.reduce(0, +) && outcome.feesPaid > 0)
+    }
+
+    @Test("the same seed and strategy replay the same run")
+    func deterministic() throws {
+        let replay = replay(seed: 2, try Self.local())
+        let first = replay.run(BalancedStrategy(), ticks: 120)
+        let second = replay.run(BalancedStrategy(), ticks: 120)
+        #expect(first.plans == second.plans && first.feesPaid == second.feesPaid && first.outflow == second.outflow)
+        #expect(first.report == second.report)
+    }
+}
