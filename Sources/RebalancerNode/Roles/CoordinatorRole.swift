@@ -206,6 +206,10 @@ public actor CoordinatorRole: RoleHandler {
         let directives = core.on(.vote(vote, validApproval: valid), now: now)
         trace?.mark("counted")
         await apply(directives)
+        // The planning the core left for after the approval was published.
+        if directives.contains(where: { if case .approve = $0 { true } else { false } }) {
+            await apply(core.planAfterApproval(now: runtime.clock.now()))
+        }
     }
 
     private func onReplayRequest(_ inbound: SocketLoop.Inbound) async {
