@@ -23,10 +23,9 @@ public actor VerifierRole: RoleHandler {
     /// basis state with the very same bytes needs no second check.
     private var checked: [VenueID: Envelope] = [:]
     /// Watcher state frames admitted but not opened: the newest per venue. A proposal opens those
-    /// of its basis venues before it is judged; the rest are opened on every tick (a heartbeat),
-    /// not on arrival: every watcher publishes on the same market tick, and on a shared machine
-    /// four verifiers checking six signatures each at that moment took the cores the coordinator
-    /// needed to plan on the same states. A frame replaced unopened is counted as conflated.
+    /// of its basis venues before it is judged; the rest are opened as soon as no other message
+    /// waits (and on every tick), so only frames replaced while this verifier was busy go
+    /// unopened, each counted as conflated.
     private var unopened = PendingStates()
     /// The stages of the proposal being judged (`REBALANCER_TRACE`).
     private var trace: StageTrace?
@@ -59,6 +58,7 @@ public actor VerifierRole: RoleHandler {
 
     public func handle(_ inbound: SocketLoop.Inbound) async {
         await take(inbound)
+        if runtime.transport.backlog == 0 { openAllKept() }
     }
 
     private func take(_ inbound: SocketLoop.Inbound) async {
