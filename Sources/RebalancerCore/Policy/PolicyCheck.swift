@@ -53,6 +53,17 @@ public enum PolicyCheck {
         return (transfers, planCost(transfers, views: v, topology: s.policyTopology(views: v, topology: topology), model: costModel(of: s, topology: topology)))
     }
 
+    /// A proven lower bound on the objective `recompute` would return for these basis states,
+    /// cheaper than recomputing (one linear program): the optimizer's root bound for a strategy
+    /// that is the optimizer on fixed bands (`optimal`); nil for every other strategy.
+    public static func lowerBound(
+        strategy: String, basis: [VenueID: VenueState], topology: Topology,
+        virtual: [VenueID: (inbound: Amount, outbound: Amount)] = [:]
+    ) -> Double? {
+        guard let s = self.strategy(named: strategy) as? OptimalStrategy else { return nil }
+        return s.optimizer.rootBound(views: views(basis: basis, virtual: virtual), topology: topology)
+    }
+
     /// The objective of `transfers` under `strategy`'s bands and cost model: `planCost` against
     /// `policyTopology`; for an unknown strategy, against the topology's fixed bands.
     public static func objective(

@@ -215,10 +215,17 @@ public struct Coordinator: Sendable {
         out += inFlight.flagOverdue(now: now).map { .overdue(id: $0.id, transfer: $0.transfer) }
         out += inFlight.dropUnexecuted(now: now, grace: InFlightBook.unexecutedGrace(topology), states: states)
             .map { .unexecuted(id: $0.id, transfer: $0.transfer) }
-        out += planIfNeeded(now: now)
+        // An event that approved a plan plans nothing more: the shell publishes the approval
+        // first, then asks for the planning (`planAfterApproval`), so the optimizer never runs
+        // between a quorum and its publication.
+        if !out.contains(where: { if case .approve = $0 { true } else { false } }) { out += planIfNeeded(now: now) }
         if case .tick = event { out += cadence(now: now) }
         return out
     }
+
+    /// Plans on the current view, as `on` does after every event but one that approved a plan:
+    /// the shell calls it once that plan is published.
+    public mutating func planAfterApproval(now: Nanos) -> [Directive] { planIfNeeded(now: now) }
 
     /// Takes a state into the view unless it is not newer than the one held; true if taken.
     private mutating func take(_ arrived: ArrivedState) -> Bool {

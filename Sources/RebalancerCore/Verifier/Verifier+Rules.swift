@@ -157,16 +157,28 @@ extension Verifier {
 
         /// Rule 4b: recomputing the plan deterministically from the same basis with the plan's own
         /// strategy, the proposal is about as good, and better than doing nothing.
+        ///
+        /// A proposal within tolerance of a proven lower bound on the recomputed plan's objective
+        /// (`PolicyCheck.lowerBound`, one linear program) is within tolerance of that plan too,
+        /// so the full recomputation (the optimizer's search) runs only when the bound does not
+        /// settle it: the verdict is the same either way.
         static func objective(_ plan: Plan, _ checked: Checked, _ c: Context) -> Verdict? {
             let topology = c.topology
             let states = checked.basisStates
-            guard let recomputed = PolicyCheck.recompute(strategy: plan.strategy, basis: states, topology: topology, virtual: c.virtual) else {
+            guard PolicyCheck.strategy(named: plan.strategy) != nil else {
                 return .reject(.objectiveMismatch, "unknown strategy \(plan.strategy)")
             }
             let objective = PolicyCheck.objective(of: plan.transfers, basis: states, topology: topology, strategy: plan.strategy, virtual: c.virtual)
             let idle = PolicyCheck.objective(of: [], basis: states, topology: topology, strategy: plan.strategy, virtual: c.virtual)
             guard objective < idle else {
                 return .reject(.noImprovement, "objective \(objective) not below doing nothing \(idle)")
+            }
+            if let bound = PolicyCheck.lowerBound(strategy: plan.strategy, basis: states, topology: topology, virtual: c.virtual),
+               objective <= bound * (1 + Verifier.objectiveTolerance) + Verifier.objectiveSlack {
+                return nil
+            }
+            guard let recomputed = PolicyCheck.recompute(strategy: plan.strategy, basis: states, topology: topology, virtual: c.virtual) else {
+                return .reject(.objectiveMismatch, "unknown strategy \(plan.strategy)")
             }
             guard objective <= recomputed.objective * (1 + Verifier.objectiveTolerance) + Verifier.objectiveSlack else {
                 return .reject(.objectiveMismatch, "objective \(objective) vs recomputed \(recomputed.objective)")

@@ -40,7 +40,8 @@ public final class CoordinatorJournal: Sendable {
     }
 
     private static func reserve(_ db: Database, planSeq: UInt64) throws {
-        try db.execute(sql: "INSERT INTO sequence (id, last_plan_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_plan_seq = MAX(last_plan_seq, excluded.last_plan_seq)", arguments: [Int64(planSeq)])
+        try db.cachedStatement(sql: "INSERT INTO sequence (id, last_plan_seq) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET last_plan_seq = MAX(last_plan_seq, excluded.last_plan_seq)")
+            .execute(arguments: [Int64(planSeq)])
     }
 
     /// Durably records an approved plan. Returns false if that sequence was already journaled.
@@ -51,11 +52,11 @@ public final class CoordinatorJournal: Sendable {
     }
 
     private static func append(_ db: Database, planSeq: UInt64, digest: [UInt8], envelope: [UInt8], at: Int64) throws -> Bool {
-        if try Int64.fetchOne(db, sql: "SELECT plan_seq FROM approved WHERE plan_seq = ?", arguments: [Int64(planSeq)]) != nil {
+        if try Int64.fetchOne(db.cachedStatement(sql: "SELECT plan_seq FROM approved WHERE plan_seq = ?"), arguments: [Int64(planSeq)]) != nil {
             return false
         }
-        try db.execute(sql: "INSERT INTO approved (plan_seq, digest, envelope, approved_at) VALUES (?, ?, ?, ?)",
-                       arguments: [Int64(planSeq), Data(digest), Data(envelope), at])
+        try db.cachedStatement(sql: "INSERT INTO approved (plan_seq, digest, envelope, approved_at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [Int64(planSeq), Data(digest), Data(envelope), at])
         return true
     }
 

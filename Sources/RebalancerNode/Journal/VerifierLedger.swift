@@ -44,14 +44,15 @@ public final class VerifierLedger: Sendable {
     }
 
     private static func insert(_ db: Database, planSeq: UInt64, digest: [UInt8], transfers: [Transfer], at: Nanos) throws {
-        let highest = try Int64.fetchOne(db, sql: "SELECT MAX(plan_seq) FROM signed") ?? 0
-        if let existing = try Data.fetchOne(db, sql: "SELECT digest FROM signed WHERE plan_seq = ?", arguments: [Int64(planSeq)]) {
+        // Statements prepared once per connection (GRDB's cache): the write is on the vote's path.
+        let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(plan_seq) FROM signed")) ?? 0
+        if let existing = try Data.fetchOne(db.cachedStatement(sql: "SELECT digest FROM signed WHERE plan_seq = ?"), arguments: [Int64(planSeq)]) {
             guard Array(existing) == digest else { throw LedgerError.equivocation(planSeq) }
             return
         }
         guard Int64(planSeq) > highest else { throw LedgerError.notIncreasing(planSeq, UInt64(highest)) }
-        try db.execute(sql: "INSERT INTO signed (plan_seq, digest, signed_at, transfers) VALUES (?, ?, ?, ?)",
-                       arguments: [Int64(planSeq), Data(digest), at, try JSONEncoder().encode(transfers)])
+        try db.cachedStatement(sql: "INSERT INTO signed (plan_seq, digest, signed_at, transfers) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [Int64(planSeq), Data(digest), at, try JSONEncoder().encode(transfers)])
     }
 
     /// Refusals of the ledger.

@@ -53,6 +53,13 @@ public actor CoordinatorRole: RoleHandler {
     private var applying = false
     /// The stages of the state or vote being handled (`REBALANCER_TRACE`).
     private var trace: StageTrace?
+    /// The highest plan sequence the journal holds as used: a proposal at or below it needs no
+    /// journal write before it leaves (its sequence is already durable, never to be reused).
+    private var reservedThrough: UInt64
+    /// How far ahead of the last proposal the journal reserves sequences, between events (a tick),
+    /// so the decision path writes nothing before a proposal. A restart continues above the
+    /// reservation: the sequences skipped are never used, as a rejected plan's are not.
+    static let reserveAhead: UInt64 = 64
 
     /// Runs on the node's executor (the socket thread): a state is planned on, a quorum journaled
     /// and the plan published there, without a hand-off to another thread.
@@ -68,6 +75,7 @@ public actor CoordinatorRole: RoleHandler {
         self.journal = journal
         self.rotations = rotations.map { Envelope.sealing(payload: $0, type: .rotation, sender: runtime.node.id, key: runtime.signer) }
         let lastSeq = try journal.lastPlanSeq()
+        reservedThrough = lastSeq
         let approvedSeq = try journal.lastApproved()
         // The core holds every proposal until a quorum of verifiers has been heard and this coordinator leads.
         core = Coordinator(me: runtime.node.id, topology: topology, strategy: strategy, lastPlanSeq: lastSeq, lastApproved: approvedSeq, digest: { WireDigest.plan($0) })
@@ -128,8 +136,12 @@ public actor CoordinatorRole: RoleHandler {
         // The envelopes a proposal carries are those of the states the core holds, no newer.
         latestEnvelope.merge(arrivedEnvelopes) { _, new in new }
         arrivedEnvelopes = [:]
+        trace?.mark("opened")
         let directives = core.on(.states(states), now: runtime.clock.now())
         trace?.mark("planned")
+        let proposes = directives.contains { if case .propose = $0 { true } else { false } }
+        // A planning that proposed nothing is traced too: it is what a trigger may wait behind.
+        if !proposes { trace?.log(runtime.logger, "planning", planSeq: core.lastPlanSeq, executor: runtime.executor) }
         await apply(directives)
     }
 
@@ -194,6 +206,10 @@ public actor CoordinatorRole: RoleHandler {
         let directives = core.on(.vote(vote, validApproval: valid), now: now)
         trace?.mark("counted")
         await apply(directives)
+        // The planning the core left for after the approval was published.
+        if directives.contains(where: { if case .approve = $0 { true } else { false } }) {
+            await apply(core.planAfterApproval(now: runtime.clock.now()))
+        }
     }
 
     private func onReplayRequest(_ inbound: SocketLoop.Inbound) async {
@@ -326,6 +342,20 @@ public actor CoordinatorRole: RoleHandler {
         // here, before the tick; the tick's time is read after (planning may await the journal).
         await planOnArrived()
         await apply(core.on(.tick, now: runtime.clock.now()))
+        reserveAheadIfLow()
+    }
+
+    /// Reserves the next `reserveAhead` sequences when fewer than half are left (one durable
+    /// write, between events), so the next proposals leave without one.
+    private func reserveAheadIfLow() {
+        guard reservedThrough < core.lastPlanSeq + Self.reserveAhead / 2 else { return }
+        let through = core.lastPlanSeq + Self.reserveAhead
+        do {
+            try journal.reserve(planSeq: through)
+            reservedThrough = through
+        } catch {
+            runtime.logger.error("cannot reserve plan sequences ahead", metadata: ["through": "\(through)", "error": "\(error)"])
+        }
     }
 
     /// Reports what the core's standing check found: who leads, and loudly when fewer verifiers
@@ -381,7 +411,10 @@ public actor CoordinatorRole: RoleHandler {
                 runtime.counters.increment("transfers.unexecuted")
                 runtime.logger.warning("approved transfer never reached its venue before its plan expired; released", metadata: ["id": "\(id)", "from": "\(transfer.from)", "to": "\(transfer.to)", "amount": "\(transfer.amount)"])
             case let .sequenceRaised(from, to):
-                do { try journal.reserve(planSeq: to) } catch {
+                do {
+                    try journal.reserve(planSeq: to)
+                    reservedThrough = max(reservedThrough, to)
+                } catch {
                     runtime.logger.critical("cannot journal plan sequence", metadata: ["error": "\(error)"])
                 }
                 // A standby's sequence trails the leader's signed proposals all the time: normal
@@ -389,7 +422,10 @@ public actor CoordinatorRole: RoleHandler {
                 runtime.counters.increment("plans.sequence_raised")
                 runtime.logger.warning("journal behind the verifiers: continuing above what a quorum has signed", metadata: ["last_plan_seq": "\(from)", "continues_after": "\(to)"])
             case let .reserve(planSeq):
-                do { try journal.reserve(planSeq: planSeq) } catch {
+                do {
+                    try journal.reserve(planSeq: planSeq)
+                    reservedThrough = max(reservedThrough, planSeq)
+                } catch {
                     runtime.logger.critical("cannot journal plan sequence", metadata: ["error": "\(error)"])
                 }
             case let .askExecutors(after):
@@ -426,8 +462,12 @@ public actor CoordinatorRole: RoleHandler {
         // a state that arrives while it is awaited replaces the venue's latest envelope.
         let basisStates = plan.basis.compactMap { latestEnvelope[$0.venue] }
         do {
-            // Durable before the proposal leaves; written in place, on this role's own executor.
-            try journal.reserve(planSeq: plan.planSeq)
+            // Durable before the proposal leaves: reserved ahead (a tick) or written here, in
+            // place, on this role's own executor.
+            if plan.planSeq > reservedThrough {
+                try journal.reserve(planSeq: plan.planSeq)
+                reservedThrough = plan.planSeq
+            }
             trace?.mark("reserved")
         } catch {
             runtime.logger.critical("cannot journal plan sequence; not proposing", metadata: ["error": "\(error)"])
