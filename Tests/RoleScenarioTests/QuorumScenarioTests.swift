@@ -89,10 +89,11 @@ import Testing
         let silent: Set<VenueID> = ["v1", "v2"]
         for venue in silent { await cluster.stop(try #require(cluster.topology.watcher(of: venue)).id) }
         await cluster.advance(by: .seconds(4))
-        // Every plan proposed from here on (a sequence above the journal's last) is planned on stale
-        // states of v1 and v2.
+        // Every plan approved from here on (a sequence above the journal's last approved one) is
+        // planned on stale states of v1 and v2. Not `lastPlanSeq`: the coordinator reserves
+        // sequences ahead, and a reservation is not a plan.
         let journal = try CoordinatorJournal(path: cluster.dataDirectory(coordinator) + "/journal.sqlite")
-        let staleFrom = try journal.lastPlanSeq()
+        let staleFrom = try journal.lastApproved()
         let before = approved()
         #expect(await Self.advance(cluster, until: .seconds(40)) { approved() >= before + 2 }, "plans between the venues still heard are approved")
         await cluster.stop(coordinator)
