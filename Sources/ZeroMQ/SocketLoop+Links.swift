@@ -97,3 +97,57 @@ extension SocketLoop {
         }
     }
 }
+
+// MARK: - The loop thread's link upkeep
+
+extension SocketLoop {
+    /// Drains one reconnecting socket's monitor and reports what changed, per endpoint (the
+    /// event's address; a socket with one endpoint takes every event as its own).
+    func readMonitor(of offset: Int, entries: [Entry], links: inout [LinkKey: LinkWatch], observer: (@Sendable (LinkEvent) -> Void)?) {
+        guard let link = entries[offset].link else { return }
+        while let frames = try? link.monitor.receive(dontWait: true) {
+            guard let event = MonitorEvent.decode(frames) else { continue }
+            let index = link.endpoints.count == 1 ? 0 : link.endpoints.firstIndex { $0.address == event.address }
+            guard let index, var watch = links[LinkKey(offset: offset, endpoint: index)] else { continue }
+            let kind = watch.on(event, now: DispatchTime.now().uptimeNanoseconds)
+            links[LinkKey(offset: offset, endpoint: index)] = watch
+            if let kind { observer?(LinkEvent(handle: Handle(rawValue: offset), endpoint: watch.endpoint, kind: kind)) }
+        }
+    }
+
+    /// How long the next poll may wait with nothing queued: until the next reconnect is due, at
+    /// most `idlePollIntervalMs` (`pollIntervalMs` without a wake pair).
+    static func pollTimeout(wakes: Bool, nextLinkCheck: UInt64?) -> Int {
+        let bound = wakes ? idlePollIntervalMs : pollIntervalMs
+        guard let due = nextLinkCheck else { return bound }
+        let now = DispatchTime.now().uptimeNanoseconds
+        return due <= now ? 0 : min(bound, Int((due - now) / 1_000_000) + 1)
+    }
+
+    /// The earliest time a dropped link is due to be reconnected by the loop; nil when none is.
+    static func nextReconnect(_ links: [LinkKey: LinkWatch]) -> UInt64? {
+        links.values.lazy.compactMap(\.attemptAt).min()
+    }
+
+    /// Reconnects every dropped link whose time has come: disconnect (whatever is left of the
+    /// dead session) and connect again, with the endpoint's server key set first when it has its
+    /// own; subscriptions and routing id are the socket's and carry over.
+    func checkLinks(_ links: inout [LinkKey: LinkWatch], entries: [Entry], observer: (@Sendable (LinkEvent) -> Void)?) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        for key in links.keys.sorted() {
+            guard var watch = links[key], watch.reconnectDue(now: now), let link = entries[key.offset].link else { continue }
+            let socket = entries[key.offset].socket
+            try? socket.disconnect(watch.endpoint)
+            let endpoint = link.endpoints[key.endpoint]
+            let keySet = endpoint.curveServerKey.map { (try? socket.setCurveServerKey($0)) != nil } ?? true
+            if !keySet || (try? socket.connect(watch.endpoint)) == nil {
+                // Could not even start connecting: try again after the (doubled) backoff.
+                _ = watch.on(MonitorEvent(event: MonitorEvent.Kind.disconnected.rawValue, value: 0, address: watch.endpoint), now: now)
+            }
+            links[key] = watch
+            let handle = Handle(rawValue: key.offset)
+            if watch.attempts == 1 { observer?(LinkEvent(handle: handle, endpoint: watch.endpoint, kind: .dropped(reason: watch.reason))) }
+            observer?(LinkEvent(handle: handle, endpoint: watch.endpoint, kind: .reconnecting(attempt: watch.attempts)))
+        }
+    }
+}
