@@ -48,7 +48,7 @@ import Testing
             let envelope = try Envelope.seal(approved, type: .approvedPlan, sender: "coordinator", key: coordinator)
             try CoordinatorJournal(path: paths.journals[0]).append(planSeq: plan.planSeq, digest: digest, envelope: envelope.bytes(), at: 1)
             if execute {
-                try await ExecutorRecord(path: paths.executorRecords["executor-1"]!).accept(planSeq: plan.planSeq, digest: digest, transferIDs: ["\(plan.planSeq)/0"], at: 1)
+                try ExecutorRecord(path: paths.executorRecords["executor-1"]!).accept(planSeq: plan.planSeq, digest: digest, transferIDs: ["\(plan.planSeq)/0"], at: 1)
             }
         }
 

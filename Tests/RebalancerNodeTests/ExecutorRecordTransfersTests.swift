@@ -14,13 +14,13 @@ import Testing
         }
         do {
             let record = try ExecutorRecord(path: path)
-            #expect(try await record.accept(planSeq: 9, digest: [9], transfers: rows, at: 1))
-            try await record.update(transferID: "9/0", state: .submitting, at: 2)
-            try await record.update(transferID: "9/1", state: .pending, detail: "processing", at: 3)
-            try await record.update(transferID: "9/2", state: .settled, at: 4)
-            try await record.update(transferID: "9/3", state: .wouldTransfer, detail: "monitor-only: would transfer", at: 5)
+            #expect(try record.accept(planSeq: 9, digest: [9], transfers: rows, at: 1))
+            try record.update(transferID: "9/0", state: .submitting, at: 2)
+            try record.update(transferID: "9/1", state: .pending, detail: "processing", at: 3)
+            try record.update(transferID: "9/2", state: .settled, at: 4)
+            try record.update(transferID: "9/3", state: .wouldTransfer, detail: "monitor-only: would transfer", at: 5)
             // A plan recorded the pre-v3 way has no request: it is never driven again.
-            #expect(try await record.accept(planSeq: 8, digest: [8], transferIDs: ["8/0"], at: 6))
+            #expect(try record.accept(planSeq: 8, digest: [8], transferIDs: ["8/0"], at: 6))
         }
         let record = try ExecutorRecord(path: path)
         let unfinished = try record.unfinished()
@@ -28,10 +28,10 @@ import Testing
         #expect(unfinished.first == RecordedTransfer(id: "9/0", planSeq: 9, index: 0, from: "v1", to: "v2", amount: 100_00, key: "rb-t-9-0", state: .submitting))
         #expect(unfinished.last?.detail == "processing")
         // A state change without a detail keeps the last detail.
-        try await record.update(transferID: "9/1", state: .settled, at: 7)
+        try record.update(transferID: "9/1", state: .settled, at: 7)
         #expect(try record.transfer("9/1")?.detail == "processing")
         #expect(try record.transfer("9/3")?.state == .wouldTransfer)
-        #expect(try await record.accept(planSeq: 9, digest: [9], transfers: rows, at: 8) == false)
+        #expect(try record.accept(planSeq: 9, digest: [9], transfers: rows, at: 8) == false)
         #expect(try record.transfer("8/0") == nil)
         #expect(try record.transfers(in: .accepted) == ["8/0"])
     }
@@ -40,10 +40,10 @@ import Testing
     /// after the sequence it asks from; plans recorded without one are left out.
     @Test func approvedEnvelopesComeBackInOrderAfterTheAskedSequence() async throws {
         let record = try ExecutorRecord(path: path)
-        #expect(try await record.accept(planSeq: 3, digest: [3], transfers: [], at: 1, envelope: [0xC3]))
-        #expect(try await record.accept(planSeq: 1, digest: [1], transfers: [], at: 1, envelope: [0xC1]))
-        #expect(try await record.accept(planSeq: 2, digest: [2], transferIDs: [], at: 1))
-        #expect(try await record.accept(planSeq: 5, digest: [5], transfers: [], at: 1, envelope: [0xC5]))
+        #expect(try record.accept(planSeq: 3, digest: [3], transfers: [], at: 1, envelope: [0xC3]))
+        #expect(try record.accept(planSeq: 1, digest: [1], transfers: [], at: 1, envelope: [0xC1]))
+        #expect(try record.accept(planSeq: 2, digest: [2], transferIDs: [], at: 1))
+        #expect(try record.accept(planSeq: 5, digest: [5], transfers: [], at: 1, envelope: [0xC5]))
         #expect(try record.approvedEnvelopes(after: 0).map(\.planSeq) == [1, 3, 5])
         #expect(try record.approvedEnvelopes(after: 1).map(\.envelope) == [[0xC3], [0xC5]])
         #expect(try record.approvedEnvelopes(after: 0, limit: 1).map(\.planSeq) == [1])

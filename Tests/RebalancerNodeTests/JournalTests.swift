@@ -63,12 +63,12 @@ import Testing
         let path = directory + "/executor.sqlite"
         do {
             let record = try ExecutorRecord(path: path)
-            #expect(try await record.accept(planSeq: 7, digest: [7], transferIDs: ["7/0", "7/1"], at: 1))
-            try await record.update(transferID: "7/0", state: .settled, at: 2)
+            #expect(try record.accept(planSeq: 7, digest: [7], transferIDs: ["7/0", "7/1"], at: 1))
+            try record.update(transferID: "7/0", state: .settled, at: 2)
         }
         let record = try ExecutorRecord(path: path)
         #expect(try record.executed() == [7])
-        #expect(try await record.accept(planSeq: 7, digest: [7], transferIDs: ["7/0"], at: 3) == false)
+        #expect(try record.accept(planSeq: 7, digest: [7], transferIDs: ["7/0"], at: 3) == false)
         #expect(try record.transfers(in: .accepted) == ["7/1"])
         #expect(try record.transfers(in: .settled) == ["7/0"])
     }

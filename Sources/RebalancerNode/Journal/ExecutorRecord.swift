@@ -45,8 +45,8 @@ public final class ExecutorRecord: Sendable {
     }
 
     /// Durably records an applied verifier-set rotation (the signed bytes as received).
-    public func recordRotation(toEpoch: UInt64, signed: [UInt8], at: Int64) async throws {
-        try await store.writeDurably { db in
+    public func recordRotation(toEpoch: UInt64, signed: [UInt8], at: Int64) throws {
+        try store.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO rotation (to_epoch, signed, applied_at) VALUES (?, ?, ?)", arguments: [Int64(toEpoch), Data(signed), at])
         }
     }
@@ -65,8 +65,8 @@ public final class ExecutorRecord: Sendable {
 
     /// Durably records an accepted plan and its transfers as submitted-to-be. False if already there.
     @discardableResult
-    public func accept(planSeq: UInt64, digest: [UInt8], transferIDs: [String], at: Int64) async throws -> Bool {
-        try await store.writeDurably { db in
+    public func accept(planSeq: UInt64, digest: [UInt8], transferIDs: [String], at: Int64) throws -> Bool {
+        try store.write { db in
             if try Int64.fetchOne(db, sql: "SELECT plan_seq FROM executed WHERE plan_seq = ?", arguments: [Int64(planSeq)]) != nil { return false }
             try db.execute(sql: "INSERT INTO executed (plan_seq, digest, accepted_at) VALUES (?, ?, ?)", arguments: [Int64(planSeq), Data(digest), at])
             for id in transferIDs {
@@ -79,8 +79,8 @@ public final class ExecutorRecord: Sendable {
     /// Durably records an accepted plan and each of its transfers (state `accepted`) with what a
     /// restart needs to submit it again under the same key. False if the plan is already there.
     @discardableResult
-    public func accept(planSeq: UInt64, digest: [UInt8], transfers: [RecordedTransfer], at: Int64, envelope: [UInt8]? = nil) async throws -> Bool {
-        try await store.writeDurably { db in
+    public func accept(planSeq: UInt64, digest: [UInt8], transfers: [RecordedTransfer], at: Int64, envelope: [UInt8]? = nil) throws -> Bool {
+        try store.write { db in
             if try Int64.fetchOne(db, sql: "SELECT plan_seq FROM executed WHERE plan_seq = ?", arguments: [Int64(planSeq)]) != nil { return false }
             try db.execute(sql: "INSERT INTO executed (plan_seq, digest, accepted_at, envelope) VALUES (?, ?, ?, ?)",
                            arguments: [Int64(planSeq), Data(digest), at, envelope.map { Data($0) }])
@@ -106,8 +106,8 @@ public final class ExecutorRecord: Sendable {
     }
 
     /// Records a transfer's new state, and the venue's detail when there is one.
-    public func update(transferID: String, state: RecordedTransfer.State, detail: String? = nil, at: Int64) async throws {
-        try await store.writeDurably { db in
+    public func update(transferID: String, state: RecordedTransfer.State, detail: String? = nil, at: Int64) throws {
+        try store.write { db in
             try db.execute(
                 sql: "UPDATE transfer SET state = ?, detail = COALESCE(?, detail), updated_at = ? WHERE id = ?",
                 arguments: [state.rawValue, detail, at, transferID])

@@ -56,20 +56,13 @@ public final class Store: Sendable {
         }
     }
 
-    /// Runs a write transaction.
+    /// Runs a write transaction on the caller's thread and returns once it is durable (WAL,
+    /// `synchronous = FULL`): a role calls it on its own executor (the socket thread), before it
+    /// sends the message the write guards.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         let start = DispatchTime.now().uptimeNanoseconds
         defer { writeTimer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start)) }
         return try queue.write(body)
-    }
-
-    /// Runs a write transaction on GRDB's own serial queue, off the cooperative thread pool, and
-    /// returns once it is durable (WAL, `synchronous = FULL`): what an actor awaits before it sends
-    /// the message the write guards.
-    public func writeDurably<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let start = DispatchTime.now().uptimeNanoseconds
-        defer { writeTimer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start)) }
-        return try await queue.write(body)
     }
 
     /// Runs a read.

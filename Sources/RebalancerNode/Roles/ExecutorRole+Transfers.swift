@@ -108,7 +108,7 @@ extension ExecutorRole {
         let asset = topology.venue(row.from)?.asset ?? ""
         let detail = "monitor-only: would transfer \(Self.usd(row.amount)) \(asset) \(row.from) -> \(row.to), fee \(Self.usd(fee)) (key \(row.key))"
         do {
-            try await record.update(transferID: row.id, state: .wouldTransfer, detail: detail, at: runtime.clock.now())
+            try record.update(transferID: row.id, state: .wouldTransfer, detail: detail, at: runtime.clock.now())
         } catch {
             runtime.logger.critical("cannot record would-transfer", metadata: ["id": "\(row.id)", "error": "\(error)"])
         }
@@ -137,7 +137,7 @@ extension ExecutorRole {
         switch directive {
         case let .recordSubmitting(id):
             do {
-                try await record.update(transferID: id, state: .submitting, at: runtime.clock.now())
+                try record.update(transferID: id, state: .submitting, at: runtime.clock.now())
             } catch {
                 runtime.logger.critical("cannot record transfer as submitting; not submitting", metadata: ["id": "\(id)", "error": "\(error)"])
                 return await feed(.submittingNotRecorded(id: id))
@@ -149,7 +149,7 @@ extension ExecutorRole {
             await call(.status, for: id)
         case let .recordStatus(id, state, reason, previous):
             do {
-                try await record.update(transferID: id, state: state, detail: reason, at: runtime.clock.now())
+                try record.update(transferID: id, state: state, detail: reason, at: runtime.clock.now())
             } catch {
                 runtime.logger.critical("cannot record transfer status", metadata: ["id": "\(id)", "state": "\(state.rawValue)", "error": "\(error)"])
                 return await feed(.statusNotRecorded(id: id, state: state, previous: previous))

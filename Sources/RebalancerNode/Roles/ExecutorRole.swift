@@ -157,8 +157,8 @@ public actor ExecutorRole: RoleHandler {
                         key: IdempotencyKey(topologyID: runtime.topology.id, planSeq: plan.planSeq, index: index).rawValue)
                 }
                 do {
-                    // Durable (on the store's own queue, off the cooperative pool) before anything is submitted.
-                    guard try await record.accept(planSeq: plan.planSeq, digest: digest, transfers: rows, at: now, envelope: bytes) else { continue }
+                    // Durable before anything is submitted: written in place, on this role's own executor (the socket thread, never the cooperative pool).
+                    guard try record.accept(planSeq: plan.planSeq, digest: digest, transfers: rows, at: now, envelope: bytes) else { continue }
                 } catch {
                     runtime.logger.critical("cannot record plan; not executing", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
                     return
@@ -237,7 +237,7 @@ public actor ExecutorRole: RoleHandler {
             switch directive {
             case let .recordRotation(rotation, signers):
                 do {
-                    try await record.recordRotation(toEpoch: rotation.next.epoch, signed: (try? wire.serializedBytes()) ?? [], at: now)
+                    try record.recordRotation(toEpoch: rotation.next.epoch, signed: (try? wire.serializedBytes()) ?? [], at: now)
                 } catch {
                     runtime.logger.critical("cannot record rotation; not applying", metadata: ["error": "\(error)"])
                     return
