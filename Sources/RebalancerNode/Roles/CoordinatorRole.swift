@@ -8,16 +8,16 @@ import ZeroMQ
 /// carries out its directives: proposals to every verifier, approved plans journaled durably and
 /// only then published, and a replay endpoint for executors that missed some.
 public actor CoordinatorRole: RoleHandler {
-    private let runtime: NodeRuntime
-    private let journal: CoordinatorJournal
-    private var core: Coordinator
+    let runtime: NodeRuntime
+    let journal: CoordinatorJournal
+    var core: Coordinator
     private var latestEnvelope: [VenueID: Envelope] = [:]
-    private var heartbeatSeq: UInt64 = 0
+    var heartbeatSeq: UInt64 = 0
     /// Whether the venues' target and band gauges have been set (once, on the first tick).
     private var targetsRecorded = false
     private let proposals: SocketLoop.Handle
     private let plans: SocketLoop.Handle
-    private let replay: SocketLoop.Handle
+    let replay: SocketLoop.Handle
     private let watcherStates: WatcherStates
     /// Watcher state frames admitted but not opened: the newest per venue, their signatures
     /// checked when the core is about to plan on them (votes never wait behind that work).
@@ -28,7 +28,7 @@ public actor CoordinatorRole: RoleHandler {
     /// The signed envelopes of `arrived`, moved to `latestEnvelope` when the core takes them.
     private var arrivedEnvelopes: [VenueID: Envelope] = [:]
     private let voteOpener: EnvelopeOpener
-    private let replayOpener: EnvelopeOpener
+    let replayOpener: EnvelopeOpener
     private let statusOpener: EnvelopeOpener
     /// The leadership lease in etcd, when the topology names a coordination service.
     private let campaign: LeaseCampaign?
@@ -38,13 +38,13 @@ public actor CoordinatorRole: RoleHandler {
     /// The `plans` feed of every other listed coordinator: their heartbeats (alive, leading) and
     /// the approved plans a standby follows into its own journal.
     private let peerFeeds: Set<SocketLoop.Handle>
-    private let peerOpener: EnvelopeOpener
+    let peerOpener: EnvelopeOpener
     /// The heartbeat counter that says whether its sender leads (1) or stands by (0).
     static let leadsCounter = "coordinator.leads"
     /// The executors' CURVE keys (Z85), the only connections a plan may be handed back over.
-    private let executorTransportKeys: Set<String>
+    let executorTransportKeys: Set<String>
     /// Accepts approved plans signed by a listed coordinator (this one or another), handed back by an executor.
-    private let ownPlanOpener: EnvelopeOpener
+    let ownPlanOpener: EnvelopeOpener
     /// When the core wants its next tick.
     public private(set) var nextTick: Duration?
     /// Directives not yet carried out, in the order the core gave them: a journal write is
@@ -212,110 +212,6 @@ public actor CoordinatorRole: RoleHandler {
         }
     }
 
-    private func onReplayRequest(_ inbound: SocketLoop.Inbound) async {
-        guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle, peer: inbound.peerUserID) }
-        if let envelope = try? Envelope(serializedBytes: inbound.frames[1]), envelope.type == .approvedPlan, ownPlanOpener.senders[envelope.sender] != nil {
-            return await onHandedBack(inbound)
-        }
-        guard let (opened, request) = runtime.open(inbound.frames[1], with: replayOpener, from: inbound.handle, peer: inbound.peerUserID, as: WireReplayRequest.self)
-        else { return }
-        let identity = inbound.frames[0]
-        do {
-            let entries = try journal.approved(after: request.afterPlanSeq)
-            for entry in entries { runtime.transport.send([identity, entry.envelope], on: replay) }
-            runtime.counters.increment("replay.served", by: Int64(entries.count))
-            // The end of the batch: a signed heartbeat whose last_plan_seq is the highest approved
-            // planSeq this coordinator holds. The executor knows it has everything up to there.
-            // (What the journal holds: an approval whose write is still awaited is not announced.)
-            let upTo = try journal.lastApproved()
-            heartbeatSeq += 1
-            if let end = runtime.heartbeat(seq: heartbeatSeq, lastPlanSeq: upTo) { runtime.send(end, to: identity, on: replay) }
-            runtime.logger.info("replay", metadata: ["executor": "\(opened.sender)", "after": "\(request.afterPlanSeq)", "plans": "\(entries.count)", "up_to": "\(upTo)"])
-        } catch {
-            runtime.logger.error("replay failed", metadata: ["error": "\(error)"])
-        }
-    }
-
-    /// Another listed coordinator's feed: its heartbeat says whether it is alive and leads; its
-    /// approved plans (with a quorum of the verifiers' signatures over the digest recomputed here)
-    /// are journaled as they are, so this one can replay them and continues after them if it
-    /// takes over.
-    private func onPeer(_ inbound: SocketLoop.Inbound) async {
-        guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
-        guard let opened = runtime.open(inbound.frames[1], with: peerOpener, from: inbound.handle) else { return }
-        let now = runtime.clock.now()
-        if opened.type == .heartbeat {
-            guard let hb = runtime.decode(opened, as: WireHeartbeat.self, from: inbound.handle) else { return }
-            return await apply(core.on(.peerHeartbeat(opened.sender, leads: hb.counters[Self.leadsCounter] == 1), now: now))
-        }
-        guard let approved = runtime.decode(opened, as: WireApprovedPlan.self, from: inbound.handle) else { return }
-        guard approved.hasPlan else { return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, type: opened.type) }
-        let plan = Plan(wire: approved.plan)
-        let digest = WireDigest.plan(plan)
-        let signers = approved.validSigners(of: digest, keys: runtime.topology.signingKeys(of: .verifier))
-        for directive in core.on(.received(plan, .peer, validSigners: signers), now: now) {
-            switch directive {
-            case .journalReceived:
-                guard await journalApproved(plan, digest: digest, envelope: inbound.frames[1], at: now) else { return }
-                runtime.counters.increment("plans.followed")
-                runtime.logger.info("followed", metadata: ["plan_seq": "\(plan.planSeq)", "from": "\(opened.sender)"])
-                await apply(core.on(.followed(plan), now: now))
-            case let .receivedWithoutQuorum(_, _, valid):
-                runtime.counters.increment("plans.follow_refused")
-                runtime.logger.warning("not following a plan without a quorum", metadata: ["from": "\(opened.sender)", "plan_seq": "\(plan.planSeq)", "valid_signers": "\(valid)"])
-            default:
-                await apply([directive])
-            }
-        }
-    }
-
-    /// Journals an approved plan this coordinator did not approve itself (followed from another
-    /// coordinator, or handed back by an executor) exactly as published; true if it was new.
-    private func journalApproved(_ plan: Plan, digest: [UInt8], envelope: [UInt8], at now: Nanos) async -> Bool {
-        do {
-            guard try journal.append(planSeq: plan.planSeq, digest: digest, envelope: envelope, at: now) else { return false }
-        } catch {
-            runtime.logger.error("cannot journal an approved plan received from another node", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
-            return false
-        }
-        return true
-    }
-
-    /// An approved plan a listed coordinator signed, handed back by an executor (over a connection
-    /// authenticated as an executor) after the journal lost it: journaled again exactly as it was
-    /// published, so replay serves it to executors that missed it.
-    private func onHandedBack(_ inbound: SocketLoop.Inbound) async {
-        guard let peer = inbound.peerUserID, executorTransportKeys.contains(peer) else {
-            return runtime.drop(.transportMismatch, from: inbound.handle, sender: runtime.node.id, type: .approvedPlan, peer: inbound.peerUserID)
-        }
-        guard let (opened, approved) = runtime.open(inbound.frames[1], with: ownPlanOpener, from: inbound.handle, as: WireApprovedPlan.self) else { return }
-        guard approved.hasPlan else { return runtime.drop(.malformedPayload, from: inbound.handle, sender: opened.sender, type: opened.type, peer: peer) }
-        let plan = Plan(wire: approved.plan)
-        let digest = WireDigest.plan(plan)
-        let signers = approved.validSigners(of: digest, keys: runtime.topology.signingKeys(of: .verifier))
-        for directive in core.on(.received(plan, .handedBack(signer: opened.sender), validSigners: signers), now: runtime.clock.now()) {
-            switch directive {
-            case .journalReceived:
-                guard await journalApproved(plan, digest: digest, envelope: inbound.frames[1], at: runtime.clock.now()) else { return }
-                runtime.counters.increment("replay.restored")
-                runtime.logger.info("restored approved plan from an executor's record", metadata: ["plan_seq": "\(plan.planSeq)"])
-                await apply(core.on(.restored(planSeq: plan.planSeq), now: runtime.clock.now()))
-            case .receivedWithoutQuorum:
-                runtime.drop(.stale, from: inbound.handle, sender: opened.sender, type: opened.type, peer: peer)
-            default:
-                await apply([directive])
-            }
-        }
-    }
-
-    /// Asks every executor for the approved plans it recorded after `after` (the journal's last).
-    private func askExecutorsToRefill(after: UInt64) {
-        var request = WireReplayRequest()
-        request.afterPlanSeq = after
-        guard let envelope = runtime.seal(request, type: .replayRequest) else { return }
-        for executor in runtime.topology.nodes(.executor) { runtime.send(envelope, to: Array(executor.id.utf8), on: replay) }
-    }
-
     /// What the lease campaign found (off the decision path, between events).
     private func onLease(_ outcome: LeaseCampaign.Outcome) async {
         switch outcome {
@@ -351,11 +247,17 @@ public actor CoordinatorRole: RoleHandler {
         guard reservedThrough < core.lastPlanSeq + Self.reserveAhead / 2 else { return }
         let through = core.lastPlanSeq + Self.reserveAhead
         do {
-            try journal.reserve(planSeq: through)
-            reservedThrough = through
+            try reserve(through: through)
         } catch {
             runtime.logger.error("cannot reserve plan sequences ahead", metadata: ["through": "\(through)", "error": "\(error)"])
         }
+    }
+
+    /// Makes every plan sequence up to `planSeq` durable as used (one journal write, on this
+    /// role's own executor); `reservedThrough` never goes down.
+    private func reserve(through planSeq: UInt64) throws {
+        try journal.reserve(planSeq: planSeq)
+        reservedThrough = max(reservedThrough, planSeq)
     }
 
     /// Reports what the core's standing check found: who leads, and loudly when fewer verifiers
@@ -394,7 +296,7 @@ public actor CoordinatorRole: RoleHandler {
     /// Carries out the core's directives in order. While one awaits its journal write, directives
     /// from later events queue behind it (none overtakes: a heartbeat never announces a plan that
     /// is not yet published).
-    private func apply(_ directives: [Coordinator.Directive]) async {
+    func apply(_ directives: [Coordinator.Directive]) async {
         pending += directives
         guard !applying else { return }
         applying = true
@@ -412,8 +314,7 @@ public actor CoordinatorRole: RoleHandler {
                 runtime.logger.warning("approved transfer never reached its venue before its plan expired; released", metadata: ["id": "\(id)", "from": "\(transfer.from)", "to": "\(transfer.to)", "amount": "\(transfer.amount)"])
             case let .sequenceRaised(from, to):
                 do {
-                    try journal.reserve(planSeq: to)
-                    reservedThrough = max(reservedThrough, to)
+                    try reserve(through: to)
                 } catch {
                     runtime.logger.critical("cannot journal plan sequence", metadata: ["error": "\(error)"])
                 }
@@ -423,8 +324,7 @@ public actor CoordinatorRole: RoleHandler {
                 runtime.logger.warning("journal behind the verifiers: continuing above what a quorum has signed", metadata: ["last_plan_seq": "\(from)", "continues_after": "\(to)"])
             case let .reserve(planSeq):
                 do {
-                    try journal.reserve(planSeq: planSeq)
-                    reservedThrough = max(reservedThrough, planSeq)
+                    try reserve(through: planSeq)
                 } catch {
                     runtime.logger.critical("cannot journal plan sequence", metadata: ["error": "\(error)"])
                 }
@@ -464,10 +364,7 @@ public actor CoordinatorRole: RoleHandler {
         do {
             // Durable before the proposal leaves: reserved ahead (a tick) or written here, in
             // place, on this role's own executor.
-            if plan.planSeq > reservedThrough {
-                try journal.reserve(planSeq: plan.planSeq)
-                reservedThrough = plan.planSeq
-            }
+            if plan.planSeq > reservedThrough { try reserve(through: plan.planSeq) }
             trace?.mark("reserved")
         } catch {
             runtime.logger.critical("cannot journal plan sequence; not proposing", metadata: ["error": "\(error)"])
