@@ -5,17 +5,22 @@ extension Watcher {
         /// can wait for the heartbeat.
         public static func reason(_ state: VenueState, since published: VenueState?, settings: Settings) -> Reason? {
             guard let published else { return .first }
-            let venue = settings.venue
-            if band(state.marginRatio, venue) != band(published.marginRatio, venue) { return .band }
             // Below its lower band a venue waits for capital: every reading counts.
-            if state.marginRatio < venue.lowerBand, state != published.withSeqAndTime(of: state) { return .band }
-            if state.withdrawalsEnabled != published.withdrawalsEnabled || state.pendingIn != published.pendingIn
-                || state.pendingOut != published.pendingOut || state.pendingTransfers != published.pendingTransfers
-                || state.settledTransfers != published.settledTransfers {
+            if state.marginRatio < settings.venue.lowerBand, state != published.withSeqAndTime(of: state) { return .band }
+            return change(state, from: published, venue: settings.venue, fraction: settings.materialFraction)
+        }
+
+        /// How `state` differs materially from `old`, or nil: another margin band, other
+        /// withdrawals or transfers, or balance or maintenance margin moved by more than
+        /// `fraction`. The watcher publishes on it; a verifier checks a kept state early on it.
+        public static func change(_ state: VenueState, from old: VenueState, venue: Topology.Venue, fraction: Double) -> Reason? {
+            if band(state.marginRatio, venue) != band(old.marginRatio, venue) { return .band }
+            if state.withdrawalsEnabled != old.withdrawalsEnabled || state.pendingIn != old.pendingIn
+                || state.pendingOut != old.pendingOut || state.pendingTransfers != old.pendingTransfers
+                || state.settledTransfers != old.settledTransfers {
                 return .transfers
             }
-            if moved(state.balance, from: published.balance, settings.materialFraction)
-                || moved(state.maintenanceMargin, from: published.maintenanceMargin, settings.materialFraction) {
+            if moved(state.balance, from: old.balance, fraction) || moved(state.maintenanceMargin, from: old.maintenanceMargin, fraction) {
                 return .moved
             }
             return nil

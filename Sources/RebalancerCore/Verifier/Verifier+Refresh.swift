@@ -15,13 +15,6 @@ extension Verifier.State {
     public func opensBeforeUse(_ claim: VenueState, now: Nanos) -> Bool {
         guard let own = view[claim.venue], let at = receivedAt[claim.venue], let venue = topology.venue(claim.venue) else { return true }
         if now - at >= topology.timing.staleAfterMs * Nanos.perMillisecond { return true }
-        if Watcher.Material.band(claim.marginRatio, venue) != Watcher.Material.band(own.marginRatio, venue) { return true }
-        if claim.withdrawalsEnabled != own.withdrawalsEnabled || claim.pendingIn != own.pendingIn || claim.pendingOut != own.pendingOut
-            || claim.pendingTransfers != own.pendingTransfers || claim.settledTransfers != own.settledTransfers {
-            return true
-        }
-        let fraction = Watcher.Settings.defaultMaterialFraction
-        return Watcher.Material.moved(claim.balance, from: own.balance, fraction)
-            || Watcher.Material.moved(claim.maintenanceMargin, from: own.maintenanceMargin, fraction)
+        return Watcher.Material.change(claim, from: own, venue: venue, fraction: Watcher.Settings.defaultMaterialFraction) != nil
     }
 }
