@@ -75,67 +75,64 @@ demo-static: release
 	$(RELEASE) demo --seconds $(SECONDS) --strategy static
 
 ## Every test: unit, wire vectors, real sockets, and multi-process runs of the real binary.
-## Two phases: the in-process suites in parallel (`make test-in-process`), then the multi-process
-## suites (IntegrationTests: each starts a cluster of real processes) in TEST_SHARDS concurrent
-## runs of the test binary (`make test-integration`).
+## The tests run on an optimized build (`-c release` with `-enable-testing`, so the suites keep
+## their `@testable` imports): what is tested is what ships, the seeded simulations and property
+## tests take a third of their debug time, and each multi-process test's dozen role processes
+## cost a fraction of the CPU. It has its own build folder (TEST_SCRATCH), so `make demo`'s
+## `.build/release` is never rebuilt with other flags. Then one test phase: the in-process
+## suites (`make test-in-process`) and the multi-process ones (`make test-integration`) at once.
+TEST_SCRATCH ?= .build-test
+TEST_BUILD   ?= --scratch-path $(TEST_SCRATCH) -c release -Xswiftc -enable-testing
+TEST_BIN      = $(abspath $(TEST_SCRATCH))/release
+
 test: deps test-tools python-tools
-	$(SWIFT) build --build-tests
-	@$(MAKE) --no-print-directory test-in-process
-	@$(MAKE) --no-print-directory test-integration
+	$(SWIFT) build $(TEST_BUILD) --build-tests
+	@start=$$(date +%s); status=0; log=$(TEST_SCRATCH)/in-process.log; \
+	{ $(MAKE) --no-print-directory test-in-process > $$log 2>&1; echo $$? > $$log.status; } & \
+	$(MAKE) --no-print-directory test-integration || status=$$?; \
+	wait; cat $$log; [ "$$(cat $$log.status)" = 0 ] || status=1; \
+	echo "test phase: $$(( $$(date +%s) - start )) s, exit status $$status"; exit $$status
 
 ## The in-process suites (every target but IntegrationTests; the role scenarios are in
 ## RoleScenarioTests), run by the test binary itself: swift-testing runs them in parallel in one
-## process. Every test is a swift-testing one, so `swift test --parallel` added only its own
-## start-up (about 19 s on this 2-core machine for an empty filter) and XCTest workers with nothing to run.
+## process. (`swift test` would add its own start-up, about 19 s on this 2-core machine.)
 .PHONY: test-in-process
 test-in-process:
-	@bin=$$($(SWIFT) build --show-bin-path); start=$$(date +%s); \
+	@bin=$(TEST_BIN); start=$$(date +%s); \
 	NO_COLOR=1 REBALANCER_BIN=$$bin/rebalancer $$bin/rebalancerPackageTests.xctest --testing-library swift-testing \
 	  --skip 'IntegrationTests\.'; status=$$?; \
-	echo "in-process phase: $$(( $$(date +%s) - start )) s, exit status $$status"; exit $$status
+	echo "in-process suites: $$(( $$(date +%s) - start )) s, exit status $$status"; exit $$status
 
-## The multi-process suites mostly wait on processes and timeouts, not on the CPU, so they run in
-## concurrent shards: each shard is one run of the test binary (`swift test` takes a lock on
-## .build, so concurrent `swift test`s would queue) that runs its suites one at a time
-## (--no-parallel, as before) and takes its cluster ports from its own slice of the port range
-## (REBALANCER_TEST_SHARD=i/n), so no two shards ever pick the same ports. The role scenarios
-## run in one process (RoleScenarioTests); what stays here proves the binary, its sockets, CURVE,
-## processes and real services, so the shards are spread by each suite's measured wall time to
-## end together (about a minute each), the suites that keep the CPU busy (the browser, the chaos
-## run, Prometheus, the real venues, the partition) one per shard. The last shard holds every
-## other suite (a new suite lands there by itself). ALONE_SUITES run after the shards, one at a
-## time with nothing else of ours running: the demo compares its liquidations with and without
-## rebalancing on one seeded market, which a starved CPU can make equal (in a shard beside the five
-## others it failed so, at load 11-25, in 1 of 3 runs; alone it passes). `make test TEST_JOBS=1`
-## runs the shards one after another. A shard runs its
-## suites in name order. Each shard's output is printed whole when it ends (make -O), with its
-## wall time and exit status. Needs the build (`make test` builds; alone, run
-## `swift build --build-tests` first).
-SHARD_1 := ByzantineTests|ChaosTests|DemoStartOrderTests
-SHARD_2 := DashboardBrowserTests
-SHARD_3 := ObservabilityTests|RealVenuePipelineTests
-SHARD_4 := EtcdLeadershipTests|PartitionTests
-SHARD_5 := DataDirectoryOwnershipTests|ExecutorVenueTests|LatencyBenchTests|LogForgingTests|RotationCommandTests|SimCommandTests|TopologyKeysCommandTests|UpCommandTests
-ALONE_SUITES := DemoEndToEndTests
-SHARD_NAMED := $(SHARD_1)|$(SHARD_2)|$(SHARD_3)|$(SHARD_4)|$(SHARD_5)$(if $(ALONE_SUITES),|$(ALONE_SUITES))
-TEST_SHARDS := 1 2 3 4 5 6
-## How many shards run at once: `make test TEST_JOBS=1` runs them one after another (as before the
-## shards, for a machine too loaded for the timing-sensitive suites, e.g. the demo's liquidations).
+## The multi-process suites mostly wait on processes and timeouts, not on the CPU (the whole
+## phase takes under a minute of CPU on the optimized build), so they run in concurrent shards:
+## each shard is one run of the test binary that runs its tests one at a time (--no-parallel)
+## and takes its cluster ports from its own slice of the port range (REBALANCER_TEST_SHARD=i/n),
+## so no two shards ever pick the same ports. The shards are packed by each test's measured wall
+## time (docs/test-phases.md) to end together, at about the length of the longest test (the short
+## chaos run); a shard names suites (`Suite/`) or single tests (`Suite/test`). The last shard
+## holds every other test, so a new suite lands there by itself. `make test TEST_JOBS=1` runs the
+## shards one after another, for a machine too loaded for the timing-sensitive ones.
+SHARD_1 := ChaosTests/
+SHARD_2 := EtcdLeadershipTests/|DemoOrphanTests/|FeedReconnectTests/
+SHARD_3 := PartitionTests/|RealVenueWatcherTests/
+SHARD_4 := DemoEndToEndTests/|ExecutorVenueTests/
+SHARD_5 := DashboardBrowserTests/theDemoServes|DashboardBrowserTests/pageShows
+SHARD_6 := DashboardBrowserTests/theStream|DashboardBrowserTests/aBadListen|RealVenuePipelineTests/monitorOnly|DataDirectoryOwnershipTests/
+SHARD_7 := RealVenuePipelineTests/liveRefills|ObservabilityTests/aRealPrometheus|ObservabilityTests/statusNames
+SHARD_8 := ObservabilityTests/rolesServe|ObservabilityTests/aRoleLogs|AdapterConformanceTests/|ByzantineTests/
+TEST_SHARDS := 1 2 3 4 5 6 7 8 9
+SHARD_NAMED := $(SHARD_1)|$(SHARD_2)|$(SHARD_3)|$(SHARD_4)|$(SHARD_5)|$(SHARD_6)|$(SHARD_7)|$(SHARD_8)
 TEST_JOBS ?= $(words $(TEST_SHARDS))
-shard_filter = $(if $(filter $(lastword $(TEST_SHARDS)),$(1)),--filter 'IntegrationTests\.' --skip 'IntegrationTests\.($(SHARD_NAMED))/',--filter 'IntegrationTests\.($(SHARD_$(1)))/')
+shard_filter = $(if $(filter $(lastword $(TEST_SHARDS)),$(1)),--filter 'IntegrationTests\.' --skip 'IntegrationTests\.($(SHARD_NAMED))',--filter 'IntegrationTests\.($(SHARD_$(1)))')
 
 .PHONY: test-integration $(addprefix test-shard-,$(TEST_SHARDS))
 test-integration:
 	@start=$$(date +%s); status=0; \
 	$(MAKE) --no-print-directory -k -O -j $(TEST_JOBS) $(addprefix test-shard-,$(TEST_SHARDS)) || status=$$?; \
-	$(if $(ALONE_SUITES),bin=$$($(SWIFT) build --show-bin-path); alone=$$(date +%s); \
-	NO_COLOR=1 REBALANCER_BIN=$$bin/rebalancer $$bin/rebalancerPackageTests.xctest --testing-library swift-testing --no-parallel \
-	  --filter 'IntegrationTests\.($(ALONE_SUITES))/' || status=$$?; \
-	echo "integration suites run alone: $$(( $$(date +%s) - alone )) s";) \
-	echo "integration phase: $$(( $$(date +%s) - start )) s, exit status $$status"; exit $$status
+	echo "multi-process suites: $$(( $$(date +%s) - start )) s, exit status $$status"; exit $$status
 
 $(addprefix test-shard-,$(TEST_SHARDS)): test-shard-%:
-	@bin=$$($(SWIFT) build --show-bin-path); start=$$(date +%s); \
+	@bin=$(TEST_BIN); start=$$(date +%s); \
 	NO_COLOR=1 REBALANCER_TEST_SHARD=$*/$(words $(TEST_SHARDS)) REBALANCER_BIN=$$bin/rebalancer \
 	  $$bin/rebalancerPackageTests.xctest --testing-library swift-testing --no-parallel $(call shard_filter,$*); status=$$?; \
 	echo "integration shard $*/$(words $(TEST_SHARDS)): $$(( $$(date +%s) - start )) s, exit status $$status"; exit $$status
@@ -161,7 +158,7 @@ vectors:
 	python3 docs/tools/check_vectors.py Tests/RebalancerWireTests/Vectors
 
 clean:
-	rm -rf .build run .rebalancer
+	rm -rf .build $(TEST_SCRATCH) run .rebalancer
 
 ## Chaos: the demo topology with a standby coordinator (topology/failover.yaml) while a watcher, a
 ## verifier, the leading coordinator (its data folder wiped before it returns) and the executor are

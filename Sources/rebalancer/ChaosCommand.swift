@@ -24,7 +24,7 @@ struct ChaosCommand: AsyncParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "How long the run lasts before the checks, in seconds (default 60, or 25 with --short).")
     var seconds: Double?
 
-    @Flag(name: .long, help: "The short form (about 25 s, one round of faults), as run by `make test`.")
+    @Flag(name: .long, help: "The short form (about 23 s, one round of faults), as run by `make test`.")
     var short = false
 
     @Option(name: .long, help: "Write the report as JSON to this file.")

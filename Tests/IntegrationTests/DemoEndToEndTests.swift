@@ -54,11 +54,32 @@ import Testing
         return try JSONDecoder().decode(Summary.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
     }
 
+    /// The two demos' outcomes, each written by its own thread.
+    final class Results: @unchecked Sendable {  // every access holds `lock`
+        private let lock = NSLock()
+        private var values: [Result<Summary, any Error>?]
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ value: Result<Summary, any Error>) { lock.withLock { values[i] = value } }
+        func get(_ i: Int) throws -> Summary {
+            guard let value = lock.withLock({ values[i] }) else { throw ClusterError("demo \(i) left no result") }
+            return try value.get()
+        }
+    }
+
     @Test func rebalancingApprovesSettlesAndPreventsLiquidations() throws {
+        // Two deployments of the same market (same seed, own ports), run side by side: the one
+        // rebalancing and the one with rebalancing off.
         let cluster = try Cluster(venues: 6, verifiers: 4, quorum: 3)
+        let twin = try Cluster(venues: 6, verifiers: 4, quorum: 3)
         let topology = try cluster.topology
-        let rebalanced = try demo(cluster, strategy: "optimal", seconds: 20)
-        let baseline = try demo(cluster, strategy: "static", seconds: 20)
+        #expect(try twin.topology.market == topology.market)
+        let runs: [(Cluster, String)] = [(cluster, "optimal"), (twin, "static")]
+        let results = Results(count: runs.count)
+        DispatchQueue.concurrentPerform(iterations: runs.count) { i in
+            results.set(i, Result { try demo(runs[i].0, strategy: runs[i].1, seconds: 12) })
+        }
+        let rebalanced = try results.get(0)
+        let baseline = try results.get(1)
 
         #expect(rebalanced.plans_approved >= 1)
         #expect(rebalanced.transfers_settled >= 1)

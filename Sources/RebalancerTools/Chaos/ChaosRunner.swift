@@ -24,10 +24,10 @@ public struct ChaosRunner: Sendable {
         /// Seconds with everything up after the last fault.
         public var settle: Double = 6
 
-        /// Creates options; `short` picks a run of about 25 s when `seconds` is nil, else 60 s.
+        /// Creates options; `short` picks a run of about 23 s (warm-up, one round of faults, settle) when `seconds` is nil, else 60 s.
         public init(topologyPath: String, seconds: Double?, short: Bool, dataDirectory: String) {
             self.topologyPath = topologyPath
-            self.seconds = seconds ?? (short ? 25 : 60)
+            self.seconds = seconds ?? (short ? 23 : 60)
             self.dataDirectory = dataDirectory
             if !short && self.seconds >= 40 { settle = 10 }
         }
