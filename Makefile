@@ -115,11 +115,11 @@ test-in-process:
 SHARD_1 := ChaosTests/
 SHARD_2 := EtcdLeadershipTests/|DemoOrphanTests/|FeedReconnectTests/
 SHARD_3 := PartitionTests/|RealVenueWatcherTests/
-SHARD_4 := DemoEndToEndTests/|ExecutorVenueTests/
-SHARD_5 := DashboardBrowserTests/theDemoServes|DashboardBrowserTests/pageShows
-SHARD_6 := DashboardBrowserTests/theStream|DashboardBrowserTests/aBadListen|RealVenuePipelineTests/monitorOnly|DataDirectoryOwnershipTests/
-SHARD_7 := RealVenuePipelineTests/liveRefills|ObservabilityTests/aRealPrometheus|ObservabilityTests/statusNames
-SHARD_8 := ObservabilityTests/rolesServe|ObservabilityTests/aRoleLogs|AdapterConformanceTests/|ByzantineTests/
+SHARD_4 := DemoEndToEndTests/|AdapterConformanceTests/
+SHARD_5 := RealVenuePipelineTests/liveRefills|ExecutorVenueTests/
+SHARD_6 := RealVenuePipelineTests/monitorOnly|DashboardBrowserTests/theDemoServes|DataDirectoryOwnershipTests/
+SHARD_7 := ObservabilityTests/aRealPrometheus|DashboardBrowserTests/pageShows|DashboardBrowserTests/theStream|DashboardBrowserTests/aBadListen
+SHARD_8 := ObservabilityTests/rolesServe|ObservabilityTests/statusNames|ObservabilityTests/aRoleLogs|ByzantineTests/
 TEST_SHARDS := 1 2 3 4 5 6 7 8 9
 SHARD_NAMED := $(SHARD_1)|$(SHARD_2)|$(SHARD_3)|$(SHARD_4)|$(SHARD_5)|$(SHARD_6)|$(SHARD_7)|$(SHARD_8)
 TEST_JOBS ?= $(words $(TEST_SHARDS))

@@ -77,7 +77,7 @@ import Testing
         let (cluster, topology) = try Self.start()
         defer { cluster.stopAll() }
         let url = try #require(await Self.url(of: cluster))
-        let stream = try Self.readStream(url + "events", seconds: 6)
+        let stream = try Self.readStream(url + "events", seconds: 4)
         #expect(stream.hasPrefix("retry: 1000\n\nevent: hello\n"), "the deployment comes first")
         for venue in topology.venues.map(\.id) { #expect(stream.contains("\"venue\":\"\(venue)\""), "venue \(venue) in the stream") }
         let page = try Self.readStream(url, seconds: 5)
@@ -90,7 +90,7 @@ import Testing
         let port = Cluster.freeBasePort()
         let demo = Process()
         demo.executableURL = URL(fileURLWithPath: Cluster.binary)
-        demo.arguments = ["demo", "--topology", cluster.topologyPath, "--seconds", "12", "--quiet", "--data-dir", cluster.directory + "/demo",
+        demo.arguments = ["demo", "--topology", cluster.topologyPath, "--seconds", "6", "--quiet", "--data-dir", cluster.directory + "/demo",
                           "--dashboard", "127.0.0.1:\(port)"]
         let pipe = Pipe()
         demo.standardOutput = pipe
