@@ -98,7 +98,8 @@ public struct DemoReplay: Sendable {
                 }
             }
         }
-        let path = HindsightPath(accounts: self.market.accounts, routes: topology.routes, prices: prices, times: times)
+        var path = HindsightPath(accounts: self.market.accounts, routes: topology.routes, prices: prices, times: times)
+        path.rules = HindsightRules(topology: topology, minimumDecisionNanos: decisionNanos, decisionNanos: decisionNanos)
         return Outcome(
             liquidations: liquidations, report: HindsightReport(path: path, liquidations: liquidations),
             plans: plans, transfers: transfers, feesPaid: market.feesPaid, outflow: outflow,
