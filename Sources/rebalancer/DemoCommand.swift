@@ -88,7 +88,7 @@ struct DemoCommand: AsyncParsableCommand {
         print("  plans proposed \(summary.plans_proposed), approved \(summary.plans_approved), rejected \(summary.plans_rejected), executed \(summary.plans_executed)")
         print("  transfers settled \(summary.transfers_settled), liquidations \(summary.liquidations), fees $\(summary.fees_paid / 100), penalties $\(summary.penalties_charged / 100)")
         if let h = summary.hindsight {
-            print("  hindsight: \(h.avoidableLiquidations) of \(h.liquidations.count) liquidations avoidable, \(h.unavoidableLiquidations) unavoidable\(h.firstUnavoidableTick.map { " (first at tick \($0))" } ?? ""), least fees without liquidation $\(h.hindsightCost / 100)")
+            print("  hindsight: \(h.avoidableLiquidations) of \(h.liquidations.count) liquidations avoidable, \(h.undecidedLiquidations) undecided, \(h.unavoidableLiquidations) unavoidable\(h.firstUnavoidableTick.map { " (first at tick \($0))" } ?? ""), least fees without liquidation $\(h.hindsightCost / 100)")
         }
         if let startup = summary.startup, let healthy = startup.lastHealthy_s, let market = startup.market_launched_s {
             let ready = startup.coordinator_ready_s.map { String(format: ", coordinator ready at %.1f s", $0) } ?? ", coordinator never ready"
@@ -123,7 +123,7 @@ extension DemoCommand {
         }
         let report = outcome.report
         let list = outcome.liquidations.map { "\($0.venue)@\($0.tick)" }.joined(separator: " ")
-        print("replay \(strategy) seed \(market.seed) \(ticks) ticks: liquidations \(outcome.liquidations.count) [\(list)], avoidable \(report.avoidableLiquidations), first unavoidable tick \(report.firstUnavoidableTick.map(String.init) ?? "none"), plans \(outcome.plans), transfers \(outcome.transfers), fees $\(String(format: "%.2f", Double(outcome.feesPaid) / 100)), hindsight cost $\(String(format: "%.2f", Double(report.hindsightCost) / 100)), sent $\(outcome.totalSent / 100) (most from one venue $\((outcome.outflow.values.max() ?? 0) / 100))")
+        print("replay \(strategy) seed \(market.seed) \(ticks) ticks: liquidations \(outcome.liquidations.count) [\(list)], avoidable \(report.avoidableLiquidations), undecided \(report.undecidedLiquidations), kept through tick \(report.avoidableThrough), first unavoidable tick \(report.firstUnavoidableTick.map(String.init) ?? "none"), plans \(outcome.plans), transfers \(outcome.transfers), fees $\(String(format: "%.2f", Double(outcome.feesPaid) / 100)), hindsight cost $\(String(format: "%.2f", Double(report.hindsightCost) / 100)), sent $\(outcome.totalSent / 100) (most from one venue $\((outcome.outflow.values.max() ?? 0) / 100))")
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -23,6 +23,9 @@ struct HindsightCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: ArgumentHelp("The run: a market-record.jsonl file, the venues' data directory, or a demo's data directory (run/demo).", valueName: "run"))
     var runPath: String
 
+    @Option(name: .long, help: "The deployment's topology file: its venues' floor buffers and withdrawal limits and its outflow limits bind the schedule that proves a liquidation avoidable (without it, they are not checked).")
+    var topology: String?
+
     @Option(name: .long, help: "Write the report as JSON to this file.")
     var json: String?
 
@@ -31,7 +34,11 @@ struct HindsightCommand: ParsableCommand {
         do { record = try MarketRecord.read(from: runPath) } catch let error as MarketRecordError {
             throw ValidationError("--run: \(error)")
         }
-        let report = record.hindsight()
+        let deployment: Topology?
+        do { deployment = try topology.map { try TopologyFile.load(path: $0).policy } } catch {
+            throw ValidationError("--topology: \(error)")
+        }
+        let report = record.hindsight(topology: deployment)
         print(Self.text(report))
         if let json {
             try JSONOutput.write(report, to: json)
@@ -44,9 +51,10 @@ struct HindsightCommand: ParsableCommand {
         var lines = ["\(report.ticks) ticks; unavoidable liquidations: \(report.unavoidableLiquidations)"
             + (report.firstUnavoidableTick.map { " (no schedule keeps every venue alive past tick \($0 - 1))" } ?? " (a schedule keeps every venue alive throughout)")]
         lines.append("least fees of a run without liquidation: $\(String(format: "%.2f", Double(report.hindsightCost) / 100))")
-        lines.append("liquidations that happened: \(report.liquidations.count), avoidable: \(report.avoidableLiquidations)")
+        lines.append("a schedule obeying the live system's rules, played through the market, keeps every venue alive through tick \(report.avoidableThrough)")
+        lines.append("liquidations that happened: \(report.liquidations.count), avoidable: \(report.avoidableLiquidations), undecided: \(report.undecidedLiquidations)")
         for l in report.liquidations {
-            lines.append("  \(l.venue) at tick \(l.tick), price \(String(format: "%.2f", l.price)): \(l.avoidable ? "avoidable" : "unavoidable")")
+            lines.append("  \(l.venue) at tick \(l.tick), price \(String(format: "%.2f", l.price)): \(l.avoidable ? "avoidable" : (report.firstUnavoidableTick.map { l.tick >= $0 } ?? false) ? "unavoidable" : "undecided")")
         }
         return lines.joined(separator: "\n")
     }

@@ -77,7 +77,7 @@ import Testing
         return topology
     }
 
-    @Test("on a market that plays an hour every 100 ms the fast route is cheaper by balanced's objective, at market time 1 the cheap one; optimal's prefers the cheap one live")
+    @Test("on a market that plays an hour every 100 ms the fast route is cheaper by balanced's objective, at market time 1 the cheap one; optimal's too (it weighs latency in market time)")
     func fastRouteInMarketTime() {
         let v = views(["a": 1.5, "b": 4.5, "c": 4.5])
         let viaB = [Transfer(from: "b", to: "a", amount: 50_000_00)]
@@ -94,7 +94,7 @@ import Testing
         }
         let live = raceTopology(marketSecondsPerSecond: 36_000)
         let model = PolicyCheck.costModel(of: OptimalStrategy(), topology: live)
-        #expect(planCost(viaC, views: v, topology: live, model: model) < planCost(viaB, views: v, topology: live, model: model))
+        #expect(planCost(viaB, views: v, topology: live, model: model) < planCost(viaC, views: v, topology: live, model: model))
     }
 
     @Test("the coordinator rests a balanced plan on every venue, and a verifier recomputes and signs it")

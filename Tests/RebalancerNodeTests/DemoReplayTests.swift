@@ -43,6 +43,18 @@ import Testing
         #expect(outcome.totalSent == outcome.outflow.values.reduce(0, +) && outcome.feesPaid > 0)
     }
 
+    @Test("on seed 5 the report's own schedule, played through the market with the demo's rules (80 ms decision, $5,000 floors, limits, fees), keeps all six venues alive for 30 s")
+    func theProofSurvivesTheMarket() throws {
+        let outcome = replay(seed: 5, try Self.local()).run(StaticStrategy(), ticks: 300)
+        #expect(outcome.liquidations.count == 3)
+        #expect(outcome.path.rules.decisionNanos == DemoReplay.defaultDecisionNanos && outcome.path.rules.floorBuffers["v1"] == 500_000)
+        let (through, schedule) = outcome.path.provenSchedule()
+        #expect(through == 300 && outcome.report.avoidableThrough == 300)
+        #expect(!schedule.isEmpty)
+        #expect(outcome.path.play(schedule, through: 300) == nil)
+        #expect(outcome.report.avoidableLiquidations == 3)
+    }
+
     @Test("the same seed and strategy replay the same run")
     func deterministic() throws {
         let replay = replay(seed: 2, try Self.local())

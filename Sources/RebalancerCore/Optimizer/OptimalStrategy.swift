@@ -11,6 +11,16 @@ public struct OptimalStrategy: Strategy {
 
     /// The optimized transfers, in canonical order.
     public func plan(views: [VenueID: VenueView], topology: Topology) -> [Transfer] {
-        optimizer.solve(views: views, topology: topology).transfers
+        optimizer(for: topology).solve(views: views, topology: topology).transfers
+    }
+
+    /// The optimizer with its latency weight at least `BalancedStrategy.latencyWeightPerMarketSecond`
+    /// per second of market time: unchanged where market time is wall time (`rebalancer sim`, real
+    /// venues), 0.1 per wall-clock second on `topology/local.yaml` (an hour per 100 ms), where a
+    /// venue that needs capital then gets it over a fast route rather than a cheap slow one.
+    public func optimizer(for topology: Topology) -> TransferOptimizer {
+        var scaled = optimizer
+        scaled.model.latencyWeight = max(optimizer.model.latencyWeight, BalancedStrategy.latencyWeightPerMarketSecond * RiskBands.marketSecondsPerSecond(topology))
+        return scaled
     }
 }

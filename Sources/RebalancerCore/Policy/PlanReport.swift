@@ -96,7 +96,7 @@ public struct PlanReport: Sendable, Equatable, Codable {
         var potentials: [VenueID: Double] = [:]
         var solver: Solver?
         let transfers: [Transfer]
-        if let optimizer = (strategy as? PredictiveStrategy)?.optimizer ?? (strategy as? OptimalStrategy)?.optimizer
+        if let optimizer = (strategy as? PredictiveStrategy)?.optimizer ?? (strategy as? OptimalStrategy)?.optimizer(for: topology)
             ?? (strategy as? BalancedStrategy)?.optimizer(for: topology) {
             let start = clock?()
             let solved = optimizer.solve(views: views, topology: bands)

@@ -16,10 +16,12 @@ public enum PolicyCheck {
         (strategy as? PredictiveStrategy)?.optimizer.model ?? (strategy as? OptimalStrategy)?.optimizer.model ?? CostModel()
     }
 
-    /// The cost model a strategy's objective is judged by on `topology`: `balanced` weighs latency
-    /// in market time (`BalancedStrategy.optimizer(for:)`), the others as `costModel(of:)`.
+    /// The cost model a strategy's objective is judged by on `topology`: `balanced` and `optimal`
+    /// weigh latency in market time (`BalancedStrategy.optimizer(for:)`, `OptimalStrategy.optimizer(for:)`),
+    /// the others as `costModel(of:)`.
     public static func costModel(of strategy: any Strategy, topology: Topology) -> CostModel {
-        (strategy as? BalancedStrategy)?.optimizer(for: topology).model ?? costModel(of: strategy)
+        (strategy as? BalancedStrategy)?.optimizer(for: topology).model ?? (strategy as? OptimalStrategy)?.optimizer(for: topology).model
+            ?? costModel(of: strategy)
     }
 
     /// Planner views from basis states, with capital already approved but not visible in them.
@@ -61,7 +63,7 @@ public enum PolicyCheck {
         virtual: [VenueID: (inbound: Amount, outbound: Amount)] = [:]
     ) -> Double? {
         guard let s = self.strategy(named: strategy) as? OptimalStrategy else { return nil }
-        return s.optimizer.rootBound(views: views(basis: basis, virtual: virtual), topology: topology)
+        return s.optimizer(for: topology).rootBound(views: views(basis: basis, virtual: virtual), topology: topology)
     }
 
     /// The objective of `transfers` under `strategy`'s bands and cost model: `planCost` against

@@ -74,8 +74,20 @@ public struct MarketRecord: Sendable {
         ticks.flatMap { tick in (tick.liquidated ?? []).map { (venue: $0, tick: tick.tick) } }
     }
 
-    /// The hindsight report of the run.
-    public func hindsight() -> HindsightReport { HindsightReport(path: path, liquidations: liquidations) }
+    /// The hindsight report of the run, under the live system's rules: the deployment's floors
+    /// and limits when `topology` is given, a transfer leaving at least
+    /// `HindsightRules.liveMinimumDecisionNanos` after the tick it was decided on for the proof of
+    /// "unavoidable", and `decisionNanos` (the demo's median decision time) for the schedule that
+    /// proves "avoidable".
+    public func hindsight(topology: Topology? = nil, decisionNanos: Nanos = DemoReplay.defaultDecisionNanos) -> HindsightReport {
+        var path = path
+        if let topology {
+            path.rules = HindsightRules(topology: topology, minimumDecisionNanos: HindsightRules.liveMinimumDecisionNanos, decisionNanos: decisionNanos)
+        } else {
+            path.rules = HindsightRules(minimumDecisionNanos: HindsightRules.liveMinimumDecisionNanos, decisionNanos: decisionNanos)
+        }
+        return HindsightReport(path: path, liquidations: liquidations)
+    }
 
     /// Reads a record; a directory is searched for the file itself or one level down (a demo's
     /// data directory holds one directory per node). A torn last line (a run killed mid-write) is ignored.

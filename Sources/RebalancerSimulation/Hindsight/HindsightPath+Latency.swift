@@ -14,7 +14,9 @@ extension HindsightPath {
     /// supplies of the lower-bound reduction.
     ///
     /// It is a relaxation, so "cannot keep" is a proof: route fees are not deducted from the
-    /// credited amount, and capacities, withdrawal limits and the verifiers' windows are ignored.
+    /// credited amount, a source may send down to its margin (the verifiers keep its floor buffer),
+    /// and capacities, withdrawal limits and the verifiers' windows are ignored. It obeys
+    /// `rules.minimumDecisionNanos` and `rules.firstDepartureTick`, which every schedule obeys.
     public func canKeepEveryVenue(through horizon: Int) -> Bool {
         canKeepEveryVenue(from: 0, through: horizon)
     }
@@ -26,10 +28,30 @@ extension HindsightPath {
     /// credited at once, are one such placement, and a schedule of the whole path restricted to the
     /// window is a schedule of the window. So "cannot keep" over a window is a proof for the path.
     public func canKeepEveryVenue(from start: Int, through horizon: Int) -> Bool {
+        schedule(from: start, through: horizon, decision: rules.minimumDecisionNanos, reserve: { _, _ in 0 }) != nil
+    }
+
+    /// One transfer of a schedule: `amount` cents decided on tick `tick` (it leaves after it).
+    public struct ScheduledTransfer: Sendable, Equatable {
+        /// The tick it is decided on.
+        public var tick: Int
+        /// Source venue.
+        public var from: VenueID
+        /// Destination venue.
+        public var to: VenueID
+        /// Cents debited at the source.
+        public var amount: Amount
+    }
+
+    /// A schedule of the flow over time of ticks `start` through `horizon`, or nil when none exists.
+    /// Transfers decided on tick k leave `decision` after it and land at the first tick at least
+    /// their route's latency later; nothing leaves before `rules.firstDepartureTick`. Each venue
+    /// carries past every tick at least its maintenance margin `m` plus `reserve(venue index, m)`.
+    func schedule(from start: Int, through horizon: Int, decision: Nanos, reserve: (Int, Amount) -> Amount) -> [ScheduledTransfer]? {
         let n = accounts.count
         let h = min(max(0, horizon), ticks)
         let first = min(max(0, start), h)
-        guard n > 0, !prices.isEmpty else { return true }
+        guard n > 0, !prices.isEmpty else { return [] }
         let infinite = Int64(1) << 60
         func node(_ i: Int, _ k: Int) -> Int { (k - first) * n + i }
         var network = MaxFlow(nodes: n * (h - first + 1))
@@ -57,26 +79,28 @@ extension HindsightPath {
                     total += pnl
                 }
                 // What the venue carries past tick k, after sending, is at least its margin then
-                // (so it held that much at the check too).
-                let margin = a.position != 0 ? Market.cents(abs(a.position) * prices[k] * a.maintenanceRate * 100) : 0
+                // (so it held that much at the check too), plus the reserve asked for.
+                let maintenance = a.position != 0 ? Market.cents(abs(a.position) * prices[k] * a.maintenanceRate * 100) : 0
+                let margin = maintenance + max(0, reserve(i, maintenance))
                 let carry = k < h ? node(i, k + 1) : sinkAll
                 supply[v] -= margin
                 supply[carry] += margin
                 network.addArc(from: v, to: carry, capacity: infinite)
             }
         }
-        guard total >= 0 else { return false }
+        guard total >= 0 else { return nil }
         supply[sinkAll] -= total
         let index = Dictionary(accounts.enumerated().map { ($1.venue, $0) }, uniquingKeysWith: { first, _ in first })
+        var arcs: [(arc: Int, tick: Int, route: Topology.Route)] = []
         for route in routes {
             guard let from = index[route.from], let to = index[route.to], from != to else { continue }
-            let latency = max(0, route.latencyMs) * Nanos.perMillisecond
+            let latency = max(0, route.latencyMs) * Nanos.perMillisecond + max(0, decision)
             var arrival = first + 1
-            for k in first..<h {
+            for k in max(first, rules.firstDepartureTick)..<max(h, max(first, rules.firstDepartureTick)) {
                 arrival = max(arrival, k + 1)
                 while arrival <= h && times[arrival] < times[k] + latency { arrival += 1 }
                 guard arrival <= h else { break }
-                network.addArc(from: node(from, k), to: node(to, arrival), capacity: infinite)
+                arcs.append((network.addArc(from: node(from, k), to: node(to, arrival), capacity: infinite), k, route))
             }
         }
         let source = network.addNode()
@@ -90,7 +114,13 @@ extension HindsightPath {
                 network.addArc(from: v, to: sink, capacity: -s)
             }
         }
-        return network.maximize(from: source, to: sink) == required
+        guard network.maximize(from: source, to: sink) == required else { return nil }
+        var transfers: [ScheduledTransfer] = []
+        for (arc, tick, route) in arcs {
+            let amount = network.flow(on: arc)
+            if amount > 0 { transfers.append(ScheduledTransfer(tick: tick, from: route.from, to: route.to, amount: amount)) }
+        }
+        return transfers.sorted { ($0.tick, $0.from, $0.to) < ($1.tick, $1.from, $1.to) }
     }
 
     /// The first tick at which no transfer schedule could have kept every venue above maintenance

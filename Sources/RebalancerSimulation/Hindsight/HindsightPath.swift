@@ -16,6 +16,9 @@ public struct HindsightPath: Sendable, Equatable {
     public var prices: [Double]
     /// When each entry of `prices` was played, in nanoseconds.
     public var times: [Nanos]
+    /// What the live system enforces on any schedule (decision time, warm-up, floors, limits); the
+    /// bare market by default.
+    public var rules = HindsightRules()
 
     /// Creates a path; `times` shorter than `prices` is extended one `tickNanos` per missing tick.
     public init(accounts: [MarketSpec.Account], routes: [Topology.Route], prices: [Double], times: [Nanos], tickNanos: Nanos = 0) {

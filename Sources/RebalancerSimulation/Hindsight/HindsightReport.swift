@@ -12,7 +12,8 @@ public struct HindsightReport: Sendable, Equatable, Codable {
         public var tick: Int
         /// The mark price then.
         public var price: Double
-        /// True when some schedule could have kept every venue alive through that tick.
+        /// True when a schedule obeying every rule of the live system (`HindsightRules`), played
+        /// through the market, keeps every venue alive through that tick (`avoidableThrough`).
         public var avoidable: Bool
 
         /// Creates an entry.
@@ -27,7 +28,7 @@ public struct HindsightReport: Sendable, Equatable, Codable {
     /// Ticks the path played.
     public var ticks: Int
     /// Ticks the latency-aware check covered: all of them up to `flowTickLimit`, the first
-    /// `flowTickLimit` beyond (a liquidation after them is reported avoidable).
+    /// `flowTickLimit` beyond (a liquidation after them is reported undecided).
     public var checkedTicks: Int
     /// A lower bound on the liquidations any strategy suffers on this path: 1 when no schedule
     /// keeps every venue alive (latencies counted), or the hedged pairs whose pooled collateral
@@ -37,8 +38,14 @@ public struct HindsightReport: Sendable, Equatable, Codable {
     public var firstUnavoidableTick: Int?
     /// Least route fees of a run without liquidation (`HindsightBound.minFeesWithoutLiquidation`), in cents.
     public var hindsightCost: Amount
-    /// Liquidations of the run that some schedule could have avoided.
+    /// The last tick through which a schedule obeying every rule of the live system, played
+    /// through the market, keeps every venue alive (`HindsightPath.avoidableThrough`); -1 when none.
+    public var avoidableThrough: Int
+    /// Liquidations of the run that a schedule obeying every rule, played through the market, avoids.
     public var avoidableLiquidations: Int
+    /// Liquidations neither proven avoidable (no played schedule keeps every venue through their
+    /// tick) nor proven unavoidable (the relaxation still finds a schedule): the bound's gap.
+    public var undecidedLiquidations: Int
     /// Every liquidation of the run, in order.
     public var liquidations: [Liquidation]
 
@@ -54,6 +61,8 @@ public struct HindsightReport: Sendable, Equatable, Codable {
             checked.times = Array(path.times.prefix(Self.flowTickLimit + 1))
         }
         let first = checked.firstUnavoidableTick()
+        let through = first == 0 ? -1 : checked.avoidableThrough(limit: first.map { $0 - 1 })
+        avoidableThrough = through
         ticks = path.ticks
         checkedTicks = checked.ticks
         firstUnavoidableTick = first
@@ -61,9 +70,10 @@ public struct HindsightReport: Sendable, Equatable, Codable {
         hindsightCost = Amount((bound.minFeesWithoutLiquidation * 100).rounded(.up))
         liquidations = happened.map { venue, tick in
             let price = path.prices.indices.contains(tick) ? path.prices[tick] : (path.prices.last ?? 0)
-            return Liquidation(venue: venue, tick: tick, price: price, avoidable: first.map { tick < $0 } ?? true)
+            return Liquidation(venue: venue, tick: tick, price: price, avoidable: tick <= through)
         }
         avoidableLiquidations = liquidations.filter(\.avoidable).count
+        undecidedLiquidations = liquidations.filter { l in !l.avoidable && (first.map { l.tick < $0 } ?? true) }.count
     }
 
     enum CodingKeys: String, CodingKey {
@@ -72,7 +82,9 @@ public struct HindsightReport: Sendable, Equatable, Codable {
         case unavoidableLiquidations = "unavoidable_liquidations"
         case firstUnavoidableTick = "first_unavoidable_tick"
         case hindsightCost = "hindsight_cost"
+        case avoidableThrough = "avoidable_through"
         case avoidableLiquidations = "avoidable_liquidations"
+        case undecidedLiquidations = "undecided_liquidations"
         case liquidations
     }
 }

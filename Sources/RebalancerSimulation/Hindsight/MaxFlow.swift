@@ -21,11 +21,16 @@ struct MaxFlow {
         return head.count - 1
     }
 
-    /// Adds an arc `from → to` of this capacity (and its residual twin).
-    mutating func addArc(from: Int, to target: Int, capacity c: Int64) {
+    /// Adds an arc `from → to` of this capacity (and its residual twin); returns the arc's number.
+    @discardableResult
+    mutating func addArc(from: Int, to target: Int, capacity c: Int64) -> Int {
         next.append(head[from]); to.append(target); capacity.append(max(0, c)); head[from] = to.count - 1
         next.append(head[target]); to.append(from); capacity.append(0); head[target] = to.count - 1
+        return to.count - 2
     }
+
+    /// The flow `maximize` sent along arc `arc` (the capacity its residual twin gained).
+    func flow(on arc: Int) -> Int64 { capacity[arc ^ 1] }
 
     /// The value of a maximum flow from `source` to `sink`; the network keeps the residual capacities.
     mutating func maximize(from source: Int, to sink: Int) -> Int64 {

@@ -29,6 +29,8 @@ public struct DemoReplay: Sendable {
         public var liquidations: [(venue: VenueID, tick: Int)]
         /// The hindsight report of the played path.
         public var report: HindsightReport
+        /// The played path, with the replay's rules (decision time, floors, limits).
+        public var path: HindsightPath
         /// Plans made (every one is taken as approved).
         public var plans: Int
         /// Transfers the market accepted.
@@ -98,9 +100,10 @@ public struct DemoReplay: Sendable {
                 }
             }
         }
-        let path = HindsightPath(accounts: self.market.accounts, routes: topology.routes, prices: prices, times: times)
+        var path = HindsightPath(accounts: self.market.accounts, routes: topology.routes, prices: prices, times: times)
+        path.rules = HindsightRules(topology: topology, minimumDecisionNanos: decisionNanos, decisionNanos: decisionNanos)
         return Outcome(
-            liquidations: liquidations, report: HindsightReport(path: path, liquidations: liquidations),
+            liquidations: liquidations, report: HindsightReport(path: path, liquidations: liquidations), path: path,
             plans: plans, transfers: transfers, feesPaid: market.feesPaid, outflow: outflow,
             totalSent: outflow.values.reduce(0, +)
         )

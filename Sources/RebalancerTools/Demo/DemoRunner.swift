@@ -70,7 +70,7 @@ public struct DemoRunner: Sendable {
         var summary = finished
         if let venues = deployment.topology.venuesNode {
             do {
-                summary.attach(try MarketRecord.read(from: deployment.directory(of: venues.id)).hindsight())
+                summary.attach(try MarketRecord.read(from: deployment.directory(of: venues.id)).hindsight(topology: deployment.topology.policy))
             } catch {
                 logger.warning("no hindsight report", metadata: ["error": "\(error)"])
             }
