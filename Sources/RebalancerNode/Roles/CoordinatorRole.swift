@@ -27,6 +27,8 @@ public actor CoordinatorRole: RoleHandler {
     private var arrived: [VenueID: Coordinator.ArrivedState] = [:]
     /// The signed envelopes of `arrived`, moved to `latestEnvelope` when the core takes them.
     private var arrivedEnvelopes: [VenueID: Envelope] = [:]
+    /// The newest watcher sequence per venue whose `coordinator_received` hop is recorded.
+    private var hopRecordedSeq: [VenueID: UInt64] = [:]
     private let voteOpener: EnvelopeOpener
     let replayOpener: EnvelopeOpener
     private let statusOpener: EnvelopeOpener
@@ -124,7 +126,12 @@ public actor CoordinatorRole: RoleHandler {
         let frames = unopened.takeAll()
         for frame in frames {
             guard let (opened, state) = watcherStates.confirm(frame, runtime: runtime) else { continue }
-            runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
+            // A watcher's heartbeat re-sends its last state (the same bytes): not news, so not a
+            // decision hop (its age is the heartbeat's, not the path's).
+            if state.seq > (hopRecordedSeq[state.venue] ?? 0) {
+                hopRecordedSeq[state.venue] = state.seq
+                runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
+            }
             if StageTrace.enabled { traceArrival(state, frame: frame, of: frames.count) }
             runtime.recordVenue(state)
             let candidate = Coordinator.ArrivedState(state: state, digest: opened.digest, arrival: frame.arrival)
