@@ -10,11 +10,12 @@ import ZeroMQ
 /// they would read an exchange API; executors submit transfers to it as they would send
 /// transactions, and get a receipt when each is accepted and when it settles.
 ///
-/// Each tick's venue states leave one at a time, `publishSpacing` apart (the tick interval over
+/// With `spreadTicks` (the `venues` command's way), each tick's venue states leave one at a time, `publishSpacing` apart (the tick interval over
 /// the venues, at most 5 ms), starting with a different venue each tick: as independent venues
 /// would report, and so that every watcher, the coordinator and every verifier are not woken at
 /// the same moment on the same cores, with a venue's news queued behind every other venue's. The
 /// market itself moves once per tick, as before; a state leaves as it stands when it is published.
+/// Without it (the in-memory scenario tests' market), every venue's state leaves at each tick.
 ///
 /// In load mode every tick is a burst of market ticks published back to back, each changing
 /// every venue's state, to measure how many verified states the coordinator and verifiers take.
@@ -36,6 +37,8 @@ public actor VenuesRole: RoleHandler {
     private var submitter: [String: [UInt8]] = [:]
     private var liquidationsSeen = 0
     private let load: Bool
+    /// Whether one tick's venue states leave apart (see the type's description).
+    private let spreadTicks: Bool
     private let reportPath: String?
     private var accepted: [VenuesReport.Transfer] = []
     private var refused: [String: Int] = [:]
@@ -58,9 +61,9 @@ public actor VenuesRole: RoleHandler {
     /// The widest gap between two venues' states of one tick.
     static let maxPublishSpacing: Nanos = 5_000_000
 
-    /// Until the next venue state or market move is due (nil in load mode: every tick interval).
+    /// Until the next venue state or market move is due (nil unless the states are spread: every tick interval).
     public var nextTick: Duration? {
-        guard !load else { return nil }
+        guard spreadTicks else { return nil }
         let due = unpublished.isEmpty ? nextStepAt : min(nextStepAt, nextPublishAt)
         return .nanoseconds(max(0, due - runtime.clock.now()))
     }
@@ -68,10 +71,12 @@ public actor VenuesRole: RoleHandler {
     /// Sets up the market and its sockets; `prices` replays a recorded path instead of the seeded
     /// walk; `load` publishes as fast as it can; `reportPath` receives the final figures on shutdown;
     /// `recordPath` receives the price path as it is played (`MarketRecord`; never in load mode);
-    /// `warmupSeconds` holds the price path still that long, publishing the opening state.
-    public init(runtime: NodeRuntime, prices: [Double]? = nil, load: Bool = false, reportPath: String? = nil, recordPath: String? = nil, warmupSeconds: Double = 0) throws {
+    /// `warmupSeconds` holds the price path still that long, publishing the opening state;
+    /// `spreadTicks` (not in load mode) publishes one tick's venue states apart rather than at once.
+    public init(runtime: NodeRuntime, prices: [Double]? = nil, load: Bool = false, reportPath: String? = nil, recordPath: String? = nil, warmupSeconds: Double = 0, spreadTicks: Bool = false) throws {
         self.runtime = runtime
         self.load = load
+        self.spreadTicks = spreadTicks && !load
         self.reportPath = reportPath
         let topology = runtime.topology
         let market = Market(spec: runtime.deployment.market, routes: topology.routes, prices: prices.map { PricePath.replay($0) })
@@ -141,11 +146,16 @@ public actor VenuesRole: RoleHandler {
     }
 
     public func tick() async {
-        guard load else { return spreadTick(now: runtime.clock.now()) }
+        if spreadTicks { return spreadTick(now: runtime.clock.now()) }
         if let ends = warmupEndsAt {
             let now = runtime.clock.now()
             guard now >= ends else { return publish(now: now) }
             startPricePath(now: now)
+        }
+        guard load else {
+            let now = runtime.clock.now()
+            step(now: now)
+            return publish(now: now)
         }
         let started = ContinuousClock.now
         repeat {
