@@ -42,8 +42,7 @@ struct VenuesCommand: AsyncParsableCommand {
             if let seed { topology.market.seed = seed }
         }
         let record = (options.dataDirectory(topologyID: runtime.topology.id, nodeID: id) as NSString).appendingPathComponent(MarketRecord.fileName)
-        // One tick's venue states leave apart, as independent venues report (not in load mode).
-        let role = try VenuesRole(runtime: runtime, prices: closes, load: load, reportPath: report, recordPath: record, warmupSeconds: warmupSeconds, spreadTicks: true)
+        let role = try VenuesRole(runtime: runtime, prices: closes, load: load, reportPath: report, recordPath: record, warmupSeconds: warmupSeconds)
         let interval: Duration = load ? .milliseconds(1) : .milliseconds(runtime.deployment.market.tickMs)
         try await runRole(RoleService(runtime: runtime, handler: role, tickInterval: interval), logger: runtime.logger)
     }

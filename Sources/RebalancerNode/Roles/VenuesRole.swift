@@ -10,13 +10,6 @@ import ZeroMQ
 /// they would read an exchange API; executors submit transfers to it as they would send
 /// transactions, and get a receipt when each is accepted and when it settles.
 ///
-/// With `spreadTicks` (the `venues` command's way), each tick's venue states leave one at a time, `publishSpacing` apart (the tick interval over
-/// the venues, at most 5 ms), starting with a different venue each tick: as independent venues
-/// would report, and so that every watcher, the coordinator and every verifier are not woken at
-/// the same moment on the same cores, with a venue's news queued behind every other venue's. The
-/// market itself moves once per tick, as before; a state leaves as it stands when it is published.
-/// Without it (the in-memory scenario tests' market), every venue's state leaves at each tick.
-///
 /// In load mode every tick is a burst of market ticks published back to back, each changing
 /// every venue's state, to measure how many verified states the coordinator and verifiers take.
 /// With a report path, the final figures and every accepted transfer are written there as JSON
@@ -37,8 +30,6 @@ public actor VenuesRole: RoleHandler {
     private var submitter: [String: [UInt8]] = [:]
     private var liquidationsSeen = 0
     private let load: Bool
-    /// Whether one tick's venue states leave apart (see the type's description).
-    private let spreadTicks: Bool
     private let reportPath: String?
     private var accepted: [VenuesReport.Transfer] = []
     private var refused: [String: Int] = [:]
@@ -49,34 +40,14 @@ public actor VenuesRole: RoleHandler {
     private var warmupEndsAt: Nanos?
     /// The record to open when the price path starts moving (after the warm-up).
     private var pendingRecord: (path: String, header: MarketRecord.Header)?
-    /// The market's tick interval, and how far apart one tick's venue states leave.
-    private let tickNs: Nanos
-    private let publishSpacing: Nanos
-    /// When the market moves next (clock ns).
-    private var nextStepAt: Nanos
-    /// The venues of the current tick not published yet, in order, and when the next one is due.
-    private var unpublished: [VenueID] = []
-    private var nextPublishAt: Nanos = 0
-
-    /// The widest gap between two venues' states of one tick.
-    static let maxPublishSpacing: Nanos = 5_000_000
-
-    /// Until the next venue state or market move is due (nil unless the states are spread: every tick interval).
-    public var nextTick: Duration? {
-        guard spreadTicks else { return nil }
-        let due = unpublished.isEmpty ? nextStepAt : min(nextStepAt, nextPublishAt)
-        return .nanoseconds(max(0, due - runtime.clock.now()))
-    }
 
     /// Sets up the market and its sockets; `prices` replays a recorded path instead of the seeded
     /// walk; `load` publishes as fast as it can; `reportPath` receives the final figures on shutdown;
     /// `recordPath` receives the price path as it is played (`MarketRecord`; never in load mode);
-    /// `warmupSeconds` holds the price path still that long, publishing the opening state;
-    /// `spreadTicks` (not in load mode) publishes one tick's venue states apart rather than at once.
-    public init(runtime: NodeRuntime, prices: [Double]? = nil, load: Bool = false, reportPath: String? = nil, recordPath: String? = nil, warmupSeconds: Double = 0, spreadTicks: Bool = false) throws {
+    /// `warmupSeconds` holds the price path still that long, publishing the opening state.
+    public init(runtime: NodeRuntime, prices: [Double]? = nil, load: Bool = false, reportPath: String? = nil, recordPath: String? = nil, warmupSeconds: Double = 0) throws {
         self.runtime = runtime
         self.load = load
-        self.spreadTicks = spreadTicks && !load
         self.reportPath = reportPath
         let topology = runtime.topology
         let market = Market(spec: runtime.deployment.market, routes: topology.routes, prices: prices.map { PricePath.replay($0) })
@@ -88,9 +59,6 @@ public actor VenuesRole: RoleHandler {
             pendingRecord = (recordPath, MarketRecord.Header(topologyID: topology.id, market: runtime.deployment.market, routes: topology.routes, replay: prices != nil))
         }
         let now = runtime.clock.now()
-        tickNs = max(1, runtime.deployment.market.tickMs) * 1_000_000
-        publishSpacing = min(Self.maxPublishSpacing, tickNs / Nanos(max(1, market.venues.count)))
-        nextStepAt = now
         if warmupSeconds > 0 {
             warmupEndsAt = now + Nanos(warmupSeconds * Double(Nanos.perSecond))
         } else {
@@ -146,54 +114,22 @@ public actor VenuesRole: RoleHandler {
     }
 
     public func tick() async {
-        if spreadTicks { return spreadTick(now: runtime.clock.now()) }
         if let ends = warmupEndsAt {
             let now = runtime.clock.now()
             guard now >= ends else { return publish(now: now) }
-            startPricePath(now: now)
+            warmupEndsAt = nil
+            recorder = Self.openRecord(pendingRecord, now: now, price: market.price, logger: runtime.logger)
+            pendingRecord = nil
+            runtime.logger.info("price path started", metadata: ["price": "\(market.price)"])
         }
-        guard load else {
-            let now = runtime.clock.now()
-            step(now: now)
-            return publish(now: now)
-        }
+        guard load else { return step(now: runtime.clock.now()) }
         let started = ContinuousClock.now
         repeat {
             step(now: runtime.clock.now())
-            publish(now: runtime.clock.now())
         } while ContinuousClock.now - started < Self.loadBurst
     }
 
-    /// Moves the market when its tick is due (publishing first what is left of the last tick), and
-    /// publishes the venue states of the current tick whose turn has come.
-    private func spreadTick(now: Nanos) {
-        if now >= nextStepAt {
-            for venue in unpublished { publish(venue, now: now) }
-            nextStepAt = nextStepAt + tickNs > now ? nextStepAt + tickNs : now + tickNs
-            if let ends = warmupEndsAt, now >= ends { startPricePath(now: now) }
-            // During the warm-up, the opening state every tick; then a market move.
-            if warmupEndsAt == nil { step(now: now) }
-            let venues = market.venues
-            let first = venues.isEmpty ? 0 : Int(market.ticks % UInt64(venues.count))
-            unpublished = Array(venues[first...] + venues[..<first])
-            nextPublishAt = now
-        }
-        while let venue = unpublished.first, nextPublishAt <= now {
-            unpublished.removeFirst()
-            publish(venue, now: now)
-            nextPublishAt += publishSpacing
-        }
-    }
-
-    /// The warm-up is over: the price path moves from now, recorded if asked.
-    private func startPricePath(now: Nanos) {
-        warmupEndsAt = nil
-        recorder = Self.openRecord(pendingRecord, now: now, price: market.price, logger: runtime.logger)
-        pendingRecord = nil
-        runtime.logger.info("price path started", metadata: ["price": "\(market.price)"])
-    }
-
-    /// One market tick: settle and liquidate (the caller publishes the venues' states).
+    /// One market tick: settle, liquidate, and publish every venue's state.
     private func step(now: Nanos) {
         var liquidated: [VenueID] = []
         defer { record(now: now, liquidated: liquidated) }
@@ -217,28 +153,26 @@ public actor VenuesRole: RoleHandler {
                 runtime.logger.info("volatility regime", metadata: ["regime": "\(regime.rawValue)"])
             }
         }
+        publish(now: now)
     }
 
     /// Publishes every venue's state as of the market's current tick.
     private func publish(now: Nanos) {
-        for venue in market.venues { publish(venue, now: now) }
-    }
-
-    /// Publishes one venue's state as it stands now, in the market's current tick.
-    private func publish(_ venue: VenueID, now: Nanos) {
-        guard let state = market.state(of: venue, seq: market.ticks, observedAt: now) else { return }
-        var tick = WireMarketTick()
-        tick.state = state.wire
-        tick.price = market.price
-        tick.liquidations = UInt64(market.liquidations)
-        tick.feesPaid = market.feesPaid
-        tick.penaltiesCharged = market.penaltiesCharged
-        tick.transfersSettled = UInt64(market.transfersSettled)
-        tick.capitalInSystem = market.capitalInSystem
-        tick.initialCapital = market.initialCapital
-        if let envelope = runtime.seal(tick, type: .marketTick) {
-            runtime.send(envelope, topic: Topic.tick(venue), on: feed)
-            runtime.counters.increment("ticks.published")
+        for venue in market.venues {
+            guard let state = market.state(of: venue, seq: market.ticks, observedAt: now) else { continue }
+            var tick = WireMarketTick()
+            tick.state = state.wire
+            tick.price = market.price
+            tick.liquidations = UInt64(market.liquidations)
+            tick.feesPaid = market.feesPaid
+            tick.penaltiesCharged = market.penaltiesCharged
+            tick.transfersSettled = UInt64(market.transfersSettled)
+            tick.capitalInSystem = market.capitalInSystem
+            tick.initialCapital = market.initialCapital
+            if let envelope = runtime.seal(tick, type: .marketTick) {
+                runtime.send(envelope, topic: Topic.tick(venue), on: feed)
+                runtime.counters.increment("ticks.published")
+            }
         }
     }
 
