@@ -12,18 +12,22 @@ votes), each stage's increment at p50 and p90 in microseconds, then the hops bet
 import re, sys, glob, statistics as st
 d=sys.argv[1]
 rows=[]
+arrivals=[]
 for f in glob.glob(d+"/logs/*.log"):
     node=f.split("/")[-1][:-4]
     for line in open(f, errors="replace"):
         if not line.rstrip().endswith("trace"): continue
         m=dict(re.findall(r'(\w+)=(\S+)', line.split(" : ",1)[1]))
+        if m.get("what")=="arrival":
+            arrivals.append((int(m["observed_to_admitted_us"]), int(m["admitted_to_opened_us"]), int(m["opened_together"])))
+            continue
         us=re.search(r'us=(.*?) what=', line).group(1)
         stages=[(k,float(v)) for k,v in (x.split("=") for x in us.split())]
         rows.append((node,m["what"],int(m["plan_seq"]),int(m["t0"]),stages))
 def pct(xs,p): xs=sorted(xs); return xs[min(len(xs)-1,int(p*len(xs)))] if xs else float('nan')
 kinds={}
 for node,what,seq,t0,stages in rows:
-    key=("verifier" if node.startswith("verifier") else node, what)
+    key=(node.split("-")[0] if node.startswith(("verifier","watcher")) else node, what)
     kinds.setdefault(key,[]).append(stages)
 for key,lst in sorted(kinds.items()):
     print(f"{key[0]} {key[1]} (n={len(lst)}): stage p50 / p90 of the increment, us")
@@ -50,3 +54,6 @@ print(f"proposal sent -> verifier took it: p50 {pct(a,.5):.0f} p90 {pct(a,.9):.0
 print(f"proposal sent -> third vote sent: p50 {pct(b,.5):.0f} p90 {pct(b,.9):.0f} us")
 print(f"third vote sent -> coordinator took quorum vote: p50 {pct(c,.5):.0f} p90 {pct(c,.9):.0f} us")
 print(f"proposal sent -> approved plan sent: p50 {pct(e,.5):.0f} p90 {pct(e,.9):.0f} us")
+if arrivals:
+    print(f"coordinator, each state (n={len(arrivals)}): observed -> admitted p50 {pct([a for a,_,_ in arrivals],.5)} p90 {pct([a for a,_,_ in arrivals],.9)} us;"
+          f" admitted -> opened p50 {pct([b for _,b,_ in arrivals],.5)} p90 {pct([b for _,b,_ in arrivals],.9)} us; opened together p50 {pct([c for _,_,c in arrivals],.5)}")

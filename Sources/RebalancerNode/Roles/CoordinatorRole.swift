@@ -27,6 +27,8 @@ public actor CoordinatorRole: RoleHandler {
     private var arrived: [VenueID: Coordinator.ArrivedState] = [:]
     /// The signed envelopes of `arrived`, moved to `latestEnvelope` when the core takes them.
     private var arrivedEnvelopes: [VenueID: Envelope] = [:]
+    /// The newest watcher sequence per venue whose `coordinator_received` hop is recorded.
+    private var hopRecordedSeq: [VenueID: UInt64] = [:]
     private let voteOpener: EnvelopeOpener
     let replayOpener: EnvelopeOpener
     private let statusOpener: EnvelopeOpener
@@ -121,9 +123,16 @@ public actor CoordinatorRole: RoleHandler {
     /// Hands the kept states to the core together, oldest first, to be planned on once: the
     /// frames kept unopened are opened first (a bad signature is counted as a drop).
     private func planOnArrived() async {
-        for frame in unopened.takeAll() {
+        let frames = unopened.takeAll()
+        for frame in frames {
             guard let (opened, state) = watcherStates.confirm(frame, runtime: runtime) else { continue }
-            runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
+            // A watcher's heartbeat re-sends its last state (the same bytes): not news, so not a
+            // decision hop (its age is the heartbeat's, not the path's).
+            if state.seq > (hopRecordedSeq[state.venue] ?? 0) {
+                hopRecordedSeq[state.venue] = state.seq
+                runtime.decisionHop(.coordinatorReceived, since: state.observedAt)
+            }
+            if StageTrace.enabled { traceArrival(state, frame: frame, of: frames.count) }
             runtime.recordVenue(state)
             let candidate = Coordinator.ArrivedState(state: state, digest: opened.digest, arrival: frame.arrival)
             if let kept = arrived[state.venue], !candidate.replaces(kept) { continue }
@@ -143,6 +152,16 @@ public actor CoordinatorRole: RoleHandler {
         // A planning that proposed nothing is traced too: it is what a trigger may wait behind.
         if !proposes { trace?.log(runtime.logger, "planning", planSeq: core.lastPlanSeq, executor: runtime.executor) }
         await apply(directives)
+    }
+
+    /// Logs where a state's time went before the core got it (`REBALANCER_TRACE`), on the node's
+    /// clock: the watcher's observation to the frame admitted here, that to its signature checked.
+    private func traceArrival(_ state: VenueState, frame: PendingStates.Frame, of opened: Int) {
+        let now = runtime.clock.now()
+        runtime.logger.info("trace", metadata: [
+            "what": "arrival", "venue": "\(state.venue)", "seq": "\(state.seq)", "observed_to_admitted_us": "\((frame.arrival - state.observedAt) / 1000)",
+            "admitted_to_opened_us": "\((now - frame.arrival) / 1000)", "opened_together": "\(opened)",
+        ])
     }
 
     private func onFeed(_ inbound: SocketLoop.Inbound) async {

@@ -33,6 +33,8 @@ public actor ExecutorRole: RoleHandler {
     /// Transfers recorded and not final, being driven through their gateway, by transfer id.
     var live: [String: LiveTransfer] = [:]
     private var heartbeatSeq: UInt64 = 0
+    /// The stages of the approved plan being handled (`REBALANCER_TRACE`).
+    private var trace: StageTrace?
     private var coordinatorWatch: UpstreamWatch
     /// When the core wants its next tick.
     public private(set) var nextTick: Duration?
@@ -100,6 +102,8 @@ public actor ExecutorRole: RoleHandler {
     public func handle(_ inbound: SocketLoop.Inbound) async {
         if plans.contains(inbound.handle) {
             guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
+            if StageTrace.enabled { trace = StageTrace(receivedAt: inbound.receivedAt) }
+            defer { trace = nil }
             return await onPlanEnvelope(inbound.frames[1], from: inbound.handle)
         }
         if replay.contains(inbound.handle) {
@@ -117,6 +121,7 @@ public actor ExecutorRole: RoleHandler {
 
     private func onPlanEnvelope(_ bytes: [UInt8], from handle: SocketLoop.Handle) async {
         guard let opened = runtime.open(bytes, with: planOpener, from: handle) else { return }
+        trace?.mark("opened")
         if plans.contains(handle) { runtime.report(coordinatorWatch.heard(now: runtime.clock.now()), of: coordinatorWatch) }
         if opened.type == .heartbeat {
             guard let hb = runtime.decode(opened, as: WireHeartbeat.self, from: handle) else { return }
@@ -141,6 +146,7 @@ public actor ExecutorRole: RoleHandler {
         let approvals = approved.approvals.map { approval in
             Executor.CheckedApproval(verifier: approval.verifier, verifies: keys[approval.verifier].map { SignatureCheck.isValid(Array(approval.signature), of: digest, publicKey: $0) } ?? false)
         }
+        trace?.mark("checked")
         var signers = Set<NodeID>()
         triggerAt[plan.planSeq] = plan.triggerObservedAt
         var acceptedNow: [String: RecordedTransfer] = [:]
@@ -159,6 +165,8 @@ public actor ExecutorRole: RoleHandler {
                 do {
                     // Durable before anything is submitted: written in place, on this role's own executor (the socket thread, never the cooperative pool).
                     guard try record.accept(planSeq: plan.planSeq, digest: digest, transfers: rows, at: now, envelope: bytes) else { continue }
+                    trace?.mark("durable")
+                    trace?.log(runtime.logger, "accepted", planSeq: plan.planSeq, executor: runtime.executor)
                 } catch {
                     runtime.logger.critical("cannot record plan; not executing", metadata: ["plan_seq": "\(plan.planSeq)", "error": "\(error)"])
                     return

@@ -33,6 +33,8 @@ public actor WatcherRole: RoleHandler {
     private let overlappingTopics: Set<[UInt8]>
     private var readTask: Task<Void, Never>?
     private var stopped = false
+    /// The stages of the market tick being handled (`REBALANCER_TRACE`), logged when it was published.
+    private var trace: StageTrace?
 
     /// Runs on the node's executor (the socket thread): a message is handled and answered there.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { runtime.executor.asUnownedSerialExecutor() }
@@ -98,9 +100,12 @@ public actor WatcherRole: RoleHandler {
     public func handle(_ inbound: SocketLoop.Inbound) async {
         guard case let .market(_, opener, reader) = source else { return }
         guard inbound.frames.count == 2 else { return runtime.drop(.badFraming, from: inbound.handle) }
+        if StageTrace.enabled { trace = StageTrace(receivedAt: inbound.receivedAt) }
+        defer { trace = nil }
         if overlappingTopics.contains(inbound.frames[0]) { return runtime.counters.increment("ticks.other_venue") }
         guard let (opened, tick) = runtime.open(inbound.frames[1], with: opener, from: inbound.handle, as: WireMarketTick.self) else { return }
         guard tick.state.venue == venue else { return runtime.drop(.unknownSender, from: inbound.handle, sender: opened.sender, type: opened.type) }
+        trace?.mark("opened")
         reader.update(VenueState(wire: tick.state))
         guard let snapshot = try? reader.current() else { return }
         apply(core.on(.read(reading(VenueState(venue: venue, snapshot: snapshot))), now: runtime.clock.now()))
@@ -187,6 +192,7 @@ public actor WatcherRole: RoleHandler {
 
     /// Stamps a reading the core chose with the watcher's sequence and topology, signs and publishes it.
     private func publish(_ read: VenueState, _ reason: Watcher.Reason) {
+        trace?.mark("decided")
         var state = read
         seq += 1
         state.seq = seq
@@ -195,7 +201,10 @@ public actor WatcherRole: RoleHandler {
         wire.topologyID = runtime.topology.id
         guard let envelope = runtime.seal(wire, type: .venueState) else { return }
         last = envelope
+        trace?.mark("sealed")
         send(envelope)
+        trace?.mark("sent")
+        trace?.log(runtime.logger, "state", planSeq: seq, executor: runtime.executor)
     }
 
     private func send(_ envelope: Envelope) {

@@ -9,7 +9,7 @@ import ZeroMQ
 public enum FloorNode {
     /// Which process.
     public enum Role: String, Sendable, CaseIterable {
-        /// Verifies the state, reserves (durable), proposes (signed), collects a quorum of votes,
+        /// Verifies the state, proposes (signed; no write first, as the real path reserves ahead), collects a quorum of votes,
         /// appends (durable) and publishes the approved plan (signed).
         case coordinator
         /// Verifies the proposal, writes its ledger (durable), votes (signed).
@@ -61,7 +61,7 @@ public enum FloorNode {
             if tag == stateTag {
                 guard SignatureCheck.isValid(signature, of: body, publicKey: watcher) else { continue }
                 let received = FloorWire.now()
-                try journal.append(body)  // the reserve before proposing
+                // No write before proposing: the real coordinator reserves plan sequences ahead, between events.
                 let proposal = FloorWire.body(sample: sample, size: plan.sizes.proposal, tag: 0x70)
                 let proposalSignature = key.sign(proposal)
                 let trace = FloorWire.decode(frames[3]) + [received, FloorWire.now()]
