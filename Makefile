@@ -115,13 +115,14 @@ test-in-process:
 SHARD_1 := ChaosTests/
 SHARD_2 := EtcdLeadershipTests/|DemoOrphanTests/|FeedReconnectTests/
 SHARD_3 := PartitionTests/|RealVenueWatcherTests/
-SHARD_4 := DemoEndToEndTests/|AdapterConformanceTests/
+SHARD_4 := DemoEndToEndTests/|DataDirectoryOwnershipTests/
 SHARD_5 := RealVenuePipelineTests/liveRefills|ExecutorVenueTests/
-SHARD_6 := RealVenuePipelineTests/monitorOnly|DashboardBrowserTests/theDemoServes|DataDirectoryOwnershipTests/
+SHARD_6 := RealVenuePipelineTests/monitorOnly|AdapterConformanceTests/
 SHARD_7 := ObservabilityTests/aRealPrometheus|DashboardBrowserTests/pageShows|DashboardBrowserTests/theStream|DashboardBrowserTests/aBadListen
 SHARD_8 := ObservabilityTests/rolesServe|ObservabilityTests/statusNames|ObservabilityTests/aRoleLogs|ByzantineTests/
-TEST_SHARDS := 1 2 3 4 5 6 7 8 9
-SHARD_NAMED := $(SHARD_1)|$(SHARD_2)|$(SHARD_3)|$(SHARD_4)|$(SHARD_5)|$(SHARD_6)|$(SHARD_7)|$(SHARD_8)
+SHARD_9 := DashboardBrowserTests/theDemoServes|DemoStartOrderTests/
+TEST_SHARDS := 1 2 3 4 5 6 7 8 9 10
+SHARD_NAMED := $(SHARD_1)|$(SHARD_2)|$(SHARD_3)|$(SHARD_4)|$(SHARD_5)|$(SHARD_6)|$(SHARD_7)|$(SHARD_8)|$(SHARD_9)
 TEST_JOBS ?= $(words $(TEST_SHARDS))
 shard_filter = $(if $(filter $(lastword $(TEST_SHARDS)),$(1)),--filter 'IntegrationTests\.' --skip 'IntegrationTests\.($(SHARD_NAMED))',--filter 'IntegrationTests\.($(SHARD_$(1)))')
 

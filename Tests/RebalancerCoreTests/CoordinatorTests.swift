@@ -37,6 +37,30 @@ import Testing
         guard case let .approve(approved, signatures, _)? = done.first else { Issue.record("not approved: \(done)"); return }
         #expect(approved == plan)
         #expect(signatures.map(\.verifier) == ["verifier-1", "verifier-2", "verifier-3"])
+        // The quorum's event plans nothing itself: it ends by asking for the planning, which the
+        // shell runs once the approval is journaled and published.
+        #expect(done.last == .planAgain)
+        #expect(proposed(done) == nil)
+    }
+
+    /// What `.planAgain` asks for plans on the view as it then is: a deficit left after the
+    /// approved plan is proposed at that point, not in the event that reached the quorum.
+    @Test func theApprovingEventLeavesThePlanningToPlanAgain() throws {
+        var c = coordinator()
+        let plan = try #require(proposed(feed(&c, now: 1_000)))
+        _ = vote(&c, plan, "verifier-1", now: 2_000)
+        _ = vote(&c, plan, "verifier-2", now: 2_000)
+        // A second venue runs short while the votes are out.
+        #expect(proposed(c.on(.state(Fixture.state("c", balance: 10_000_00, at: 2_500), digest: [4]), now: 2_500)) == nil)
+        let done = vote(&c, plan, "verifier-3", now: 3_000)
+        #expect(done.filter { $0 == .planAgain }.count == 1)
+        #expect(done.last == .planAgain)
+        #expect(proposed(done) == nil)
+        let next = try #require(proposed(c.planAfterApproval(now: 3_000)), "the shortfall of c is planned once the approval is out")
+        #expect(next.planSeq == plan.planSeq + 1)
+        #expect(next.transfers.contains { $0.to == "c" })
+        // An event that approves nothing plans in place and asks for nothing more.
+        #expect(!c.on(.tick, now: 3_100).contains(.planAgain))
     }
 
     @Test func countsCapitalInFlightAndDoesNotFundTheSameDeficitTwice() throws {

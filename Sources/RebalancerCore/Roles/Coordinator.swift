@@ -72,6 +72,10 @@ public struct Coordinator: Sendable {
         case relayRotations
         /// Deliver the next `.tick` after this many nanoseconds.
         case scheduleTick(after: Nanos)
+        /// Plan on the current view (`planAfterApproval`) once every directive before this one is
+        /// carried out: what follows an event that approved a plan, so the optimizer never runs
+        /// between a quorum and the approval's publication.
+        case planAgain
         /// Journal this received approved plan exactly as it came, then report `.followed` (from a
         /// peer) or `.restored` (handed back).
         case journalReceived(Plan, Received)
@@ -215,16 +219,17 @@ public struct Coordinator: Sendable {
         out += inFlight.flagOverdue(now: now).map { .overdue(id: $0.id, transfer: $0.transfer) }
         out += inFlight.dropUnexecuted(now: now, grace: InFlightBook.unexecutedGrace(topology), states: states)
             .map { .unexecuted(id: $0.id, transfer: $0.transfer) }
-        // An event that approved a plan plans nothing more: the shell publishes the approval
-        // first, then asks for the planning (`planAfterApproval`), so the optimizer never runs
-        // between a quorum and its publication.
-        if !out.contains(where: { if case .approve = $0 { true } else { false } }) { out += planIfNeeded(now: now) }
+        // An event that approved a plan plans only after the approval is published (`.planAgain`,
+        // last), so the optimizer never runs between a quorum and its publication.
+        let approved = out.contains { if case .approve = $0 { true } else { false } }
+        if !approved { out += planIfNeeded(now: now) }
         if case .tick = event { out += cadence(now: now) }
+        if approved { out.append(.planAgain) }
         return out
     }
 
     /// Plans on the current view, as `on` does after every event but one that approved a plan:
-    /// the shell calls it once that plan is published.
+    /// the shell calls it when it reaches the `.planAgain` that such an event ends with.
     public mutating func planAfterApproval(now: Nanos) -> [Directive] { planIfNeeded(now: now) }
 
     /// Takes a state into the view unless it is not newer than the one held; true if taken.

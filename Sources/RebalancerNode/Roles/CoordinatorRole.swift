@@ -225,10 +225,6 @@ public actor CoordinatorRole: RoleHandler {
         let directives = core.on(.vote(vote, validApproval: valid), now: now)
         trace?.mark("counted")
         await apply(directives)
-        // The planning the core left for after the approval was published.
-        if directives.contains(where: { if case .approve = $0 { true } else { false } }) {
-            await apply(core.planAfterApproval(now: runtime.clock.now()))
-        }
     }
 
     /// What the lease campaign found (off the decision path, between events).
@@ -359,6 +355,10 @@ public actor CoordinatorRole: RoleHandler {
                 for rotation in rotations { runtime.send(rotation, topic: Topic.rotation, on: plans) }
             case let .scheduleTick(after):
                 nextTick = .nanoseconds(after)
+            case .planAgain:
+                // Everything before it, the approval's journal write and publication included,
+                // is carried out: the planning the core left for now.
+                pending += core.planAfterApproval(now: runtime.clock.now())
             case let .standing(standing):
                 report(standing)
             case .lease(.answersAgain):
