@@ -21,7 +21,7 @@ struct ChaosCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The topology file.")
     var topology: String = "topology/local.yaml"
 
-    @Option(name: .long, parsing: .unconditional, help: "How long the run lasts before the checks, in seconds (default 60, or 25 with --short).")
+    @Option(name: .long, parsing: .unconditional, help: "How long the run lasts before the checks, in seconds (default 60, or 23 with --short).")
     var seconds: Double?
 
     @Flag(name: .long, help: "The short form (about 23 s, one round of faults), as run by `make test`.")

@@ -54,7 +54,7 @@ struct HindsightCommand: ParsableCommand {
         lines.append("a schedule obeying the live system's rules, played through the market, keeps every venue alive through tick \(report.avoidableThrough)")
         lines.append("liquidations that happened: \(report.liquidations.count), avoidable: \(report.avoidableLiquidations), undecided: \(report.undecidedLiquidations)")
         for l in report.liquidations {
-            lines.append("  \(l.venue) at tick \(l.tick), price \(String(format: "%.2f", l.price)): \(l.avoidable ? "avoidable" : (report.firstUnavoidableTick.map { l.tick >= $0 } ?? false) ? "unavoidable" : "undecided")")
+            lines.append("  \(l.venue) at tick \(l.tick), price \(String(format: "%.2f", l.price)): \(l.avoidable ? "avoidable" : report.isUndecided(l) ? "undecided" : "unavoidable")")
         }
         return lines.joined(separator: "\n")
     }

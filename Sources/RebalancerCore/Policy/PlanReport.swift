@@ -96,8 +96,7 @@ public struct PlanReport: Sendable, Equatable, Codable {
         var potentials: [VenueID: Double] = [:]
         var solver: Solver?
         let transfers: [Transfer]
-        if let optimizer = (strategy as? PredictiveStrategy)?.optimizer ?? (strategy as? OptimalStrategy)?.optimizer(for: topology)
-            ?? (strategy as? BalancedStrategy)?.optimizer(for: topology) {
+        if let optimizer = PolicyCheck.optimizer(of: strategy, topology: topology) {
             let start = clock?()
             let solved = optimizer.solve(views: views, topology: bands)
             let end = clock?()

@@ -11,17 +11,17 @@ public enum PolicyCheck {
         StrategyName(rawValue: name)?.make()
     }
 
-    /// The cost model a strategy's objective is judged by: its optimizer's, else the default.
-    public static func costModel(of strategy: any Strategy) -> CostModel {
-        (strategy as? PredictiveStrategy)?.optimizer.model ?? (strategy as? OptimalStrategy)?.optimizer.model ?? CostModel()
+    /// The optimizer `strategy` plans with on `topology`, nil for a strategy without one:
+    /// `optimal` and `balanced` weigh latency in market time (`OptimalStrategy.optimizer(for:)`,
+    /// `BalancedStrategy.optimizer(for:)`).
+    public static func optimizer(of strategy: any Strategy, topology: Topology) -> TransferOptimizer? {
+        (strategy as? PredictiveStrategy)?.optimizer ?? (strategy as? OptimalStrategy)?.optimizer(for: topology)
+            ?? (strategy as? BalancedStrategy)?.optimizer(for: topology)
     }
 
-    /// The cost model a strategy's objective is judged by on `topology`: `balanced` and `optimal`
-    /// weigh latency in market time (`BalancedStrategy.optimizer(for:)`, `OptimalStrategy.optimizer(for:)`),
-    /// the others as `costModel(of:)`.
+    /// The cost model a strategy's objective is judged by on `topology`: its optimizer's, else the default.
     public static func costModel(of strategy: any Strategy, topology: Topology) -> CostModel {
-        (strategy as? BalancedStrategy)?.optimizer(for: topology).model ?? (strategy as? OptimalStrategy)?.optimizer(for: topology).model
-            ?? costModel(of: strategy)
+        optimizer(of: strategy, topology: topology)?.model ?? CostModel()
     }
 
     /// Planner views from basis states, with capital already approved but not visible in them.

@@ -73,7 +73,17 @@ public struct HindsightReport: Sendable, Equatable, Codable {
             return Liquidation(venue: venue, tick: tick, price: price, avoidable: tick <= through)
         }
         avoidableLiquidations = liquidations.filter(\.avoidable).count
-        undecidedLiquidations = liquidations.filter { l in !l.avoidable && (first.map { l.tick < $0 } ?? true) }.count
+        undecidedLiquidations = liquidations.filter { Self.isUndecided($0, firstUnavoidableTick: first) }.count
+    }
+
+    /// Whether a liquidation that happened is undecided: neither proven avoidable nor at or after
+    /// the first tick the relaxation proves unavoidable.
+    public func isUndecided(_ liquidation: Liquidation) -> Bool {
+        Self.isUndecided(liquidation, firstUnavoidableTick: firstUnavoidableTick)
+    }
+
+    static func isUndecided(_ liquidation: Liquidation, firstUnavoidableTick first: Int?) -> Bool {
+        !liquidation.avoidable && (first.map { liquidation.tick < $0 } ?? true)
     }
 
     enum CodingKeys: String, CodingKey {
