@@ -34,9 +34,17 @@ import Testing
         text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
     }
 
-    @Test func rolesServeMetricsHealthAndReadiness() async throws {
+    /// One busy cluster for the three checks, in this order (the last stops a verifier): what
+    /// every role serves, what a real Prometheus scrapes of it, and what `status` says of it.
+    @Test func rolesServeMetricsAPrometheusScrapesThemAndStatusNamesTheNodeThatIsNotReady() async throws {
         let (cluster, topology) = try startCluster()
         defer { cluster.stopAll() }
+        try await rolesServeMetricsHealthAndReadiness(cluster, topology)
+        try await aRealPrometheusScrapesEveryRoleAndTheEndToEndLatency(cluster, topology)
+        await statusNamesTheNodeThatIsNotReady(cluster)
+    }
+
+    func rolesServeMetricsHealthAndReadiness(_ cluster: Cluster, _ topology: Deployment) async throws {
         let coordinator = try #require(topology.coordinator)
         let executor = try #require(topology.node("executor-1"))
 
@@ -75,9 +83,7 @@ import Testing
         }
     }
 
-    @Test func statusNamesTheNodeThatIsNotReady() async throws {
-        let (cluster, _) = try startCluster()
-        defer { cluster.stopAll() }
+    func statusNamesTheNodeThatIsNotReady(_ cluster: Cluster) async {
         var last = (status: Int32(-1), output: "")
         let allReady = await eventually(30) {
             last = (try? Cluster.run(["status", "--topology", cluster.topologyPath])) ?? last
@@ -123,9 +129,7 @@ import Testing
         }
     }
 
-    @Test func aRealPrometheusScrapesEveryRoleAndTheEndToEndLatency() async throws {
-        let (cluster, topology) = try startCluster()
-        defer { cluster.stopAll() }
+    func aRealPrometheusScrapesEveryRoleAndTheEndToEndLatency(_ cluster: Cluster, _ topology: Deployment) async throws {
         let roles = topology.nodes.filter { $0.role != .monitor }.map(\.id).sorted()
         guard let prometheus = Self.prometheus else {
             // Said, not hidden: without the Debian package the test scrapes /metrics itself.
