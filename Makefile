@@ -120,12 +120,12 @@ test-in-process:
 SHARD_1 := ChaosTests/
 SHARD_2 := EtcdLeadershipTests/|DemoOrphanTests/|FeedReconnectTests/
 SHARD_3 := PartitionTests/|RealVenueWatcherTests/
-SHARD_4 := DemoEndToEndTests/|DataDirectoryOwnershipTests/
-SHARD_5 := RealVenuePipelineTests/liveRefills|ExecutorVenueTests/
-SHARD_6 := RealVenuePipelineTests/monitorOnly|AdapterConformanceTests/
-SHARD_7 := DashboardBrowserTests/thePage|DashboardBrowserTests/aBadListen|ObservabilityTests/aRoleLogs
+SHARD_4 := DemoEndToEndTests/
+SHARD_5 := RealVenuePipelineTests/liveRefills|ExecutorVenueTests/killed|ExecutorVenueTests/liveWithdrawal
+SHARD_6 := RealVenuePipelineTests/monitorOnly|AdapterConformanceTests/anAdapter|AdapterConformanceTests/theSchema|AdapterConformanceTests/aWrong|AdapterConformanceTests/aMissing|ExecutorVenueTests/monitorOnly
+SHARD_7 := DashboardBrowserTests/thePage|DashboardBrowserTests/aBadListen|ObservabilityTests/aRoleLogs|AdapterConformanceTests/ccxt
 SHARD_8 := ObservabilityTests/rolesServe|ByzantineTests/
-SHARD_9 := DashboardBrowserTests/theDemoServes|DemoStartOrderTests/
+SHARD_9 := DashboardBrowserTests/theDemoServes|DemoStartOrderTests/|AdapterConformanceTests/aBadSecret
 TEST_SHARDS := 1 2 3 4 5 6 7 8 9 10
 SHARD_NAMED := $(SHARD_1)|$(SHARD_2)|$(SHARD_3)|$(SHARD_4)|$(SHARD_5)|$(SHARD_6)|$(SHARD_7)|$(SHARD_8)|$(SHARD_9)
 TEST_JOBS ?= $(words $(TEST_SHARDS))

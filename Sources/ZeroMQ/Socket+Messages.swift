@@ -18,10 +18,11 @@ extension Socket {
             while true {
                 let rc = frame.withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, flags) }
                 if rc >= 0 { break }
-                let error = ZMQError.last("zmq_send(\(type))")
-                if error.code == EINTR { continue }
-                if error.code == EAGAIN && index == 0 { return false }
-                throw error
+                // errno first: a full queue is routine, and naming the operation costs a string.
+                let code = zmq_errno()
+                if code == EINTR { continue }
+                if code == EAGAIN && index == 0 { return false }
+                throw ZMQError(code: code, operation: "zmq_send(\(type))")
             }
         }
         return true
@@ -57,10 +58,12 @@ extension Socket {
             // Once the first frame is in, the rest of the message is already here.
             let flags: Int32 = (dontWait && frames.isEmpty) ? ZMQ_DONTWAIT : 0
             while zmq_msg_recv(message, handle, flags) < 0 {
-                let error = ZMQError.last("zmq_msg_recv(\(type))")
-                if error.code == EINTR { continue }
-                if error.code == EAGAIN && frames.isEmpty { return nil }
-                throw error
+                // errno first: every drain of a socket ends in EAGAIN, and naming the operation
+                // costs a string built by reflection on every message received.
+                let code = zmq_errno()
+                if code == EINTR { continue }
+                if code == EAGAIN && frames.isEmpty { return nil }
+                throw ZMQError(code: code, operation: "zmq_msg_recv(\(type))")
             }
             // A ROUTER's routing-id frame is made locally and carries no metadata; the wire frames do.
             if userID == nil, let property = zmq_msg_gets(message, "User-Id") {

@@ -14,7 +14,7 @@ public final class Socket {
 
     /// Creates a socket of `type` in `context`.
     public init(_ context: Context, _ type: SocketType) throws {
-        guard let handle = zmq_socket(context.handle, type.rawValue) else {
+        guard let handle = zmq_socket(context.handle, type.zmqType) else {
             throw ZMQError.last("zmq_socket(\(type))")
         }
         self.context = context

@@ -1,7 +1,7 @@
 import CZeroMQ
 
 /// The ZeroMQ socket patterns this wrapper supports.
-public enum SocketType: Sendable, Hashable, CaseIterable {
+public enum SocketType: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// Publisher: fans every message out to matching subscribers.
     case pub
     /// Subscriber: receives messages whose first frame starts with a subscribed prefix.
@@ -17,8 +17,11 @@ public enum SocketType: Sendable, Hashable, CaseIterable {
     /// Pipeline consumer.
     case pull
 
+    /// The pattern's name, as in an error's operation (`zmq_send(router)`).
+    public var description: String { rawValue }
+
     /// The libzmq constant (`ZMQ_PUB`, ...).
-    var rawValue: Int32 {
+    var zmqType: Int32 {
         switch self {
         case .pub: ZMQ_PUB
         case .sub: ZMQ_SUB

@@ -17,7 +17,8 @@ import Testing
         let verifiers: [(NodeID, SigningKey)]
         var paths: ChaosAudit.Paths {
             .init(journals: [directory + "/coordinator/journal.sqlite"], executorRecords: ["executor-1": directory + "/executor-1/executed.sqlite"],
-                  verifierLedgers: [:], venuesReport: directory + "/venues/report.json")
+                  verifierLedgers: Dictionary(uniqueKeysWithValues: verifiers.map { ($0.0, directory + "/\($0.0)/ledger.sqlite") }),
+                  venuesReport: directory + "/venues/report.json")
         }
 
         init() throws {
@@ -49,6 +50,14 @@ import Testing
             try CoordinatorJournal(path: paths.journals[0]).append(planSeq: plan.planSeq, digest: digest, envelope: envelope.bytes(), at: 1)
             if execute {
                 try ExecutorRecord(path: paths.executorRecords["executor-1"]!).accept(planSeq: plan.planSeq, digest: digest, transferIDs: ["\(plan.planSeq)/0"], at: 1)
+            }
+        }
+
+        /// Records `plan` as signed in the ledgers of the first `count` verifiers.
+        func sign(_ plan: Plan, by count: Int) throws {
+            for (id, _) in verifiers.prefix(count) {
+                try FileManager.default.createDirectory(atPath: directory + "/\(id)", withIntermediateDirectories: true)
+                try VerifierLedger(path: paths.verifierLedgers[id]!).record(planSeq: plan.planSeq, digest: WireDigest.plan(plan), transfers: plan.transfers, at: 1)
             }
         }
 
@@ -107,6 +116,26 @@ import Testing
         let report = try f.audit(live: [1: [WireDigest.plan(f.plan(1, amount: 2_000_000))]])
         #expect(report.audit.approvedTwice == [1])
         #expect(failed(report) == ["no planSeq approved twice"])
+    }
+
+    /// A proposal one verifier signed before its coordinator died, whose sequence the next
+    /// proposal took with the other three: one approval. The same with a quorum behind each: two.
+    @Test func aSequenceTwoQuorumsSignedIsFlaggedAndAStrayProposalIsNot() async throws {
+        let f = try Fixture()
+        let stray = f.plan(1, amount: 2_000_000)
+        try f.sign(stray, by: 1)
+        try await f.approve(f.plan(1))
+        try f.venues([("1/0", 1_000_000)])
+        let report = try f.audit()
+        #expect(report.passed, "\(report.text)")
+
+        let g = try Fixture()
+        try g.sign(g.plan(1, amount: 2_000_000), by: 3)
+        try await g.approve(g.plan(1))
+        try g.venues([("1/0", 1_000_000)])
+        let twice = try g.audit()
+        #expect(twice.audit.approvedTwice == [1])
+        #expect(failed(twice) == ["no planSeq approved twice"])
     }
 
     @Test func capitalThatDoesNotAddUpIsFlagged() async throws {

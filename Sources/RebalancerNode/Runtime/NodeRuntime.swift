@@ -197,13 +197,22 @@ public final class NodeRuntime: @unchecked Sendable {
                 drop(.transportMismatch, from: handle, sender: opened.sender, type: opened.type, peer: peer)
                 return nil
             }
-            counters.increment("rx.\(opened.type)")
+            counters.increment(Self.receivedCounter(opened.type))
             return opened
         case let .failure(reason):
             let envelope = try? Envelope(serializedBytes: bytes)
             drop(reason, from: handle, sender: envelope?.sender, type: envelope?.type, peer: peer)
             return nil
         }
+    }
+
+    /// The counter of envelopes received of each type (`rx.stateUpdate`, ...), named once: a
+    /// protobuf enum in a string is printed by reflection, and this runs for every message.
+    private static let receivedCounters: [Rebalancer_V1_MessageType: String] =
+        Dictionary(uniqueKeysWithValues: Rebalancer_V1_MessageType.allCases.map { ($0, "rx.\($0)") })
+
+    static func receivedCounter(_ type: Rebalancer_V1_MessageType) -> String {
+        receivedCounters[type] ?? "rx.\(type)"
     }
 
     /// Opens an envelope frame and decodes its payload as `M`; a payload that does not decode is

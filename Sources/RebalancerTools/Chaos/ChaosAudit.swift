@@ -142,12 +142,19 @@ public struct ChaosAudit: Sendable {
             executorTransfers.merge(try transfers(path)) { a, _ in a }
         }
         audit.plansExecuted = executedBy.count
-        // Verifiers' ledgers: what each signed for a journaled planSeq must be that plan.
+        // Verifiers' ledgers: a digest a quorum of them signed for a journaled planSeq is an
+        // approval, and must be that plan. A digest fewer signed is a proposal that never reached
+        // quorum (its coordinator died mid-vote and the next proposal took the sequence, which
+        // the verifiers that signed the first refuse): it can never execute, so it is no second approval.
         let journaled = Dictionary(approved.map { ($0.planSeq, $0.digest) }, uniquingKeysWith: { a, _ in a })
+        var signers: [UInt64: [[UInt8]: Int]] = [:]
         for path in paths.verifierLedgers.values {
             for (seq, digest) in try signed(path) where journaled[seq] != nil {
-                digests[seq, default: []].insert(digest)
+                signers[seq, default: [:]][digest, default: 0] += 1
             }
+        }
+        for (seq, counts) in signers {
+            for (digest, count) in counts where count >= topology.quorum { digests[seq, default: []].insert(digest) }
         }
         audit.approvedTwice = digests.filter { $0.value.count > 1 }.keys.sorted()
         audit.lost = approved.map(\.planSeq).filter { executedBy[$0] == nil }
