@@ -31,6 +31,12 @@ public final class ZAPHandler: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var keys: Set<[UInt8]>
     private var stopping = false
+    /// An inproc pair that wakes the thread for `stop`, so it sleeps in `zmq_poll` until a request
+    /// or the stop arrives instead of waking ten times a second to look (nil if it could not be
+    /// built: then it looks every 100 ms). The sender is used once, by the first `stop`; the
+    /// receiver only by the handler thread; both are closed by `stop` after the thread is done.
+    private let wakeSender: Socket?
+    private let wakeReceiver: Socket?
 
     /// Binds inproc://zeromq.zap.01 in `context` and starts the handler thread; throws if the context already has one.
     public init(
@@ -45,10 +51,21 @@ public final class ZAPHandler: @unchecked Sendable {
         try socket.setLinger(0)
         try socket.bind(Self.endpoint)
         self.socket = socket
+        let wake = "inproc://zeromq.zap.wake.\(UUID().uuidString)"
+        if let receiver = try? Socket(context, .pair), (try? receiver.bind(wake)) != nil,
+           let sender = try? Socket(context, .pair), (try? sender.connect(wake)) != nil {
+            wakeReceiver = receiver
+            wakeSender = sender
+        } else {
+            wakeReceiver = nil
+            wakeSender = nil
+        }
         do {
             try context.attach(self)
         } catch {
             socket.close()
+            wakeSender?.close(linger: 0)
+            wakeReceiver?.close(linger: 0)
             throw error
         }
         let thread = Thread { [self] in run() }
@@ -78,10 +95,13 @@ public final class ZAPHandler: @unchecked Sendable {
             finished.signal()
             return
         }
+        _ = try? wakeSender?.send([[]], dontWait: true)
         finished.wait()
         // Unbinding inproc is synchronous, unlike close, so a new handler can bind at once.
         try? socket.unbind(Self.endpoint)
         socket.close(linger: 0)
+        wakeSender?.close(linger: 0)
+        wakeReceiver?.close(linger: 0)
         context.detach(self)
         finished.signal()
     }
@@ -89,9 +109,11 @@ public final class ZAPHandler: @unchecked Sendable {
     private func run() {
         var poller = Poller()
         poller.add(socket)
+        if let wakeReceiver { poller.add(wakeReceiver) }
+        let timeout = wakeReceiver == nil ? 100 : -1
         while !lock.withLock({ stopping }) {
             do {
-                guard try !poller.poll(timeoutMs: 100).isEmpty else { continue }
+                guard try !poller.poll(timeoutMs: timeout).isEmpty else { continue }
                 while let frames = try socket.receive(dontWait: true) {
                     handle(frames)
                 }
