@@ -179,13 +179,9 @@ public final class SocketLoop: @unchecked Sendable {
         }
         // The wake pair only shortens latency; if it cannot be built the poll timeout still
         // bounds how long a queued send waits.
-        let endpoint = "inproc://zeromq.socketloop.\(name).\(UUID().uuidString)"
-        var wakeReceiver: Socket?
-        if let receiver = try? Socket(context, .pair), (try? receiver.bind(endpoint)) != nil,
-           let sender = try? Socket(context, .pair), (try? sender.connect(endpoint)) != nil {
-            wakeReceiver = receiver
-            lock.withLock { wakeSender = sender }
-        }
+        let wake = Socket.wakePair(in: context, prefix: "zeromq.socketloop.\(name)")
+        let wakeReceiver = wake?.receiver
+        if let wake { lock.withLock { wakeSender = wake.sender } }
         let box = LoopThreadState(wakeReceiver: wakeReceiver, continuation: continuation)
         let thread = Thread { [self] in run(box) }
         thread.name = "zmq-loop-\(name)"

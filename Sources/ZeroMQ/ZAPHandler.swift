@@ -51,15 +51,9 @@ public final class ZAPHandler: @unchecked Sendable {
         try socket.setLinger(0)
         try socket.bind(Self.endpoint)
         self.socket = socket
-        let wake = "inproc://zeromq.zap.wake.\(UUID().uuidString)"
-        if let receiver = try? Socket(context, .pair), (try? receiver.bind(wake)) != nil,
-           let sender = try? Socket(context, .pair), (try? sender.connect(wake)) != nil {
-            wakeReceiver = receiver
-            wakeSender = sender
-        } else {
-            wakeReceiver = nil
-            wakeSender = nil
-        }
+        let wake = Socket.wakePair(in: context, prefix: "zeromq.zap.wake")
+        wakeSender = wake?.sender
+        wakeReceiver = wake?.receiver
         do {
             try context.attach(self)
         } catch {
