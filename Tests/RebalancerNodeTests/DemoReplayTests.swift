@@ -55,6 +55,16 @@ import Testing
         #expect(outcome.report.avoidableLiquidations == 3)
     }
 
+    @Test("at 100 venues (`topology init --venues 100`) the report's schedule keeps every venue alive through the first 25 ticks: a repair that spares one venue per round stopped at tick 11, with dozens of sources a few dollars under their floors")
+    func theProofScalesToAHundredVenues() throws {
+        let deployment = try TopologyInit.topology(venues: 100, verifiers: 19, quorum: 13)
+        let outcome = DemoReplay(topology: deployment.policy, market: deployment.market).run(StaticStrategy(), ticks: 25)
+        #expect(outcome.liquidations.isEmpty && outcome.report.firstUnavoidableTick == nil)
+        let (through, schedule) = outcome.path.provenSchedule()
+        #expect(through == 25 && outcome.report.avoidableThrough == 25)
+        #expect(outcome.path.play(schedule, through: 25) == nil)
+    }
+
     @Test("the same seed and strategy replay the same run")
     func deterministic() throws {
         let replay = replay(seed: 2, try Self.local())

@@ -78,7 +78,9 @@ extension HindsightPath {
     /// tick its margin plus its floor buffer; when the schedule played through the market loses a
     /// venue or a source breaks a rule (the fees deducted from what landed), that venue also keeps, at every tick, the fees
     /// of its receipts plus 1% of its margin, doubled at each
-    /// further loss, and the flow is solved again (at most `repairRounds` times). Each round keeps
+    /// further loss; from the second failure on every venue keeps at least 0.5% of its margin,
+    /// doubled at each further failure (and dropped when the capital cannot carry it); the flow
+    /// is solved again (at most `repairRounds` times). Each round keeps
     /// the largest horizon its restriction allows; the best horizon a played schedule kept is the
     /// answer.
     public func avoidableThrough(limit: Int? = nil) -> Int { provenSchedule(limit: limit).through }
@@ -90,16 +92,27 @@ extension HindsightPath {
         var best = -1
         var proof: [ScheduledTransfer] = []
         var extra: [Int: (amount: Amount, share: Double)] = [:]
+        var everyone = 0.0
         let index = Dictionary(accounts.enumerated().map { ($1.venue, $0) }, uniquingKeysWith: { a, _ in a })
+        var failures = 0
         for _ in 0..<Self.repairRounds {
             let kept = extra
-            func restricted(_ t: Int) -> [ScheduledTransfer]? {
+            func restricted(_ t: Int, _ common: Double) -> [ScheduledTransfer]? {
                 schedule(from: 0, through: t, decision: rules.decisionNanos) { i, margin in
-                    self.rules.floorBuffer(self.accounts[i].venue)
-                        + (kept[i].map { e in e.amount + Amount((Double(margin) * e.share).rounded(.up)) } ?? 0)
+                    let own = kept[i].map { e in e.amount + Amount((Double(margin) * e.share).rounded(.up)) } ?? 0
+                    return self.rules.floorBuffer(self.accounts[i].venue) + max(own, Amount((Double(margin) * common).rounded(.up)))
                 }
             }
-            guard var plan = restricted(max(0, best + 1)) else { break }
+            var common = everyone
+            var first = restricted(max(0, best + 1), common)
+            if first == nil, common > 0 {
+                // Too tight for the capital: back to the repairs of the failed venues alone.
+                common = 0
+                everyone = 0
+                first = restricted(max(0, best + 1), 0)
+            }
+            guard var plan = first else { break }
+            func restricted(_ t: Int) -> [ScheduledTransfer]? { restricted(t, common) }
             var low = max(0, best + 1)
             if let whole = restricted(h) {
                 low = h
@@ -118,12 +131,19 @@ extension HindsightPath {
             let fees = receipts.reduce(Amount(0)) { sum, t in sum + (routes.first { $0.from == t.from && $0.to == t.to }.map { Market.fee(on: $0, amount: t.amount) } ?? 0) }
             let previous = extra[v]
             extra[v] = (max(fees, 2 * (previous?.amount ?? 0)), 2 * (previous?.share ?? 0.005))
+            // Many venues short by a little (a flow over 100 venues sets each source to the
+            // floor it may not cross; the fees and the margin's move between the flow's tick and
+            // the market's put some a few dollars under it): one venue per round is too slow, so
+            // from the second failure on every venue keeps a share of its margin, doubled at each
+            // further failure (dropped again when the capital cannot carry it).
+            failures += 1
+            if failures >= 2 { everyone = everyone == 0 ? 0.005 : 2 * everyone }
         }
         return (best, proof)
     }
 
     /// Most restricted flows `avoidableThrough` solves and plays.
-    static let repairRounds = 8
+    static let repairRounds = 10
 
     /// The schedule with opposite transfers decided on the same tick between the same venues
     /// netted (a flow may carry both directions; the market would charge both fees).
