@@ -112,6 +112,24 @@ import Testing
         #expect(c.outstanding == nil)
     }
 
+    @Test("after a refused proposal the coordinator stays quiet for a heartbeat, at most 500 ms, then proposes again")
+    func aRefusalQuietsItForAtMostHalfASecond() throws {
+        for heartbeatMs: Int64 in [200, 2000] {
+            var topology = Fixture.topology()
+            topology.timing.heartbeatMs = heartbeatMs
+            var c = Coordinator(topology: topology, strategy: GreedyThresholdStrategy(), lastPlanSeq: 0, digest: Fixture.digest)
+            let ms = Nanos.perMillisecond
+            let plan = try #require(proposed(feed(&c, now: 1_000 * ms)))
+            _ = vote(&c, plan, "verifier-1", .reject, now: 1_010 * ms)
+            _ = vote(&c, plan, "verifier-2", .reject, now: 1_010 * ms)
+            let quiet = min(heartbeatMs, 500)
+            #expect(c.quietUntil == (1_010 + quiet) * ms)
+            #expect(proposed(feed(&c, now: (1_009 + quiet) * ms)) == nil)
+            let again = try #require(proposed(feed(&c, now: (1_011 + quiet) * ms)))
+            #expect(again.planSeq == plan.planSeq + 1)
+        }
+    }
+
     @Test func saysQuorumUnreachableWhenVerifiersAreSilent() throws {
         var c = coordinator()
         let plan = try #require(proposed(feed(&c, now: 1_000)))

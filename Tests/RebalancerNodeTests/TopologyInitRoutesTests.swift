@@ -33,6 +33,17 @@ import Testing
         #expect(routes.contains { $0.from == "v41" && $0.to == "v42" } && routes.contains { $0.from == "v42" && $0.to == "v41" })
     }
 
+    @Test("the heartbeat grows with the venues: 500 ms, a 3 s staleness bound and a 2 s basis tolerance up to 25 venues; 2 s, 6 s and 3 s at 100")
+    func theHeartbeatGrowsWithTheVenues() throws {
+        for venues in [2, 6, 25] {
+            let timing = try TopologyInit.topology(venues: venues, verifiers: 4).timing
+            #expect(timing == Topology.Timing(heartbeatMs: 500, staleAfterMs: 3000, planTTLms: 5000, basisToleranceMs: 2000))
+        }
+        #expect(try TopologyInit.topology(venues: 26, verifiers: 4).timing.heartbeatMs == 1000)
+        let large = try TopologyInit.topology(venues: 100, verifiers: 19, quorum: 13).timing
+        #expect(large.heartbeatMs == 2000 && large.staleAfterMs == 6000 && large.planTTLms == 5000 && large.basisToleranceMs == 3000)
+    }
+
     @Test func theLargeTopologyIsTheSameEveryTime() throws {
         let first = try TopologyInit.topology(venues: 40, verifiers: 4).routes
         let second = try TopologyInit.topology(venues: 40, verifiers: 4).routes

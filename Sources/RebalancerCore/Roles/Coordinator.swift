@@ -151,6 +151,12 @@ public struct Coordinator: Sendable {
     var nextRelayAt: Nanos?
     /// No new plan before this instant (after an abandoned proposal).
     public private(set) var quietUntil: Nanos = 0
+
+    /// How long the coordinator proposes nothing after a proposal failed, so the verifiers' views
+    /// and its own catch up (a `basis_stale` refusal is one publication apart): a heartbeat, at
+    /// most 500 ms. On a 100-venue topology (2 s heartbeat) a whole heartbeat of silence let the
+    /// losing legs be liquidated 0.4 s after a refusal with no plan allowed out.
+    var quietAfterFailure: Nanos { min(topology.timing.heartbeatMs, 500) * Nanos.perMillisecond }
     /// While set, no plan is proposed: the reason (for example, too few verifiers alive).
     public internal(set) var hold: Hold?
     /// The highest planSeq each verifier reports having signed, from its heartbeats.
@@ -348,7 +354,7 @@ public struct Coordinator: Sendable {
         let undecided = topology.verifiers.count - pending.approvals.count - pending.refusals.count
         if pending.approvals.count + undecided < topology.quorum {
             outstanding = nil
-            quietUntil = now + topology.timing.heartbeatMs * Nanos.perMillisecond
+            quietUntil = now + quietAfterFailure
             return [.abandon(pending.plan, reason: .rejected(refusals: pending.refusals))]
         }
         return []
@@ -357,7 +363,7 @@ public struct Coordinator: Sendable {
     private mutating func expireOutstanding(now: Nanos) -> [Directive] {
         guard let pending = outstanding, now >= pending.plan.expiresAt else { return [] }
         outstanding = nil
-        quietUntil = now + topology.timing.heartbeatMs * Nanos.perMillisecond
+        quietUntil = now + quietAfterFailure
         let missing = topology.verifiers.map(\.id).filter { pending.approvals[$0] == nil && pending.refusals[$0] == nil }
         return [.abandon(pending.plan, reason: .quorumUnreachable(approvals: pending.approvals.count, quorum: topology.quorum, missing: missing))]
     }

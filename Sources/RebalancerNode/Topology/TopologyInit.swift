@@ -38,6 +38,26 @@ public enum TopologyInit {
         "local-" + KeyText.hex((0..<4).map { _ in UInt8.random(in: 0...255) })
     }
 
+    /// Venues per 500 ms of heartbeat: `timing(venues:)`.
+    public static let venuesPerHeartbeatStep = 25
+
+    /// The timing `init` writes: a 500 ms heartbeat, a 3 s staleness bound and a 2 s basis
+    /// tolerance up to 25 venues; above that 500 ms more of heartbeat per 25 venues (2 s at 100),
+    /// the staleness bound at three heartbeats and the basis tolerance a heartbeat plus 1 s (a
+    /// verifier's view and the coordinator's can be one publication apart). Every watcher re-publishes its state each heartbeat to the coordinator and
+    /// to every verifier: at 100 venues and 19 verifiers that is 4,000 frames a second at 500 ms,
+    /// most of them unchanged states, on the cores the decision path needs (docs/latency.md, "A
+    /// heartbeat that grows with the venues"). A state that changed materially is published at
+    /// once whatever the heartbeat; a dead peer is noticed after a few heartbeats, so later.
+    public static func timing(venues: Int) -> Topology.Timing {
+        let steps = max(1, (venues + venuesPerHeartbeatStep - 1) / venuesPerHeartbeatStep)
+        let heartbeat = Int64(500 * steps)
+        return Topology.Timing(
+            heartbeatMs: heartbeat, staleAfterMs: max(3000, 3 * heartbeat), planTTLms: max(5000, 5 * heartbeat / 2),
+            basisToleranceMs: max(2000, heartbeat + 1000)
+        )
+    }
+
     /// The topology `make` writes, without keys (nodes' keys empty), validated.
     public static func topology(
         id: String = "local", keysDir: String = TopologyFile.defaultKeysDir, venues venueCount: Int, verifiers: Int,
@@ -64,7 +84,7 @@ public enum TopologyInit {
             limits: Topology.Limits(
                 perTransferCap: 2_000_000_00, perVenueOutflow: 5_000_000_00, perRouteOutflow: 3_000_000_00, globalNotional: 20_000_000_00, windowSeconds: 3600
             ),
-            timing: Topology.Timing(heartbeatMs: 500, staleAfterMs: 3000, planTTLms: 5000, basisToleranceMs: 2000)
+            timing: timing(venues: venueIDs.count)
         )
         let topology = Deployment(
             policy: policy, keysDir: keysDir, endpoints: Dictionary(uniqueKeysWithValues: nodes.map { ($0.node.id, $0.endpoints) }),
