@@ -102,6 +102,33 @@ import Testing
         #expect(state.judge(plan([good], seq: 6), digest: [3], basis: basis(states), now: now).rule == .seqNotIncreasing)
     }
 
+    @Test("a plan the coordinator says it did not approve stops counting as on its way once its source shows the capital never left")
+    func anAbandonedPlanIsForgottenOnTheCoordinatorsWordAndTheSourcesState() {
+        for executed in [false, true] {
+            var state = Verifier.State(topology: topology, lastSigned: nil)
+            for s in states.values { state.observe(s, now: now - 100) }
+            #expect(state.judge(plan([good], seq: 7), digest: [1], basis: basis(states), now: now) == .approve)
+            // A heartbeat before any later proposal says nothing about plan 7: it may be undecided.
+            state.coordinatorSaid(lastApproved: 6, by: "coordinator", now: now + 5)
+            state.proposed(8, by: "coordinator")
+            // A standby's word counts for nothing: it proposed nothing here.
+            state.coordinatorSaid(lastApproved: 6, by: "coordinator-2", now: now + 8)
+            #expect(state.approvedInFlight.entries.values.allSatisfy { $0.abandonedAt == nil })
+            state.coordinatorSaid(lastApproved: 6, by: "coordinator", now: now + 10)
+            #expect(state.approvedInFlight.entries.values.allSatisfy { $0.abandonedAt == now + 10 })
+            var source = Fixture.state("b", balance: 500_000_00, seq: 2, at: now + 20)
+            if executed { source.pendingTransfers = [Transfer.id(planSeq: 7, index: 0)] }
+            state.observe(source, now: now + 20)
+            let again = state.judge(plan([good], seq: 9), digest: [2], basis: basis(states), now: now + 30)
+            if executed {
+                // The venue shows the transfer leaving: whatever the coordinator says, it is on its way.
+                #expect(again.decision == .reject, "\(again.detail)")
+            } else {
+                #expect(again == .approve, "\(again.detail)")
+            }
+        }
+    }
+
     @Test func aPlanReplayedUnderANewSequenceFundsNothingTwice() {
         var state = Verifier.State(topology: topology, lastSigned: nil)
         for s in states.values { state.observe(s, now: now - 100) }

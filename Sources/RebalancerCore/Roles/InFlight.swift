@@ -24,6 +24,10 @@ public struct InFlightBook: Sendable, Equatable {
         public var submittedAt: Nanos?
         /// When an executor reported it settled at the destination.
         public var settledAt: Nanos?
+        /// When the coordinator said its plan was not approved (`markAbandoned`).
+        public var abandonedAt: Nanos?
+        /// The sequence of its plan.
+        public var planSeq: UInt64 { UInt64(id.prefix { $0 != "/" }) ?? 0 }
     }
 
     /// The transfers on their way, by id.
@@ -91,6 +95,28 @@ public struct InFlightBook: Sendable, Equatable {
         var dropped: [Entry] = []
         for (id, entry) in entries where now > entry.expiresAt + grace && entry.submittedAt == nil {
             guard let source = states[entry.transfer.from], source.observedAt > entry.expiresAt + grace else { continue }
+            if !source.pendingTransfers.contains(id) && !source.settledTransfers.contains(id) {
+                entries[id] = nil
+                dropped.append(entry)
+            }
+        }
+        return dropped
+    }
+
+    /// Marks, at `now`, the transfers of every plan `abandoned` selects as said not approved.
+    public mutating func markAbandoned(now: Nanos, _ abandoned: (UInt64) -> Bool) {
+        for (id, entry) in entries where entry.abandonedAt == nil && abandoned(entry.planSeq) {
+            entries[id]?.abandonedAt = now
+        }
+    }
+
+    /// Forgets transfers said not approved (`markAbandoned`) once their source's state, observed
+    /// after that, lists neither them pending nor settled: the coordinator's word alone is not
+    /// enough, the venue must also show the capital never left. Returns them.
+    public mutating func dropAbandoned(states: [VenueID: VenueState]) -> [Entry] {
+        var dropped: [Entry] = []
+        for (id, entry) in entries {
+            guard let said = entry.abandonedAt, entry.submittedAt == nil, let source = states[entry.transfer.from], source.observedAt > said else { continue }
             if !source.pendingTransfers.contains(id) && !source.settledTransfers.contains(id) {
                 entries[id] = nil
                 dropped.append(entry)

@@ -17,6 +17,8 @@ extension Verifier {
         public private(set) var signedOutflows: [SignedOutflow] = []
         /// Transfers this verifier approved that the venue states do not show as settled yet.
         public private(set) var approvedInFlight = InFlightBook()
+        /// The highest planSeq each coordinator proposed to this verifier.
+        public private(set) var proposedBy: [NodeID: UInt64] = [:]
         /// When a coordinator was last heard (nil before the first tick or message: the clock starts then).
         public internal(set) var coordinatorSeen: Nanos?
         /// True once the coordinator's silence was reported, until it is heard again.
@@ -35,6 +37,24 @@ extension Verifier {
             if let current = view[state.venue], current.observedAt > state.observedAt || current.seq == state.seq { return }
             view[state.venue] = state
             receivedAt[state.venue] = now
+        }
+
+        /// A proposal of `planSeq` arrived from `coordinator`.
+        public mutating func proposed(_ planSeq: UInt64, by coordinator: NodeID) {
+            proposedBy[coordinator] = max(proposedBy[coordinator] ?? 0, planSeq)
+        }
+
+        /// A signed heartbeat from `coordinator` says its last approved plan is `lastApproved`.
+        /// Proposals and heartbeats come over one ordered connection, and a coordinator proposes
+        /// only once the plan before is decided: a heartbeat that arrives after proposal `P` was
+        /// sent after every plan below `P` was decided, so one above `lastApproved` and below `P`
+        /// was not approved. Its transfers are marked, and forgotten once their sources show the
+        /// capital never left (`InFlightBook.dropAbandoned`), instead of counted as on their way
+        /// until the plan expires: on 100 venues a refused plan made every later plan funding the
+        /// same venue `overfunded` for the 5 s of its life plus two heartbeats.
+        public mutating func coordinatorSaid(lastApproved: UInt64, by coordinator: NodeID, now: Nanos) {
+            guard let proposed = proposedBy[coordinator], proposed > lastApproved + 1 else { return }
+            approvedInFlight.markAbandoned(now: now) { $0 > lastApproved && $0 < proposed }
         }
 
         /// Judges a proposal and, on approval, commits it at once: for callers without a ledger
@@ -94,6 +114,7 @@ extension Verifier {
         /// settled and what expired unexecuted.
         mutating func virtualCapital(now: Nanos, basis: [VenueID: VenueState] = [:]) -> [VenueID: (inbound: Amount, outbound: Amount)] {
             _ = approvedInFlight.dropUnexecuted(now: now, grace: InFlightBook.unexecutedGrace(topology), states: view)
+            _ = approvedInFlight.dropAbandoned(states: view)
             var states = view
             for (venue, state) in basis { states[venue] = state }
             var views = states.mapValues { VenueView(state: $0) }

@@ -104,14 +104,22 @@ public actor VerifierRole: RoleHandler {
     private func onProposal(_ bytes: [UInt8], from handle: SocketLoop.Handle) async {
         guard let opened = runtime.open(bytes, with: proposalOpener, from: handle) else { return }
         trace?.mark("opened")
-        if opened.type == .heartbeat, runtime.decode(opened, as: WireHeartbeat.self, from: handle) == nil { return }
+        var heartbeat: WireHeartbeat?
+        if opened.type == .heartbeat {
+            guard let decoded = runtime.decode(opened, as: WireHeartbeat.self, from: handle) else { return }
+            heartbeat = decoded
+        }
         await apply(state.on(.coordinatorHeard, now: runtime.clock.now()), on: handle)
-        if opened.type == .heartbeat { return }
+        if let heartbeat {
+            state.coordinatorSaid(lastApproved: heartbeat.lastPlanSeq, by: opened.sender, now: runtime.clock.now())
+            return
+        }
         guard let proposal = runtime.decode(opened, as: WireProposal.self, from: handle) else { return }
         guard proposal.hasPlan else {
             return runtime.drop(.malformedPayload, from: handle, sender: opened.sender, type: opened.type)
         }
         let plan = Plan(wire: proposal.plan)
+        state.proposed(plan.planSeq, by: opened.sender)
         // The own view of every venue the plan rests on, from the newest frame of each.
         for venue in Set(plan.basis.map(\.venue)) { openKept(venue) }
         var basis: [VenueID: Verifier.BasisState] = [:]
