@@ -84,6 +84,25 @@ import Testing
         #expect(verdict.rule == .viewStale)
     }
 
+    @Test("capital already seen leaving in the own view is not subtracted from it again: a basis older than the own view counts it, the own view shows it")
+    func theOwnViewIsNotChargedTwiceForWhatItAlreadyShows() {
+        var own = states
+        own["b"]!.balance -= 200_000_00
+        own["b"]!.pendingOut = 200_000_00
+        own["b"]!.pendingTransfers = ["7/0"]
+        var charged = context(view: own)
+        charged.virtual = ["b": (inbound: 0, outbound: 200_000_00)]  // against the basis, which does not list 7/0
+        #expect(Verifier.check(plan([good]), basis: basis(states), context: charged).rule == .floorBreached)
+        var fair = charged
+        fair.virtualOwnView = [:]  // the own view lists 7/0: nothing of it is still to leave
+        #expect(Verifier.check(plan([good]), basis: basis(states), context: fair).rule != .floorBreached)
+        // Against a view that does not show it, it is still charged.
+        var unseen = context(view: states)
+        unseen.virtual = ["b": (inbound: 0, outbound: 390_000_00)]
+        unseen.virtualOwnView = unseen.virtual
+        #expect(Verifier.check(plan([good]), basis: basis(states), context: unseen).rule == .floorBreached)
+    }
+
     @Test func rejectsWhenTheWindowBudgetIsSpent() {
         let spent = [Verifier.SignedOutflow(at: now - 1_000_000_000, transfer: Transfer(from: "b", to: "c", amount: 7_900_000_00))]
         #expect(Verifier.check(plan([good]), basis: basis(states), context: context(outflows: spent)).rule == .limitExceeded)

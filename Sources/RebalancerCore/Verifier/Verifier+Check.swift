@@ -32,6 +32,12 @@ extension Verifier {
         public var now: Nanos
         /// Capital this verifier already approved that the states do not show yet, per venue.
         public var virtual: [VenueID: (inbound: Amount, outbound: Amount)] = [:]
+        /// The same, counted against the verifier's own view alone (nil: `virtual`): what its own
+        /// states already show is not subtracted from them again. A basis older than the own view
+        /// does not list a transfer the own view already shows leaving; counted against the basis
+        /// and subtracted from the own view, it was subtracted twice (on 100 venues, `floor_breached`
+        /// refusals of sources that held enough).
+        public var virtualOwnView: [VenueID: (inbound: Amount, outbound: Amount)]?
 
         /// Creates a context.
         public init(topology: Topology, view: [VenueID: VenueState], viewReceivedAt: [VenueID: Nanos], lastSignedSeq: UInt64, signedOutflows: [SignedOutflow], now: Nanos) {

@@ -110,8 +110,8 @@ extension Verifier {
             for (venue, out) in flows.outflow.sorted(by: { $0.key < $1.key }) {
                 guard let entry = checked.venues[venue] else { return .reject(.unknownRoute, "unknown venue \(venue)") }
                 let bands = Bands(venue: entry.config)
-                for state in [entry.basis, entry.own] {
-                    let after = state.balance - out - (c.virtual[venue]?.outbound ?? 0)
+                for (state, virtual) in [(entry.basis, c.virtual), (entry.own, c.virtualOwnView ?? c.virtual)] {
+                    let after = state.balance - out - (virtual[venue]?.outbound ?? 0)
                     guard after >= 0, after >= bands.floor(state) else {
                         return .reject(.floorBreached, "\(venue) would hold \(after) below floor \(bands.floor(state))")
                     }

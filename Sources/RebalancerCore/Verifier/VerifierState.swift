@@ -91,6 +91,7 @@ extension Verifier {
                 signedOutflows: signedOutflows, now: now
             )
             context.virtual = virtualCapital(now: now, basis: basis.mapValues(\.state))
+            context.virtualOwnView = virtualCapital(now: now)
             let verdict = Verifier.check(plan, basis: basis, context: context)
             guard verdict.decision == .approve else { return .answer(verdict) }
             return .persist(Approval(plan: plan, digest: digest))
