@@ -75,9 +75,17 @@ import Testing
     /// A real venue's watcher cannot list our transfer ids: the executor's reports keep a
     /// submitted transfer in flight past its plan's expiry (so its deficit is not funded twice),
     /// and a settled one leaves the book once the destination's state is newer than the report.
+    /// The fixture's venues read through an adapter other than the simulated market's: their
+    /// states list none of our transfer ids.
+    func realVenueCoordinator() -> Coordinator {
+        var real = topology
+        for i in real.venues.indices { real.venues[i].adapter = VenueAdapter(kind: "external") }
+        return Coordinator(topology: real, strategy: GreedyThresholdStrategy(), lastPlanSeq: 0, digest: Fixture.digest)
+    }
+
     @Test func followsTransfersRealVenuesCannotListByTheExecutorsReports() throws {
-        var reported = coordinator()
-        var silent = coordinator()
+        var reported = realVenueCoordinator()
+        var silent = realVenueCoordinator()
         for c in [0, 1] {
             var machine = c == 0 ? reported : silent
             let plan = try #require(proposed(feed(&machine, now: 1_000)))
@@ -101,6 +109,32 @@ import Testing
         #expect(reported.inFlight.entries[id] != nil)
         _ = feed(&reported, now: late + 2, a: 150_000_00 + entry.credited)
         #expect(reported.inFlight.entries[id] == nil)
+    }
+
+    @Test("on the simulated market, whose states list our transfer ids, a state stamped just after the executor's report does not yet count as showing the debit")
+    func aListingVenuesStateIsTrustedForItsListsNotForItsStamp() throws {
+        var c = coordinator()
+        let plan = try #require(proposed(feed(&c, now: 1_000)))
+        for v in ["verifier-1", "verifier-2", "verifier-3"] { _ = vote(&c, plan, v, now: 2_000) }
+        let id = try #require(c.inFlight.entries.keys.first)
+        let transfer = try #require(c.inFlight.entries[id]).transfer
+        _ = c.on(.transferSubmitted(id: id), now: 3_000)
+        // Stamped after the report, but a reading the venue produced before the debit: no listing.
+        _ = feed(&c, now: 4_000)
+        #expect(c.views(now: 4_000)[transfer.from]?.virtualOut == transfer.amount)
+        // Long enough after the report, the stamp is believed (an id can fall off a busy venue's list).
+        let late = 3_000 + InFlightBook.unexecutedGrace(topology) + 1
+        _ = feed(&c, now: late)
+        #expect(c.views(now: late)[transfer.from]?.virtualOut == 0)
+        // A real venue's state is believed at once.
+        var real = realVenueCoordinator()
+        let realPlan = try #require(proposed(feed(&real, now: 1_000)))
+        for v in ["verifier-1", "verifier-2", "verifier-3"] { _ = vote(&real, realPlan, v, now: 2_000) }
+        let realID = try #require(real.inFlight.entries.keys.first)
+        _ = real.on(.transferSubmitted(id: realID), now: 3_000)
+        let realTransfer = try #require(real.inFlight.entries[realID]).transfer
+        _ = feed(&real, now: 4_000)
+        #expect(real.views(now: 4_000)[realTransfer.from]?.virtualOut == 0)
     }
 
     @Test func abandonsWhenRefusalsMakeQuorumImpossible() throws {

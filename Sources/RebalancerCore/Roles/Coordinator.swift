@@ -284,8 +284,14 @@ public struct Coordinator: Sendable {
     public func views(now: Nanos) -> [VenueID: VenueView] {
         var views = baseViews(now: now)
         var book = inFlight
-        book.apply(to: &views)
+        book.apply(to: &views, listing: listingVenues, grace: InFlightBook.unexecutedGrace(topology))
         return views
+    }
+
+    /// Venues whose states list our transfer ids: those of the simulated market (no adapter, or
+    /// `simulated`). For them an executor's report counts only a grace after it (`InFlightBook.apply`).
+    var listingVenues: Set<VenueID> {
+        Set(topology.venues.filter { $0.adapter?.isSimulated ?? true }.map(\.id))
     }
 
     private func baseViews(now: Nanos) -> [VenueID: VenueView] {
@@ -300,7 +306,8 @@ public struct Coordinator: Sendable {
     private mutating func planIfNeeded(now: Nanos) -> [Directive] {
         guard outstanding == nil, now >= quietUntil, hold == nil else { return [] }
         var current = baseViews(now: now)
-        inFlight.apply(to: &current)  // adjusts for capital in flight, prunes what both ends reflect
+        // Adjusts for capital in flight, prunes what both ends reflect.
+        inFlight.apply(to: &current, listing: listingVenues, grace: InFlightBook.unexecutedGrace(topology))
         let transfers = strategy.plan(views: current, topology: topology)
         guard !transfers.isEmpty else {
             trigger = nil

@@ -68,13 +68,23 @@ public struct InFlightBook: Sendable, Equatable {
     }
 
     /// Adjusts views for what their states do not show yet, and drops entries both ends reflect.
-    public mutating func apply(to views: inout [VenueID: VenueView]) {
+    ///
+    /// A venue in `listing` lists our transfer ids in its states (the simulated market): for it an
+    /// executor's report of when a transfer was submitted or settled counts only for a state
+    /// observed `grace` after it. A watcher stamps a reading when it takes it, not when the venue
+    /// produced it: on a loaded machine a market tick computed before the debit reached the watcher
+    /// after the executor's report, and the source looked as if it still held the capital (on 100
+    /// venues, plans drew a leg twice and the verifiers refused them, `floor_breached`). The lists
+    /// are exact; the reports only cover an id that fell off a busy venue's recent list.
+    public mutating func apply(to views: inout [VenueID: VenueView], listing: Set<VenueID> = [], grace: Nanos = 0) {
         for (id, entry) in entries {
             guard let source = views[entry.transfer.from]?.state, let destination = views[entry.transfer.to]?.state else { continue }
+            let sourceLag = listing.contains(entry.transfer.from) ? grace : 0
+            let destinationLag = listing.contains(entry.transfer.to) ? grace : 0
             let sourceKnows = source.pendingTransfers.contains(id) || source.settledTransfers.contains(id)
-                || entry.submittedAt.map { source.observedAt > $0 } == true
+                || entry.submittedAt.map { source.observedAt > $0 + sourceLag } == true
             let destinationSettled = destination.settledTransfers.contains(id)
-                || entry.settledAt.map { destination.observedAt > $0 } == true
+                || entry.settledAt.map { destination.observedAt > $0 + destinationLag } == true
             let destinationPending = destination.pendingTransfers.contains(id)
             if !sourceKnows { views[entry.transfer.from]?.virtualOut += entry.transfer.amount }
             if !destinationSettled && !destinationPending { views[entry.transfer.to]?.virtualIn += entry.credited }
