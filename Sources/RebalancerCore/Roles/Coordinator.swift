@@ -125,6 +125,9 @@ public struct Coordinator: Sendable {
 
     /// The deployment.
     public let topology: Topology
+    /// Venues whose states list our transfer ids: those of the simulated market (no adapter, or
+    /// `simulated`). For them an executor's report counts only a grace after it (`InFlightBook.apply`).
+    let listingVenues: Set<VenueID>
     /// The planning strategy.
     public let strategy: any Strategy
     /// The latest state per venue.
@@ -173,6 +176,7 @@ public struct Coordinator: Sendable {
     /// it, if its disk was lost) the executors still hold: it asks them, a few times, from there.
     public init(topology: Topology, strategy: any Strategy, lastPlanSeq: UInt64, lastApproved: UInt64 = 0, digest: @escaping @Sendable (Plan) -> [UInt8]) {
         self.topology = topology
+        listingVenues = Set(topology.venues.filter { $0.adapter?.isSimulated ?? true }.map(\.id))
         self.strategy = strategy
         self.lastPlanSeq = lastPlanSeq
         self.lastApproved = lastApproved
@@ -288,11 +292,6 @@ public struct Coordinator: Sendable {
         return views
     }
 
-    /// Venues whose states list our transfer ids: those of the simulated market (no adapter, or
-    /// `simulated`). For them an executor's report counts only a grace after it (`InFlightBook.apply`).
-    var listingVenues: Set<VenueID> {
-        Set(topology.venues.filter { $0.adapter?.isSimulated ?? true }.map(\.id))
-    }
 
     private func baseViews(now: Nanos) -> [VenueID: VenueView] {
         let staleAfter = topology.timing.staleAfterMs * Nanos.perMillisecond

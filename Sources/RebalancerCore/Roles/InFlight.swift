@@ -81,7 +81,7 @@ public struct InFlightBook: Sendable, Equatable {
             guard let source = views[entry.transfer.from]?.state, let destination = views[entry.transfer.to]?.state else { continue }
             let sourceLag = listing.contains(entry.transfer.from) ? grace : 0
             let destinationLag = listing.contains(entry.transfer.to) ? grace : 0
-            let sourceKnows = source.pendingTransfers.contains(id) || source.settledTransfers.contains(id)
+            let sourceKnows = Self.lists(source, id)
                 || entry.submittedAt.map { source.observedAt > $0 + sourceLag } == true
             let destinationSettled = destination.settledTransfers.contains(id)
                 || entry.settledAt.map { destination.observedAt > $0 + destinationLag } == true
@@ -102,15 +102,7 @@ public struct InFlightBook: Sendable, Equatable {
     /// Forgets transfers whose plan expired more than `grace` ago without the source venue ever
     /// listing them: executors refuse expired plans, so that capital never left. Returns them.
     public mutating func dropUnexecuted(now: Nanos, grace: Nanos, states: [VenueID: VenueState]) -> [Entry] {
-        var dropped: [Entry] = []
-        for (id, entry) in entries where now > entry.expiresAt + grace && entry.submittedAt == nil {
-            guard let source = states[entry.transfer.from], source.observedAt > entry.expiresAt + grace else { continue }
-            if !source.pendingTransfers.contains(id) && !source.settledTransfers.contains(id) {
-                entries[id] = nil
-                dropped.append(entry)
-            }
-        }
-        return dropped
+        dropNeverLeft(states: states) { entry in now > entry.expiresAt + grace ? entry.expiresAt + grace : nil }
     }
 
     /// Marks, at `now`, the transfers of every plan `abandoned` selects as said not approved.
@@ -124,15 +116,24 @@ public struct InFlightBook: Sendable, Equatable {
     /// after that, lists neither them pending nor settled: the coordinator's word alone is not
     /// enough, the venue must also show the capital never left. Returns them.
     public mutating func dropAbandoned(states: [VenueID: VenueState]) -> [Entry] {
+        dropNeverLeft(states: states) { $0.abandonedAt }
+    }
+
+    /// Forgets every transfer no executor reported submitted whose source, in a state observed
+    /// after `since(entry)` (nil: not yet), lists it neither pending nor settled. Returns them.
+    private mutating func dropNeverLeft(states: [VenueID: VenueState], since: (Entry) -> Nanos?) -> [Entry] {
         var dropped: [Entry] = []
-        for (id, entry) in entries {
-            guard let said = entry.abandonedAt, entry.submittedAt == nil, let source = states[entry.transfer.from], source.observedAt > said else { continue }
-            if !source.pendingTransfers.contains(id) && !source.settledTransfers.contains(id) {
-                entries[id] = nil
-                dropped.append(entry)
-            }
+        for (id, entry) in entries where entry.submittedAt == nil {
+            guard let after = since(entry), let source = states[entry.transfer.from], source.observedAt > after, !Self.lists(source, id) else { continue }
+            entries[id] = nil
+            dropped.append(entry)
         }
         return dropped
+    }
+
+    /// True when `state` lists transfer `id`, pending or settled.
+    private static func lists(_ state: VenueState, _ id: String) -> Bool {
+        state.pendingTransfers.contains(id) || state.settledTransfers.contains(id)
     }
 
     /// Flags transfers past their deadline; returns the newly flagged ones.

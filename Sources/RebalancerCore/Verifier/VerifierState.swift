@@ -91,7 +91,7 @@ extension Verifier {
                 signedOutflows: signedOutflows, now: now
             )
             context.virtual = virtualCapital(now: now, basis: basis.mapValues(\.state))
-            context.virtualOwnView = virtualCapital(now: now)
+            context.virtualOwnView = countedInFlight(against: [:])
             let verdict = Verifier.check(plan, basis: basis, context: context)
             guard verdict.decision == .approve else { return .answer(verdict) }
             return .persist(Approval(plan: plan, digest: digest))
@@ -116,6 +116,12 @@ extension Verifier {
         mutating func virtualCapital(now: Nanos, basis: [VenueID: VenueState] = [:]) -> [VenueID: (inbound: Amount, outbound: Amount)] {
             _ = approvedInFlight.dropUnexecuted(now: now, grace: InFlightBook.unexecutedGrace(topology), states: view)
             _ = approvedInFlight.dropAbandoned(states: view)
+            return countedInFlight(against: basis)
+        }
+
+        /// What this verifier approved that `basis` (its own view elsewhere) does not show yet, per
+        /// venue; forgets what both ends show settled.
+        private mutating func countedInFlight(against basis: [VenueID: VenueState]) -> [VenueID: (inbound: Amount, outbound: Amount)] {
             var states = view
             for (venue, state) in basis { states[venue] = state }
             var views = states.mapValues { VenueView(state: $0) }

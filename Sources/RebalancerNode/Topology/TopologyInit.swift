@@ -44,11 +44,12 @@ public enum TopologyInit {
     /// The timing `init` writes: a 500 ms heartbeat, a 3 s staleness bound and a 2 s basis
     /// tolerance up to 25 venues; above that 500 ms more of heartbeat per 25 venues (2 s at 100),
     /// the staleness bound at three heartbeats and the basis tolerance a heartbeat plus 1 s (a
-    /// verifier's view and the coordinator's can be one publication apart). Every watcher re-publishes its state each heartbeat to the coordinator and
-    /// to every verifier: at 100 venues and 19 verifiers that is 4,000 frames a second at 500 ms,
-    /// most of them unchanged states, on the cores the decision path needs (docs/latency.md, "A
-    /// heartbeat that grows with the venues"). A state that changed materially is published at
-    /// once whatever the heartbeat; a dead peer is noticed after a few heartbeats, so later.
+    /// verifier's view and the coordinator's can be one publication apart). Every watcher
+    /// re-publishes its state each heartbeat to the coordinator and to every verifier: at 100
+    /// venues and 19 verifiers that is 4,000 frames a second at 500 ms, most of them unchanged
+    /// states, on the cores the decision path needs (docs/latency.md, "A heartbeat that grows with
+    /// the venues"). A state that changed materially is published at once whatever the heartbeat;
+    /// a dead peer is noticed after a few heartbeats, so later.
     public static func timing(venues: Int) -> Topology.Timing {
         let steps = max(1, (venues + venuesPerHeartbeatStep - 1) / venuesPerHeartbeatStep)
         let heartbeat = Int64(500 * steps)

@@ -103,15 +103,14 @@ extension HindsightPath {
                     return self.rules.floorBuffer(self.accounts[i].venue) + max(own, Amount((Double(margin) * common).rounded(.up)))
                 }
             }
-            var common = everyone
-            var first = restricted(max(0, best + 1), common)
-            if first == nil, common > 0 {
+            var first = restricted(max(0, best + 1), everyone)
+            if first == nil, everyone > 0 {
                 // Too tight for the capital: back to the repairs of the failed venues alone.
-                common = 0
                 everyone = 0
                 first = restricted(max(0, best + 1), 0)
             }
             guard var plan = first else { break }
+            let common = everyone
             func restricted(_ t: Int) -> [ScheduledTransfer]? { restricted(t, common) }
             var low = max(0, best + 1)
             if let whole = restricted(h) {
