@@ -29,14 +29,23 @@ public final class SocketLoop: @unchecked Sendable {
         public let peerUserID: String?
         /// When the loop thread took it off its socket (CLOCK_MONOTONIC, ns; 0 when unknown).
         public let receivedAt: UInt64
+        /// A place in the stream kept for a message of a socket that does not conflate, on a loop
+        /// that also has conflating ones: `resolve` hands over the oldest such message not handed
+        /// over yet (see `resolve`).
+        let urgentSlot: Bool
 
         /// A message as a transport delivers it.
         public init(handle: Handle, frames: [[UInt8]], conflationKey: [UInt8]? = nil, peerUserID: String? = nil, receivedAt: UInt64 = 0) {
+            self.init(handle: handle, frames: frames, conflationKey: conflationKey, peerUserID: peerUserID, receivedAt: receivedAt, urgentSlot: false)
+        }
+
+        init(handle: Handle, frames: [[UInt8]], conflationKey: [UInt8]?, peerUserID: String?, receivedAt: UInt64, urgentSlot: Bool) {
             self.handle = handle
             self.frames = frames
             self.conflationKey = conflationKey
             self.peerUserID = peerUserID
             self.receivedAt = receivedAt
+            self.urgentSlot = urgentSlot
         }
     }
 
@@ -91,6 +100,12 @@ public final class SocketLoop: @unchecked Sendable {
     private var linkObserver: (@Sendable (LinkEvent) -> Void)?
     /// Newest message per (socket, first frame) of conflating sockets, not yet taken by `resolve`.
     private var newest: [[UInt8]: [[UInt8]]] = [:]
+    /// On a loop with conflating sockets: messages of the other sockets, oldest first, not handed
+    /// over yet; each has an `urgentSlot` entry in the stream, and `resolve` hands them over first.
+    private var urgent = InboundQueue()
+    /// Entries of conflating sockets whose turn an urgent message took, oldest first; each is
+    /// resolved at the turn of a later entry.
+    private var deferred = InboundQueue()
     /// Callers of `shutdown` waiting for the loop to finish.
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
     /// Contexts `shutdown` asked to terminate once the sockets are closed.
@@ -354,6 +369,7 @@ public final class SocketLoop: @unchecked Sendable {
             }
         }
 
+        let hasConflating = entries.contains { $0.receive && $0.conflate }
         // When the next reconnect of a dropped link is due (uptime ns); nil while every link is up
         // or libzmq reconnects by itself: the links are walked only then, not on every pass.
         var nextLinkCheck: UInt64?
@@ -400,9 +416,19 @@ public final class SocketLoop: @unchecked Sendable {
                         }
                         if alreadyQueued { continue }
                         inbound = Inbound(handle: target.handle!, frames: [], conflationKey: key, receivedAt: receivedAt)
+                        // Counted before it can be taken, so `resolve` never runs ahead of the count.
+                        lock.withLock { queued += 1 }
+                    } else if hasConflating {
+                        // The decision path (a proposal, a vote, an ack) goes before bulk intake
+                        // queued ahead of it: the message waits in `urgent`, its entry keeps a place.
+                        lock.withLock {
+                            urgent.append(inbound)
+                            queued += 1
+                        }
+                        inbound = Inbound(handle: target.handle!, frames: [], conflationKey: nil, peerUserID: nil, receivedAt: receivedAt, urgentSlot: true)
+                    } else {
+                        lock.withLock { queued += 1 }
                     }
-                    // Counted before it can be taken, so `resolve` never runs ahead of the count.
-                    lock.withLock { queued += 1 }
                     let result = box.continuation.yield(inbound)
                     if case .dropped = result {
                         // The oldest entry made room: it will never be resolved.
@@ -438,16 +464,38 @@ public final class SocketLoop: @unchecked Sendable {
     /// The message to process for an inbound entry: for a conflating socket, the newest frames of
     /// its topic (taken, so the next message of that topic queues a new entry); otherwise as is.
     ///
+    /// On a loop that also has conflating sockets (bulk intake: every watcher's state), a message of
+    /// any other socket (the decision path: a proposal, a vote, an executor's report) is handed over
+    /// at the first entry resolved after it arrived, ahead of conflated entries queued before it;
+    /// the entry whose turn it took is resolved at a later turn, when nothing urgent waits. Order
+    /// is kept among urgent messages and among conflated entries; every entry still stands for one
+    /// message. At 100 venues a proposal otherwise waited behind a verifier's whole backlog of
+    /// watcher states (p50 about 100 ms, docs/latency.md).
+    ///
     /// Call it once for each entry taken from the stream: `backlog` counts the entries not resolved yet.
     public func resolve(_ inbound: Inbound) -> Inbound {
-        guard let key = inbound.conflationKey else {
-            lock.withLock { queued = max(0, queued - 1) }
-            return inbound
-        }
-        let frames = lock.withLock { () -> [[UInt8]]? in
+        lock.withLock { () -> Inbound in
             queued = max(0, queued - 1)
-            return newest.removeValue(forKey: key)
-        } ?? []
+            if let message = urgent.popFirst() {
+                // An urgent message goes first; a bulk entry whose turn it takes waits in `deferred`.
+                if !inbound.urgentSlot { deferred.append(inbound) }
+                return message
+            }
+            if !inbound.urgentSlot {
+                guard !deferred.isEmpty else { return resolvedLocked(inbound) }
+                deferred.append(inbound)  // behind the displaced ones, in order
+            }
+            // An urgent slot whose message went early, or a bulk entry behind displaced ones: the
+            // oldest displaced entry (none only when a full buffer dropped the entry it was owed).
+            guard let entry = deferred.popFirst() else { return Inbound(handle: inbound.handle, frames: []) }
+            return resolvedLocked(entry)
+        }
+    }
+
+    /// The frames of a bulk entry: a conflated topic's newest (taken), or the entry's own. Call under `lock`.
+    private func resolvedLocked(_ inbound: Inbound) -> Inbound {
+        guard let key = inbound.conflationKey else { return inbound }
+        let frames = newest.removeValue(forKey: key) ?? []
         return Inbound(handle: inbound.handle, frames: frames, peerUserID: inbound.peerUserID, receivedAt: inbound.receivedAt)
     }
 
