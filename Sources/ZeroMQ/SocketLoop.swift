@@ -430,11 +430,13 @@ public final class SocketLoop: @unchecked Sendable {
                         lock.withLock { queued += 1 }
                     }
                     let result = box.continuation.yield(inbound)
-                    if case .dropped = result {
-                        // The oldest entry made room: it will never be resolved.
+                    if case let .dropped(oldest) = result {
+                        // The oldest entry made room: it will never be resolved, so the message it
+                        // stood for goes now (a conflated topic would otherwise never queue again).
                         lock.withLock {
                             dropped += 1
                             queued -= 1
+                            forgetLocked(oldest)
                         }
                     }
                     if case .terminated = result { lock.withLock { queued -= 1 } }
@@ -486,10 +488,26 @@ public final class SocketLoop: @unchecked Sendable {
                 deferred.append(inbound)  // behind the displaced ones, in order
             }
             // An urgent slot whose message went early, or a bulk entry behind displaced ones: the
-            // oldest displaced entry (none only when a full buffer dropped the entry it was owed).
+            // oldest displaced entry (every urgent slot is owed its message or one displaced entry).
             guard let entry = deferred.popFirst() else { return Inbound(handle: inbound.handle, frames: []) }
             return resolvedLocked(entry)
         }
+    }
+
+    /// Forgets the message of an entry the full stream dropped. Call under `lock`.
+    ///
+    /// A conflated topic's newest frames are discarded, so its next message queues a new entry
+    /// (kept, they would have marked the topic as queued forever). An urgent slot is owed either
+    /// its own message or, when that went early, the entry it displaced: a displaced entry goes
+    /// first (bulk intake is refreshed by the next state), else the oldest urgent message. Either
+    /// way every entry left in the stream still stands for one message.
+    private func forgetLocked(_ entry: Inbound) {
+        var lost: Inbound? = entry
+        if entry.urgentSlot {
+            lost = deferred.popFirst()
+            if lost == nil { _ = urgent.popFirst() }
+        }
+        if let key = lost?.conflationKey { newest.removeValue(forKey: key) }
     }
 
     /// The frames of a bulk entry: a conflated topic's newest (taken), or the entry's own. Call under `lock`.

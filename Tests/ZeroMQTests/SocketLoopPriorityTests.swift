@@ -15,9 +15,9 @@ struct SocketLoopPriorityTests {
         let urgent: Socket
         let stream: AsyncStream<SocketLoop.Inbound>
 
-        init(name: String) throws {
+        init(name: String, inboundCapacity: Int = 10_000) throws {
             context = try Context()
-            loop = SocketLoop(context: context, name: name)
+            loop = SocketLoop(context: context, name: name, inboundCapacity: inboundCapacity)
             let bulkIn = try Socket(context, .pull)
             let bulkEndpoint = try bindEphemeral(bulkIn)
             loop.register(bulkIn, receive: true, conflateByTopic: true)
@@ -94,5 +94,29 @@ struct SocketLoopPriorityTests {
         try loop.bulk.send([b("v4"), b("d")], dontWait: false)
         #expect(waitUntil { loop.loop.backlog == 4 })
         #expect(try await loop.take(4) == [[b("vote")], [b("v2"), b("b")], [b("v3"), b("c")], [b("v4"), b("d")]])
+    }
+
+    @Test func aTopicWhoseEntryAFullStreamDroppedQueuesAgain() async throws {
+        let loop = try Loop(name: "dropped-topic", inboundCapacity: 2)
+        defer { loop.close() }
+        for venue in ["v1", "v2", "v3"] { try loop.bulk.send([b(venue), b("old")], dontWait: false) }
+        #expect(waitUntil { loop.loop.droppedInbound == 1 })
+        // v1's entry made room; its next state must queue an entry of its own, not wait forever.
+        try loop.bulk.send([b("v1"), b("new")], dontWait: false)
+        #expect(waitUntil { loop.loop.backlog == 2 && loop.loop.droppedInbound == 2 })
+        #expect(try await loop.take(2) == [[b("v3"), b("old")], [b("v1"), b("new")]])
+        try loop.bulk.send([b("v2"), b("again")], dontWait: false)
+        #expect(try await loop.take(1) == [[b("v2"), b("again")]])
+    }
+
+    @Test func aVoteWhoseSlotAFullStreamDroppedLeavesNothingOwed() async throws {
+        let loop = try Loop(name: "dropped-vote", inboundCapacity: 2)
+        defer { loop.close() }
+        for vote in ["vote 1", "vote 2", "vote 3"] { try loop.urgent.send([b(vote)], dontWait: false) }
+        #expect(waitUntil { loop.loop.droppedInbound == 1 })
+        #expect(try await loop.take(2) == [[b("vote 2")], [b("vote 3")]])
+        try loop.bulk.send([b("v1"), b("state")], dontWait: false)
+        #expect(try await loop.take(1) == [[b("v1"), b("state")]])
+        #expect(loop.loop.backlog == 0)
     }
 }
