@@ -21,6 +21,18 @@ struct HindsightPathTests {
     /// loses $100 and needs $55 of margin.
     static let jump: [Double] = [100, 100, 100, 100, 110, 110, 110]
 
+    @Test func aBookThatHoldsItsOwnMarginsGetsNoTransfer() {
+        // Flat prices, every venue far above its margin: holding is the schedule. A transfer arc
+        // spans five ticks in one step, so a single max-flow pass took it before the holdover
+        // chain and moved capital for nothing (on fast routes, until outflow windows refused it).
+        let flat = Self.path(prices: [Double](repeating: 100, count: 21), latencyMs: 450, balances: (10_000_00, 10_000_00, 10_000_00))
+        #expect(flat.schedule(from: 0, through: flat.ticks, decision: 0, reserve: { _, _ in 0 }) == [])
+        // Where holding cannot carry the jump, the transfer is still there, and only as much as needed.
+        let jump = Self.path(prices: Self.jump, latencyMs: 250)
+        let moved = jump.schedule(from: 0, through: jump.ticks, decision: 0, reserve: { _, _ in 0 }) ?? []
+        #expect(!moved.isEmpty && moved.allSatisfy { $0.to == "short" })
+    }
+
     @Test func aJumpIsAvoidableWhenCapitalCanArriveBeforeIt() {
         // 250 ms: sent after tick 0, credited at tick 3, before the jump.
         #expect(Self.path(prices: Self.jump, latencyMs: 250).firstUnavoidableTick() == nil)

@@ -90,6 +90,23 @@ extension HindsightPath {
         }
         guard total >= 0 else { return nil }
         supply[sinkAll] -= total
+        let source = network.addNode()
+        let sink = network.addNode()
+        var required: Int64 = 0
+        for (v, s) in supply.enumerated() where s != 0 {
+            if s > 0 {
+                network.addArc(from: source, to: v, capacity: s)
+                required += s
+            } else {
+                network.addArc(from: v, to: sink, capacity: -s)
+            }
+        }
+        // Holding first: the flow each venue's own capital carries past its margins, with no
+        // transfer; then the transfers, for what holding cannot carry. In one pass the shortest
+        // augmenting paths preferred a transfer arc to a chain of holdovers, and the schedule moved
+        // capital back and forth for nothing (all of it through v6 on fast routes), until the
+        // verifiers' outflow windows refused it (docs/strategies.md, twelfth pass).
+        let held = network.maximize(from: source, to: sink)
         let index = Dictionary(accounts.enumerated().map { ($1.venue, $0) }, uniquingKeysWith: { first, _ in first })
         var arcs: [(arc: Int, tick: Int, route: Topology.Route)] = []
         for route in routes {
@@ -103,18 +120,7 @@ extension HindsightPath {
                 arcs.append((network.addArc(from: node(from, k), to: node(to, arrival), capacity: infinite), k, route))
             }
         }
-        let source = network.addNode()
-        let sink = network.addNode()
-        var required: Int64 = 0
-        for (v, s) in supply.enumerated() where s != 0 {
-            if s > 0 {
-                network.addArc(from: source, to: v, capacity: s)
-                required += s
-            } else {
-                network.addArc(from: v, to: sink, capacity: -s)
-            }
-        }
-        guard network.maximize(from: source, to: sink) == required else { return nil }
+        guard held + network.maximize(from: source, to: sink) == required else { return nil }
         var transfers: [ScheduledTransfer] = []
         for (arc, tick, route) in arcs {
             let amount = network.flow(on: arc)
