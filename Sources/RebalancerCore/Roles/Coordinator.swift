@@ -292,7 +292,6 @@ public struct Coordinator: Sendable {
         return views
     }
 
-
     private func baseViews(now: Nanos) -> [VenueID: VenueView] {
         let staleAfter = topology.timing.staleAfterMs * Nanos.perMillisecond
         var views: [VenueID: VenueView] = [:]
