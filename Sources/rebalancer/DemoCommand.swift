@@ -49,6 +49,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "No processes: play the market and the strategy tick by tick on one thread (DemoReplay: deterministic for a seed, transfers reach the market 80 ms after the tick they were planned on) and print the liquidations, the hindsight report, the plans and the fees.")
     var replay = false
 
+    @Flag(name: .long, help: "With --replay: also print the path's first forks after which a strategy that does not see the future must guess (rebalancer hindsight --foresight).")
+    var foresight = false
+
     @Flag(name: .long, help: "With --replay: print every tick's price, each venue's ratio to its maintenance margin (settled / counting transfers in flight) and the transfers planned.")
     var trace = false
 
@@ -66,6 +69,7 @@ struct DemoCommand: AsyncParsableCommand {
         if let dashboard { _ = try DashboardCommand.hostPort(dashboard) }
         if replay, prices != nil || dashboard != nil { throw ValidationError("--replay plays the seeded path on one thread: it takes neither --prices nor --dashboard") }
         if trace, !replay { throw ValidationError("--trace needs --replay") }
+        if foresight, !replay { throw ValidationError("--foresight needs --replay (for a live run: rebalancer hindsight --run DIR --foresight)") }
         guard FileManager.default.fileExists(atPath: topology) else { throw ValidationError("--topology: no file at \(topology)") }
     }
 
@@ -124,6 +128,10 @@ extension DemoCommand {
         let report = outcome.report
         let list = outcome.liquidations.map { "\($0.venue)@\($0.tick)" }.joined(separator: " ")
         print("replay \(strategy) seed \(market.seed) \(ticks) ticks: liquidations \(outcome.liquidations.count) [\(list)], avoidable \(report.avoidableLiquidations), undecided \(report.undecidedLiquidations), kept through tick \(report.avoidableThrough), first unavoidable tick \(report.firstUnavoidableTick.map(String.init) ?? "none"), plans \(outcome.plans), transfers \(outcome.transfers), fees $\(String(format: "%.2f", Double(outcome.feesPaid) / 100)), hindsight cost $\(String(format: "%.2f", Double(report.hindsightCost) / 100)), sent $\(outcome.totalSent / 100) (most from one venue $\((outcome.outflow.values.max() ?? 0) / 100))")
+        if foresight {
+            let forks = outcome.path.foresightForks(through: outcome.path.ticks, drift: market.logDriftPerTick, most: 3)
+            print(HindsightCommand.text(forks))
+        }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

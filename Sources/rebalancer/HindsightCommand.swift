@@ -29,6 +29,9 @@ struct HindsightCommand: ParsableCommand {
     @Option(name: .long, help: "Write the report as JSON to this file.")
     var json: String?
 
+    @Flag(name: .long, help: "Also find the run's first forks after which a strategy that does not see the future must guess: no schedule decided alike on the path and on its mirror after the fork keeps every venue alive on both until a transfer decided after it could land, while hindsight keeps each alone (docs/strategies.md). JSON: \"foresight_forks\": [{\"fork\", \"through\", \"required\", \"equity\"}] (cents).")
+    var foresight = false
+
     func run() throws {
         let record: MarketRecord
         do { record = try MarketRecord.read(from: runPath) } catch let error as MarketRecordError {
@@ -40,10 +43,33 @@ struct HindsightCommand: ParsableCommand {
         }
         let report = record.hindsight(topology: deployment)
         print(Self.text(report))
+        let forks = foresight ? record.foresightForks(topology: deployment) : nil
+        if let forks { print(Self.text(forks)) }
         if let json {
-            try JSONOutput.write(report, to: json)
+            try JSONOutput.write(Output(report: report, foresightForks: forks), to: json)
             print("wrote \(json)")
         }
+    }
+
+    /// The JSON written: the report's keys, and `foresight_forks` with `--foresight`.
+    struct Output: Encodable {
+        var report: HindsightReport
+        var foresightForks: [HindsightPath.ForesightFork]?
+
+        func encode(to encoder: any Encoder) throws {
+            try report.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encodeIfPresent(foresightForks, forKey: .foresightForks)
+        }
+
+        enum Key: String, CodingKey { case foresightForks = "foresight_forks" }
+    }
+
+    /// The forks as lines of text.
+    static func text(_ forks: [HindsightPath.ForesightFork]) -> String {
+        guard !forks.isEmpty else { return "no fork found after which a strategy that does not see the future must guess" }
+        return (["forks after which a strategy that does not see the future must guess (it is liquidated by the second tick on this path or on its mirror after the first, and hindsight keeps each alive):"]
+            + forks.map { "  fork after tick \($0.fork), liquidated by tick \($0.through): surviving both needs $\($0.required / 100) on the venues, the book holds $\($0.equity / 100)" }).joined(separator: "\n")
     }
 
     /// The report as lines of text.

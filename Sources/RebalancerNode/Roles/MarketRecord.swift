@@ -80,13 +80,26 @@ public struct MarketRecord: Sendable {
     /// "unavoidable", and `decisionNanos` (the demo's median decision time) for the schedule that
     /// proves "avoidable".
     public func hindsight(topology: Topology? = nil, decisionNanos: Nanos = DemoReplay.defaultDecisionNanos) -> HindsightReport {
+        HindsightReport(path: livePath(topology: topology, decisionNanos: decisionNanos), liquidations: liquidations)
+    }
+
+    /// The forks of the run after which a strategy that does not see the future must guess
+    /// (`HindsightPath.foresightForks`, mirrored around the market's calm drift), under the same
+    /// rules as `hindsight`; at most `most`, the earliest first.
+    public func foresightForks(topology: Topology? = nil, decisionNanos: Nanos = DemoReplay.defaultDecisionNanos, most: Int = 3) -> [HindsightPath.ForesightFork] {
+        let path = livePath(topology: topology, decisionNanos: decisionNanos)
+        return path.foresightForks(through: path.ticks, drift: header.market.logDriftPerTick, most: most)
+    }
+
+    /// `path` under the live system's rules (see `hindsight`).
+    func livePath(topology: Topology?, decisionNanos: Nanos) -> HindsightPath {
         var path = path
         if let topology {
             path.rules = HindsightRules(topology: topology, minimumDecisionNanos: HindsightRules.liveMinimumDecisionNanos, decisionNanos: decisionNanos)
         } else {
             path.rules = HindsightRules(minimumDecisionNanos: HindsightRules.liveMinimumDecisionNanos, decisionNanos: decisionNanos)
         }
-        return HindsightReport(path: path, liquidations: liquidations)
+        return path
     }
 
     /// Reads a record; a directory is searched for the file itself or one level down (a demo's

@@ -74,3 +74,12 @@ extension MarketSpec {
         return secondsPerTick * 1000 / Double(tickMs)
     }
 }
+
+extension MarketSpec {
+    /// The mean log-return of one calm tick, `(drift − volatility² / 2) · secondsPerTick / year`:
+    /// the centre a seeded path's calm returns are Gaussian around (`PricePath`), around which
+    /// `HindsightPath.mirrored(after:drift:)` mirrors a path.
+    public var logDriftPerTick: Double {
+        (drift - volatility * volatility / 2) * max(0, secondsPerTick) / PricePath.secondsPerYear
+    }
+}

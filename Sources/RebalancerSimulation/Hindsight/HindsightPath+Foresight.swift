@@ -1,0 +1,121 @@
+import RebalancerCore
+
+extension HindsightPath {
+    /// A tick after which a strategy that does not see the future must guess: no schedule decided
+    /// alike on this path and on its mirror after `fork` (`mirrored(after:)`) keeps every venue at
+    /// or above maintenance margin through `through` on both, while a schedule chosen with hindsight
+    /// does so on each of them alone.
+    public struct ForesightFork: Sendable, Equatable, Codable {
+        /// The last tick both paths share.
+        public var fork: Int
+        /// The tick through which one of the two paths liquidates a venue, whatever a causal
+        /// strategy does: the last one before a transfer decided after the fork can land.
+        public var through: Int
+        /// What the venues must hold, from decisions through the fork, to survive both paths
+        /// through `through`, in cents (`mirrorHedge`).
+        public var required: Amount
+        /// The book's equity at the fork, in cents: what they can hold at most.
+        public var equity: Amount
+
+        /// Creates a fork.
+        public init(fork: Int, through: Int, required: Amount, equity: Amount) {
+            self.fork = fork
+            self.through = through
+            self.required = required
+            self.equity = equity
+        }
+    }
+
+    /// The path with the log-return of every tick after `fork` mirrored around `drift` (a log-return
+    /// per tick): `r' = 2 drift − r`. It shares ticks 0 through `fork` with this one, then moves
+    /// down where this one moves up, as far and at the same times. When each tick's log-return is
+    /// Gaussian around `drift` (the simulated market's calm regime, `MarketSpec.logDriftPerTick`),
+    /// the mirror is exactly as likely as this path given what both showed by `fork`.
+    public func mirrored(after fork: Int, drift: Double = 0) -> HindsightPath {
+        var mirror = self
+        guard fork + 1 < prices.count, fork >= 0 else { return mirror }
+        let tilt = PortableMath.exp(2 * drift)
+        for k in (fork + 1)..<prices.count {
+            mirror.prices[k] = mirror.prices[k - 1] * tilt * prices[k - 1] / prices[k]
+        }
+        return mirror
+    }
+
+    /// The last tick before anything decided on tick `fork + 1` can land anywhere: route latency plus
+    /// the least decision time (`rules.minimumDecisionNanos`), over the fastest route. Between `fork`
+    /// and it, every venue holds what decisions on ticks through `fork` placed there, plus its
+    /// mark-to-market, minus what it sends.
+    public func blindThrough(fork: Int) -> Int {
+        let decided = fork + 1
+        guard decided < prices.count else { return ticks }
+        let fastest = routes.filter { $0.from != $0.to }.map(\.latencyMs).min().map { max(0, $0) } ?? 0
+        let due = times[decided] + fastest * Nanos.perMillisecond + rules.minimumDecisionNanos
+        var k = decided
+        while k + 1 <= ticks && times[k + 1] < due { k += 1 }
+        return k
+    }
+
+    /// True when no schedule that decides ticks through `fork` alike on this path and on its
+    /// mirror keeps every venue at or above maintenance margin through `blindThrough(fork:)` on both.
+    ///
+    /// A proof, from a necessary condition. Decisions after the fork land after `blindThrough`, so
+    /// at any tick k in between each venue u holds `S_u + pnl_u(fork, k] − out_u`, where the shared
+    /// part `S_u` (its holdings at the fork, plus shared transfers landing by k) does not depend on
+    /// the branch and `out_u ≥ 0` is what it sent since. Surviving both asks
+    /// `S_u ≥ R_u = max over the two paths and every k of (margin_u(k) − pnl_u(fork, k])`, and the
+    /// shared parts never sum to more than the book's equity at the fork (route fees, which only
+    /// lower it, are left out). So `Σ R_u` above that equity proves it.
+    /// A cent of rounding per venue and tick is allowed for (the market books whole cents).
+    public func cannotHedgeMirror(fork: Int, drift: Double = 0) -> Bool {
+        guard let hedge = mirrorHedge(fork: fork, drift: drift) else { return false }
+        return hedge.required > hedge.equity + Double(accounts.count * (hedge.through - fork))
+    }
+
+    /// The two sides of `cannotHedgeMirror`, in cents: `Σ R_u`, what the venues must hold from
+    /// decisions through `fork` to survive both paths through `through`, and the book's equity at
+    /// the fork. Nil when no tick lies between the fork and the landing of what is decided after it.
+    public func mirrorHedge(fork: Int, drift: Double = 0) -> (required: Double, equity: Double, through: Int)? {
+        let through = blindThrough(fork: fork)
+        guard fork >= 0, fork < through, through <= ticks else { return nil }
+        let mirror = mirrored(after: fork, drift: drift)
+        var equity = 0.0
+        var required = 0.0
+        for a in accounts {
+            equity += Double(a.balance) + a.position * (prices[fork] - prices[0]) * 100
+            var need = -Double.infinity
+            for path in [prices, mirror.prices] {
+                for k in (fork + 1)...through {
+                    let margin = abs(a.position) * path[k] * a.maintenanceRate * 100
+                    let pnl = a.position * (path[k] - path[fork]) * 100
+                    need = max(need, margin - pnl)
+                }
+            }
+            required += need
+        }
+        return (required, equity, through)
+    }
+
+    /// The forks through tick `limit` after which a causal strategy must guess: `cannotHedgeMirror`
+    /// holds, and a schedule obeying every rule of the live system, played through the market,
+    /// keeps every venue alive through the fork's `through` on this path and on the mirror alike
+    /// (`avoidableThrough`). On such a path, any strategy that does not see the future is liquidated
+    /// by then on the path or on its mirror, where hindsight calls the liquidation avoidable.
+    /// Returns at most `most` forks, the earliest first, after trying the mirrors of at most `scan`
+    /// forks (the costly part: each mirror's own hindsight bound).
+    public func foresightForks(through limit: Int, drift: Double = 0, most: Int = 1, scan: Int = 40) -> [ForesightFork] {
+        let last = min(limit, ticks)
+        guard last > 0 else { return [] }
+        let kept = avoidableThrough(limit: last)
+        var forks: [ForesightFork] = []
+        var tried = 0
+        for fork in 0..<last where tried < scan && forks.count < most {
+            let through = blindThrough(fork: fork)
+            guard through <= kept, cannotHedgeMirror(fork: fork, drift: drift) else { continue }
+            tried += 1
+            if mirrored(after: fork, drift: drift).avoidableThrough(limit: through) >= through, let hedge = mirrorHedge(fork: fork, drift: drift) {
+                forks.append(ForesightFork(fork: fork, through: through, required: Amount(hedge.required.rounded(.up)), equity: Amount(hedge.equity.rounded(.down))))
+            }
+        }
+        return forks
+    }
+}
