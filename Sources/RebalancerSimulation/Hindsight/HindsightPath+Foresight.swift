@@ -41,14 +41,15 @@ extension HindsightPath {
         return mirror
     }
 
-    /// The last tick before anything decided on tick `fork + 1` can land anywhere: route latency plus
-    /// the least decision time (`rules.minimumDecisionNanos`), over the fastest route. Between `fork`
-    /// and it, every venue holds what decisions on ticks through `fork` placed there, plus its
-    /// mark-to-market, minus what it sends.
-    public func blindThrough(fork: Int) -> Int {
+    /// The last tick before anything decided on tick `fork + 1` can land at `venue` (anywhere, for
+    /// nil): the fastest route in, plus the least decision time (`rules.minimumDecisionNanos`).
+    /// Between `fork` and it, the venue holds what decisions on ticks through `fork` placed there,
+    /// plus its mark-to-market, minus what it sends. A venue no route reaches is blind to the end.
+    public func blindThrough(fork: Int, into venue: VenueID? = nil) -> Int {
         let decided = fork + 1
         guard decided < prices.count else { return ticks }
-        let fastest = routes.filter { $0.from != $0.to }.map(\.latencyMs).min().map { max(0, $0) } ?? 0
+        let inbound = routes.filter { $0.from != $0.to && (venue == nil || $0.to == venue) }
+        guard let fastest = inbound.map({ max(0, $0.latencyMs) }).min() else { return ticks }
         let due = times[decided] + fastest * Nanos.perMillisecond + rules.minimumDecisionNanos
         var k = decided
         while k + 1 <= ticks && times[k + 1] < due { k += 1 }
@@ -56,31 +57,36 @@ extension HindsightPath {
     }
 
     /// True when no schedule that decides ticks through `fork` alike on this path and on its
-    /// mirror keeps every venue at or above maintenance margin through `blindThrough(fork:)` on both.
+    /// mirror keeps every venue at or above maintenance margin on both, each venue through its own
+    /// `blindThrough(fork:into:)`.
     ///
-    /// A proof, from a necessary condition. Decisions after the fork land after `blindThrough`, so
-    /// at any tick k in between each venue u holds `S_u + pnl_u(fork, k] − out_u`, where the shared
-    /// part `S_u` (its holdings at the fork, plus shared transfers landing by k) does not depend on
-    /// the branch and `out_u ≥ 0` is what it sent since. Surviving both asks
-    /// `S_u ≥ R_u = max over the two paths and every k of (margin_u(k) − pnl_u(fork, k])`, and the
-    /// shared parts never sum to more than the book's equity at the fork (route fees, which only
-    /// lower it, are left out). So `Σ R_u` above that equity proves it.
-    /// A cent of rounding per venue and tick is allowed for (the market books whole cents).
+    /// A proof, from a necessary condition. Decisions after the fork land at venue u after its
+    /// blind tick, so at any tick k up to it u holds `S_u(k) + pnl_u(fork, k] − out_u(k)`, where the
+    /// shared part `S_u(k)` (its holdings at the fork, plus transfers decided by then that land by
+    /// k) does not depend on the branch and only grows with k, and `out_u ≥ 0` is what it sent
+    /// since. Surviving both asks `S_u ≥ R_u = max over the two paths and those k of
+    /// (margin_u(k) − pnl_u(fork, k])`. Each transfer in flight at the fork lands at one venue, so
+    /// the shared parts never sum to more than the book's equity at the fork (route fees, which only
+    /// lower it, are left out). So `Σ R_u` above that equity proves it. A cent of rounding per
+    /// venue and tick is allowed for (the market books whole cents).
     public func cannotHedgeMirror(fork: Int, drift: Double = 0) -> Bool {
         guard let hedge = mirrorHedge(fork: fork, drift: drift) else { return false }
         return hedge.required > hedge.equity + Double(accounts.count * (hedge.through - fork))
     }
 
     /// The two sides of `cannotHedgeMirror`, in cents: `Σ R_u`, what the venues must hold from
-    /// decisions through `fork` to survive both paths through `through`, and the book's equity at
-    /// the fork. Nil when no tick lies between the fork and the landing of what is decided after it.
+    /// decisions through `fork` to survive both paths, and the book's equity at the fork; with
+    /// `through`, the last of the venues' blind ticks. Nil when no tick lies between the fork and
+    /// the landing of what is decided after it.
     public func mirrorHedge(fork: Int, drift: Double = 0) -> (required: Double, equity: Double, through: Int)? {
-        let through = blindThrough(fork: fork)
-        guard fork >= 0, fork < through, through <= ticks else { return nil }
+        guard fork >= 0, fork < blindThrough(fork: fork), blindThrough(fork: fork) <= ticks else { return nil }
         let mirror = mirrored(after: fork, drift: drift)
         var equity = 0.0
         var required = 0.0
+        var last = fork
         for a in accounts {
+            let through = blindThrough(fork: fork, into: a.venue)
+            last = max(last, through)
             equity += Double(a.balance) + a.position * (prices[fork] - prices[0]) * 100
             var need = -Double.infinity
             for path in [prices, mirror.prices] {
@@ -92,7 +98,7 @@ extension HindsightPath {
             }
             required += need
         }
-        return (required, equity, through)
+        return (required, equity, last)
     }
 
     /// The forks through tick `limit` after which a causal strategy must guess: `cannotHedgeMirror`
@@ -109,11 +115,10 @@ extension HindsightPath {
         var forks: [ForesightFork] = []
         var tried = 0
         for fork in 0..<last where tried < scan && forks.count < most {
-            let through = blindThrough(fork: fork)
-            guard through <= kept, cannotHedgeMirror(fork: fork, drift: drift) else { continue }
+            guard let hedge = mirrorHedge(fork: fork, drift: drift), hedge.through <= kept, cannotHedgeMirror(fork: fork, drift: drift) else { continue }
             tried += 1
-            if mirrored(after: fork, drift: drift).avoidableThrough(limit: through) >= through, let hedge = mirrorHedge(fork: fork, drift: drift) {
-                forks.append(ForesightFork(fork: fork, through: through, required: Amount(hedge.required.rounded(.up)), equity: Amount(hedge.equity.rounded(.down))))
+            if mirrored(after: fork, drift: drift).avoidableThrough(limit: hedge.through) >= hedge.through {
+                forks.append(ForesightFork(fork: fork, through: hedge.through, required: Amount(hedge.required.rounded(.up)), equity: Amount(hedge.equity.rounded(.down))))
             }
         }
         return forks
