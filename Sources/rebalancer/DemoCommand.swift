@@ -49,6 +49,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "No processes: play the market and the strategy tick by tick on one thread (DemoReplay: deterministic for a seed, transfers reach the market 80 ms after the tick they were planned on) and print the liquidations, the hindsight report, the plans and the fees.")
     var replay = false
 
+    @Option(name: .customLong("mirror-after"), help: ArgumentHelp("With --replay: play the seeded path with every tick's log-return after this tick mirrored around the market's calm drift (the mirror of a fork that --foresight reports).", valueName: "tick"))
+    var mirrorAfter: Int?
+
     @Flag(name: .long, help: "With --replay: also print the path's first forks after which a strategy that does not see the future must guess (rebalancer hindsight --foresight).")
     var foresight = false
 
@@ -69,6 +72,7 @@ struct DemoCommand: AsyncParsableCommand {
         if let dashboard { _ = try DashboardCommand.hostPort(dashboard) }
         if replay, prices != nil || dashboard != nil { throw ValidationError("--replay plays the seeded path on one thread: it takes neither --prices nor --dashboard") }
         if trace, !replay { throw ValidationError("--trace needs --replay") }
+        if let mirrorAfter, !replay || mirrorAfter < 0 { throw ValidationError("--mirror-after needs --replay and a tick of at least 0") }
         if foresight, !replay { throw ValidationError("--foresight needs --replay (for a live run: rebalancer hindsight --run DIR --foresight)") }
         guard FileManager.default.fileExists(atPath: topology) else { throw ValidationError("--topology: no file at \(topology)") }
     }
@@ -116,7 +120,8 @@ extension DemoCommand {
         let replay = DemoReplay(topology: deployment.policy, market: market)
         let ticks = Int((seconds * 1000 / Double(max(1, market.tickMs))).rounded())
         let trace = self.trace
-        let outcome = replay.run(StrategyName(rawValue: strategy)!.make(), ticks: ticks) { step, price, views, planned in
+        let closes = mirrorAfter.map { HindsightPath.mirror(replay.seededCloses(ticks: ticks), after: $0, drift: market.logDriftPerTick) }
+        let outcome = replay.run(StrategyName(rawValue: strategy)!.make(), ticks: ticks, closes: closes) { step, price, views, planned in
             guard trace else { return }
             let ratios = views.keys.sorted().map { v -> String in
                 let view = views[v]!

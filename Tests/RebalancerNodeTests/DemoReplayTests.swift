@@ -73,4 +73,34 @@ import Testing
         #expect(first.plans == second.plans && first.feesPaid == second.feesPaid && first.outflow == second.outflow)
         #expect(first.report == second.report)
     }
+
+    @Test("the seeded path's closes, replayed, play the seeded run")
+    func replayedClosesPlayTheSeededRun() throws {
+        let replay = replay(seed: 5, try Self.local())
+        let seeded = replay.run(OptimalStrategy(), ticks: 60)
+        let closes = replay.seededCloses(ticks: 60)
+        #expect(closes == seeded.path.prices)
+        let replayed = replay.run(OptimalStrategy(), ticks: 60, closes: closes)
+        #expect(replayed.report == seeded.report && replayed.feesPaid == seeded.feesPaid && replayed.plans == seeded.plans)
+    }
+
+    @Test("seed 5 forks after tick 48: every strategy is liquidated by tick 54 on the path or on its mirror, and hindsight keeps each alive")
+    func aForkNoStrategySurvivesBothWays() throws {
+        let deployment = try Self.local()
+        let replay = replay(seed: 5, deployment)
+        let path = replay.run(StaticStrategy(), ticks: 60).path
+        let drift = replay.market.logDriftPerTick
+        let fork = try #require(path.foresightForks(through: 60, drift: drift).first)
+        #expect(fork.fork == 48 && fork.through == 54 && fork.required > fork.equity && fork.equity == 600_000_00)
+        let mirror = HindsightPath.mirror(replay.seededCloses(ticks: 60), after: fork.fork, drift: drift)
+        #expect(path.mirrored(after: fork.fork, drift: drift).avoidableThrough(limit: fork.through) >= fork.through)
+        for name in StrategyName.allCases {
+            let onPath = replay.run(name.make(), ticks: 60).liquidations.map(\.tick).min() ?? Int.max
+            let onMirror = replay.run(name.make(), ticks: 60, closes: mirror).liquidations.map(\.tick).min() ?? Int.max
+            #expect(min(onPath, onMirror) <= fork.through, "\(name): first liquidation at \(onPath) on the path, \(onMirror) on the mirror")
+        }
+        // Before the fork the two paths are one, and so is every strategy's run.
+        let early = replay.run(OptimalStrategy(), ticks: 48, closes: Array(mirror.prefix(49)))
+        #expect(early.path.prices == Array(path.prices.prefix(49)))
+    }
 }

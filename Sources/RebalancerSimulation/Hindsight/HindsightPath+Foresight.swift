@@ -33,10 +33,18 @@ extension HindsightPath {
     /// the mirror is exactly as likely as this path given what both showed by `fork`.
     public func mirrored(after fork: Int, drift: Double = 0) -> HindsightPath {
         var mirror = self
-        guard fork + 1 < prices.count, fork >= 0 else { return mirror }
+        mirror.prices = Self.mirror(prices, after: fork, drift: drift)
+        return mirror
+    }
+
+    /// `closes` (the price before the first tick, then one per tick) with the log-return of every
+    /// tick after `fork` mirrored around `drift`, as `mirrored(after:drift:)` does.
+    public static func mirror(_ closes: [Double], after fork: Int, drift: Double = 0) -> [Double] {
+        var mirror = closes
+        guard fork + 1 < closes.count, fork >= 0 else { return mirror }
         let tilt = PortableMath.exp(2 * drift)
-        for k in (fork + 1)..<prices.count {
-            mirror.prices[k] = mirror.prices[k - 1] * tilt * prices[k - 1] / prices[k]
+        for k in (fork + 1)..<closes.count {
+            mirror[k] = mirror[k - 1] * tilt * closes[k - 1] / closes[k]
         }
         return mirror
     }

@@ -53,10 +53,24 @@ public struct DemoReplay: Sendable {
         self.decisionNanos = decisionNanos
     }
 
-    /// Plays `ticks` ticks of the seeded path with `strategy` deciding after each; `observe`, when
-    /// given, sees every tick: its number, the price, the planner's views and the transfers planned.
-    public func run(_ strategy: any Strategy, ticks: Int, observe: ((Int, Double, [VenueID: VenueView], [Transfer]) -> Void)? = nil) -> Outcome {
-        var market = Market(spec: market, routes: topology.routes)
+    /// The seeded path's closes: the opening price, then one per tick for `ticks` ticks.
+    public func seededCloses(ticks: Int) -> [Double] {
+        var path = PricePath(spec: market)
+        return [market.initialPrice] + (0..<max(0, ticks)).map { _ in path.next() }
+    }
+
+    /// Plays `ticks` ticks of the seeded path (or of `closes`: the opening price, then one per tick)
+    /// with `strategy` deciding after each; `observe`, when given, sees every tick: its number, the
+    /// price, the planner's views and the transfers planned.
+    public func run(_ strategy: any Strategy, ticks: Int, closes: [Double]? = nil, observe: ((Int, Double, [VenueID: VenueView], [Transfer]) -> Void)? = nil) -> Outcome {
+        var spec = self.market
+        var replayed: PricePath?
+        if let closes, let opening = closes.first {
+            spec.initialPrice = opening
+            replayed = PricePath.replay(closes)
+            _ = replayed?.next()  // the market opens at closes[0]; its first tick plays closes[1]
+        }
+        var market = Market(spec: spec, routes: topology.routes, prices: replayed)
         let tick = max(1, self.market.tickMs) * Nanos.perMillisecond
         var book = InFlightBook()
         var prices = [market.price]
