@@ -69,7 +69,7 @@ struct HindsightCommand: ParsableCommand {
     static func text(_ forks: [HindsightPath.ForesightFork]) -> String {
         guard !forks.isEmpty else { return "no fork found after which a strategy that does not see the future must guess" }
         return (["forks after which a strategy that does not see the future must guess (it is liquidated by the second tick on this path or on its mirror after the first, and hindsight keeps each alive):"]
-            + forks.map { "  fork after tick \($0.fork), liquidated by tick \($0.through): surviving both needs $\($0.required / 100) on the venues, the book holds $\($0.equity / 100)" }).joined(separator: "\n")
+            + forks.map { "  fork after tick \($0.fork), liquidated by tick \($0.through): surviving both needs $\($0.required / 100) on the venues, the book holds $\($0.equity / 100)" + ($0.required > $0.equity ? "" : " but cannot place it in time") }).joined(separator: "\n")
     }
 
     /// The report as lines of text.

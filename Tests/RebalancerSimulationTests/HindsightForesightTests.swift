@@ -73,4 +73,32 @@ struct HindsightForesightTests {
         #expect(path.cannotHedgeMirror(fork: 8))
         #expect(path.foresightForks(through: path.ticks, most: 5).isEmpty)
     }
+
+    @Test func capitalThatCannotArriveInTimeDoesNotHedge() {
+        // The $220 pair plus a spare venue with $1,000 whose routes take 2 s (20 ticks): enough
+        // capital in all, but none of the spare's can reach the pair before the jump at tick 11.
+        var prices = [Double](repeating: 100, count: 11)
+        prices += [Double](repeating: 110, count: 10)
+        let accounts: [MarketSpec.Account] = [
+            .init(venue: "long", balance: 110_00, position: 10, hedgeVenue: "short", maintenanceRate: 0.05, initialRate: 0.1),
+            .init(venue: "short", balance: 110_00, position: -10, hedgeVenue: "long", maintenanceRate: 0.05, initialRate: 0.1),
+            .init(venue: "spare", balance: 1_000_00, position: 0, hedgeVenue: "spare", maintenanceRate: 0.05, initialRate: 0.1),
+        ]
+        var routes = MarketScenario.fullMesh(venues: ["long", "short"], feeBps: 5, fixedFee: 100, latencyMs: 300)
+        for other in ["long", "short"] {
+            routes.append(Topology.Route(from: "spare", to: other, feeBps: 5, fixedFee: 100, latencyMs: 2_000, capacity: 1_000_000_00))
+            routes.append(Topology.Route(from: other, to: "spare", feeBps: 5, fixedFee: 100, latencyMs: 2_000, capacity: 1_000_000_00))
+        }
+        let path = HindsightPath(accounts: accounts, routes: routes, prices: prices, tickNanos: 100 * Nanos.perMillisecond)
+        let hedge = try! #require(path.mirrorHedge(fork: 8))
+        // The spare is blind through the end; it needs nothing.
+        #expect(hedge.required < hedge.equity && hedge.equity == 1_220_00)
+        #expect(path.cannotHedgeMirror(fork: 8))
+        // With the spare's routes as fast as the pair's, its capital arrives in time.
+        let fast = HindsightPath(
+            accounts: accounts, routes: MarketScenario.fullMesh(venues: ["long", "short", "spare"], feeBps: 5, fixedFee: 100, latencyMs: 300),
+            prices: prices, tickNanos: 100 * Nanos.perMillisecond
+        )
+        #expect(!fast.cannotHedgeMirror(fork: 8))
+    }
 }

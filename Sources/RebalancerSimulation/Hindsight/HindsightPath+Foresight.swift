@@ -68,24 +68,90 @@ extension HindsightPath {
     /// mirror keeps every venue at or above maintenance margin on both, each venue through its own
     /// `blindThrough(fork:into:)`.
     ///
-    /// A proof, from a necessary condition. Decisions after the fork land at venue u after its
-    /// blind tick, so at any tick k up to it u holds `S_u(k) + pnl_u(fork, k] − out_u(k)`, where the
-    /// shared part `S_u(k)` (its holdings at the fork, plus transfers decided by then that land by
-    /// k) does not depend on the branch and only grows with k, and `out_u ≥ 0` is what it sent
-    /// since. Surviving both asks `S_u ≥ R_u = max over the two paths and those k of
-    /// (margin_u(k) − pnl_u(fork, k])`. Each transfer in flight at the fork lands at one venue, so
-    /// the shared parts never sum to more than the book's equity at the fork (route fees, which only
-    /// lower it, are left out). So `Σ R_u` above that equity proves it. A cent of rounding per
-    /// venue and tick is allowed for (the market books whole cents).
+    /// A proof. Decisions after the fork land at venue u after its blind tick, so at any tick k up
+    /// to it u holds `S_u(k) + pnl_u(fork, k] − out_u(k)`: the shared part `S_u(k)` (its holdings at
+    /// the fork, plus transfers decided by then that land by k) does not depend on the branch, and
+    /// `out_u ≥ 0` is what it sent since. Surviving both asks `S_u(k) ≥ R_u(k) = max over the two
+    /// paths of (margin_u(k) − pnl_u(fork, k])`. That is a flow over time like
+    /// `canKeepEveryVenue`'s on ticks 0 through the last blind tick: the path's own mark-to-market
+    /// and margins through the fork, transfers decided only through the fork, then no
+    /// mark-to-market and `R_u(k)` as each venue's lower bound while it is blind (nothing after).
+    /// It is the same relaxation (no fees, sources down to their margins, no limits), so when no
+    /// such flow exists, no causal schedule survives both paths. A cent of rounding per venue and
+    /// blind tick is given away (the market books whole cents).
     public func cannotHedgeMirror(fork: Int, drift: Double = 0) -> Bool {
-        guard let hedge = mirrorHedge(fork: fork, drift: drift) else { return false }
-        return hedge.required > hedge.equity + Double(accounts.count * (hedge.through - fork))
+        let n = accounts.count
+        guard n > 0, fork >= 0, fork < blindThrough(fork: fork), blindThrough(fork: fork) <= ticks else { return false }
+        let blind = accounts.map { blindThrough(fork: fork, into: $0.venue) }
+        let last = min(ticks, blind.max() ?? fork)
+        let mirror = Self.mirror(prices, after: fork, drift: drift)
+        let infinite = Int64(1) << 60
+        func node(_ i: Int, _ k: Int) -> Int { k * n + i }
+        var network = MaxFlow(nodes: n * (last + 1))
+        var supply = [Int64](repeating: 0, count: network.nodeCount)
+        let sinkAll = network.addNode()
+        supply.append(0)
+        var total: Int64 = 0
+        for (i, a) in accounts.enumerated() {
+            supply[node(i, 0)] += a.balance
+            total += a.balance
+            for k in 0...last {
+                let v = node(i, k)
+                var floor: Amount = 0
+                if k <= fork {
+                    if k > 0 {
+                        let pnl = Market.cents(a.position * (prices[k] - prices[k - 1]) * 100)
+                        supply[v] += pnl
+                        total += pnl
+                    }
+                    floor = a.position != 0 ? Market.cents(abs(a.position) * prices[k] * a.maintenanceRate * 100) : 0
+                } else if k <= blind[i] {
+                    var need = -Double.infinity
+                    for path in [prices, mirror] {
+                        let margin = abs(a.position) * path[k] * a.maintenanceRate * 100
+                        need = max(need, margin - a.position * (path[k] - path[fork]) * 100)
+                    }
+                    floor = max(0, Amount((need - Double(k - fork)).rounded(.down)))
+                }
+                let carry = k < last ? node(i, k + 1) : sinkAll
+                supply[v] -= floor
+                supply[carry] += floor
+                network.addArc(from: v, to: carry, capacity: infinite)
+            }
+        }
+        guard total >= 0 else { return true }
+        supply[sinkAll] -= total
+        let source = network.addNode()
+        let sink = network.addNode()
+        var required: Int64 = 0
+        for (v, amount) in supply.enumerated() where amount != 0 {
+            if amount > 0 {
+                network.addArc(from: source, to: v, capacity: amount)
+                required += amount
+            } else {
+                network.addArc(from: v, to: sink, capacity: -amount)
+            }
+        }
+        let index = Dictionary(accounts.enumerated().map { ($1.venue, $0) }, uniquingKeysWith: { first, _ in first })
+        for route in routes {
+            guard let from = index[route.from], let to = index[route.to], from != to else { continue }
+            let latency = max(0, route.latencyMs) * Nanos.perMillisecond + rules.minimumDecisionNanos
+            var arrival = 1
+            for k in rules.firstDepartureTick...max(rules.firstDepartureTick, min(fork, last - 1)) where k <= fork && k < last {
+                arrival = max(arrival, k + 1)
+                while arrival <= last && times[arrival] < times[k] + latency { arrival += 1 }
+                guard arrival <= last else { break }
+                network.addArc(from: node(from, k), to: node(to, arrival), capacity: infinite)
+            }
+        }
+        return network.maximize(from: source, to: sink) < required
     }
 
-    /// The two sides of `cannotHedgeMirror`, in cents: `Σ R_u`, what the venues must hold from
-    /// decisions through `fork` to survive both paths, and the book's equity at the fork; with
-    /// `through`, the last of the venues' blind ticks. Nil when no tick lies between the fork and
-    /// the landing of what is decided after it.
+    /// What surviving both paths asks of the whole book, in cents: `Σ R_u` (each venue's worst
+    /// `R_u(k)` while blind, see `cannotHedgeMirror`) against the book's equity at the fork; with
+    /// `through`, the last of the venues' blind ticks. When the sum exceeds the equity, no capital
+    /// suffices; when it does not, a fork still stands if the capital cannot be where it is needed
+    /// in time. Nil when no tick lies between the fork and the landing of what is decided after it.
     public func mirrorHedge(fork: Int, drift: Double = 0) -> (required: Double, equity: Double, through: Int)? {
         guard fork >= 0, fork < blindThrough(fork: fork), blindThrough(fork: fork) <= ticks else { return nil }
         let mirror = mirrored(after: fork, drift: drift)
