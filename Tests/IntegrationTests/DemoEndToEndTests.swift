@@ -106,6 +106,21 @@ import Testing
         #expect(rebalanced.avoidable_liquidations == rebalanced.hindsight.liquidations.filter(\.avoidable).count)
         #expect(rebalanced.hindsight_cost > 0)
         #expect(baseline.avoidable_liquidations == baseline.liquidations.filter(\.avoidable).count)
+        // The recorded run, judged again by `rebalancer hindsight`, with its forks: the same
+        // liquidations, and every fork a proof (what both paths need exceeds the book, or the
+        // capital cannot be placed in time) within the run.
+        let judged = cluster.directory + "/hindsight-optimal.json"
+        let again = try Cluster.run(["hindsight", "--run", cluster.directory + "/run-optimal", "--topology", cluster.topologyPath, "--foresight", "--json", judged])
+        #expect(again.status == 0, "\(again.output)")
+        struct Judged: Decodable {
+            struct Fork: Decodable { let fork: Int; let through: Int; let required: Int64; let equity: Int64 }
+            let liquidations: [Hindsight.Liquidation]
+            let foresight_forks: [Fork]
+        }
+        let report = try JSONDecoder().decode(Judged.self, from: Data(contentsOf: URL(fileURLWithPath: judged)))
+        #expect(report.liquidations.count == rebalanced.liquidations)
+        #expect(report.foresight_forks.allSatisfy { $0.fork < $0.through && $0.through <= rebalanced.hindsight.ticks && $0.required > 0 && $0.equity == rebalanced.initial_capital })
+        #expect(again.output.contains(report.foresight_forks.isEmpty ? "no fork found" : "fork after tick \(report.foresight_forks[0].fork)"))
         // After a liquidation (the market closes the position and unwinds its hedge), the venues
         // that still hold positions keep being rebalanced: capital moves to them after it.
         let ticks = try record(cluster, strategy: "optimal")

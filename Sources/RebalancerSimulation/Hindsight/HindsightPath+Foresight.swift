@@ -161,7 +161,10 @@ extension HindsightPath {
         for a in accounts {
             let through = blindThrough(fork: fork, into: a.venue)
             last = max(last, through)
-            equity += Double(a.balance) + a.position * (prices[fork] - prices[0]) * 100
+            // As the market books it: whole cents, tick by tick (a hedged pair's cancel exactly).
+            var held = a.balance
+            if fork > 0 { for k in 1...fork { held += Market.cents(a.position * (prices[k] - prices[k - 1]) * 100) } }
+            equity += Double(held)
             var need = -Double.infinity
             for path in [prices, mirror.prices] {
                 for k in (fork + 1)...through {
