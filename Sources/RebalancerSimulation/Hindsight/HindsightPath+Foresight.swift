@@ -121,29 +121,8 @@ extension HindsightPath {
         }
         guard total >= 0 else { return true }
         supply[sinkAll] -= total
-        let source = network.addNode()
-        let sink = network.addNode()
-        var required: Int64 = 0
-        for (v, amount) in supply.enumerated() where amount != 0 {
-            if amount > 0 {
-                network.addArc(from: source, to: v, capacity: amount)
-                required += amount
-            } else {
-                network.addArc(from: v, to: sink, capacity: -amount)
-            }
-        }
-        let index = Dictionary(accounts.enumerated().map { ($1.venue, $0) }, uniquingKeysWith: { first, _ in first })
-        for route in routes {
-            guard let from = index[route.from], let to = index[route.to], from != to else { continue }
-            let latency = max(0, route.latencyMs) * Nanos.perMillisecond + rules.minimumDecisionNanos
-            var arrival = 1
-            for k in rules.firstDepartureTick...max(rules.firstDepartureTick, min(fork, last - 1)) where k <= fork && k < last {
-                arrival = max(arrival, k + 1)
-                while arrival <= last && times[arrival] < times[k] + latency { arrival += 1 }
-                guard arrival <= last else { break }
-                network.addArc(from: node(from, k), to: node(to, arrival), capacity: infinite)
-            }
-        }
+        let (source, sink, required) = network.attach(supply: supply)
+        _ = addTransferArcs(to: &network, departures: 0..<min(fork + 1, last), last: last, decision: rules.minimumDecisionNanos, node: node)
         return network.maximize(from: source, to: sink) < required
     }
 

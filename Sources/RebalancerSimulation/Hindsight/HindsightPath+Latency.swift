@@ -90,36 +90,14 @@ extension HindsightPath {
         }
         guard total >= 0 else { return nil }
         supply[sinkAll] -= total
-        let source = network.addNode()
-        let sink = network.addNode()
-        var required: Int64 = 0
-        for (v, s) in supply.enumerated() where s != 0 {
-            if s > 0 {
-                network.addArc(from: source, to: v, capacity: s)
-                required += s
-            } else {
-                network.addArc(from: v, to: sink, capacity: -s)
-            }
-        }
+        let (source, sink, required) = network.attach(supply: supply)
         // Holding first: the flow each venue's own capital carries past its margins, with no
         // transfer; then the transfers, for what holding cannot carry. In one pass the shortest
         // augmenting paths preferred a transfer arc to a chain of holdovers, and the schedule moved
         // capital back and forth for nothing (all of it through v6 on fast routes), until the
         // verifiers' outflow windows refused it (docs/strategies.md, twelfth pass).
         let held = network.maximize(from: source, to: sink)
-        let index = Dictionary(accounts.enumerated().map { ($1.venue, $0) }, uniquingKeysWith: { first, _ in first })
-        var arcs: [(arc: Int, tick: Int, route: Topology.Route)] = []
-        for route in routes {
-            guard let from = index[route.from], let to = index[route.to], from != to else { continue }
-            let latency = max(0, route.latencyMs) * Nanos.perMillisecond + max(0, decision)
-            var arrival = first + 1
-            for k in max(first, rules.firstDepartureTick)..<max(h, max(first, rules.firstDepartureTick)) {
-                arrival = max(arrival, k + 1)
-                while arrival <= h && times[arrival] < times[k] + latency { arrival += 1 }
-                guard arrival <= h else { break }
-                arcs.append((network.addArc(from: node(from, k), to: node(to, arrival), capacity: infinite), k, route))
-            }
-        }
+        let arcs = addTransferArcs(to: &network, departures: first..<max(first, h), last: h, decision: decision, node: node)
         guard held + network.maximize(from: source, to: sink) == required else { return nil }
         var transfers: [ScheduledTransfer] = []
         for (arc, tick, route) in arcs {
