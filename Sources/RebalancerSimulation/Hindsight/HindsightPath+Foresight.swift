@@ -81,11 +81,10 @@ extension HindsightPath {
     /// blind tick is given away (the market books whole cents).
     public func cannotHedgeMirror(fork: Int, drift: Double = 0) -> Bool {
         let n = accounts.count
-        guard n > 0, fork >= 0, fork < blindThrough(fork: fork), blindThrough(fork: fork) <= ticks else { return false }
+        guard n > 0, fork >= 0, fork < blindThrough(fork: fork) else { return false }
         let blind = accounts.map { blindThrough(fork: fork, into: $0.venue) }
-        let last = min(ticks, blind.max() ?? fork)
+        let last = blind.max() ?? fork
         let mirror = Self.mirror(prices, after: fork, drift: drift)
-        let infinite = Int64(1) << 60
         func node(_ i: Int, _ k: Int) -> Int { k * n + i }
         var network = MaxFlow(nodes: n * (last + 1))
         var supply = [Int64](repeating: 0, count: network.nodeCount)
@@ -100,11 +99,11 @@ extension HindsightPath {
                 var floor: Amount = 0
                 if k <= fork {
                     if k > 0 {
-                        let pnl = Market.cents(a.position * (prices[k] - prices[k - 1]) * 100)
+                        let pnl = markToMarket(a, tick: k)
                         supply[v] += pnl
                         total += pnl
                     }
-                    floor = a.position != 0 ? Market.cents(abs(a.position) * prices[k] * a.maintenanceRate * 100) : 0
+                    floor = maintenanceMargin(a, tick: k)
                 } else if k <= blind[i] {
                     var need = -Double.infinity
                     for path in [prices, mirror] {
@@ -113,10 +112,7 @@ extension HindsightPath {
                     }
                     floor = max(0, Amount((need - Double(k - fork)).rounded(.down)))
                 }
-                let carry = k < last ? node(i, k + 1) : sinkAll
-                supply[v] -= floor
-                supply[carry] += floor
-                network.addArc(from: v, to: carry, capacity: infinite)
+                network.addHoldover(from: v, to: k < last ? node(i, k + 1) : sinkAll, floor: floor, supply: &supply)
             }
         }
         guard total >= 0 else { return true }
@@ -132,7 +128,7 @@ extension HindsightPath {
     /// suffices; when it does not, a fork still stands if the capital cannot be where it is needed
     /// in time. Nil when no tick lies between the fork and the landing of what is decided after it.
     public func mirrorHedge(fork: Int, drift: Double = 0) -> (required: Double, equity: Double, through: Int)? {
-        guard fork >= 0, fork < blindThrough(fork: fork), blindThrough(fork: fork) <= ticks else { return nil }
+        guard fork >= 0, fork < blindThrough(fork: fork) else { return nil }
         let mirror = mirrored(after: fork, drift: drift)
         var equity = 0.0
         var required = 0.0
@@ -140,10 +136,7 @@ extension HindsightPath {
         for a in accounts {
             let through = blindThrough(fork: fork, into: a.venue)
             last = max(last, through)
-            // As the market books it: whole cents, tick by tick (a hedged pair's cancel exactly).
-            var held = a.balance
-            if fork > 0 { for k in 1...fork { held += Market.cents(a.position * (prices[k] - prices[k - 1]) * 100) } }
-            equity += Double(held)
+            equity += Double(holdings(a, through: fork))
             var need = -Double.infinity
             for path in [prices, mirror.prices] {
                 for k in (fork + 1)...through {

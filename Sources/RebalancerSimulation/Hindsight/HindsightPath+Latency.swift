@@ -52,7 +52,6 @@ extension HindsightPath {
         let h = min(max(0, horizon), ticks)
         let first = min(max(0, start), h)
         guard n > 0, !prices.isEmpty else { return [] }
-        let infinite = Int64(1) << 60
         func node(_ i: Int, _ k: Int) -> Int { (k - first) * n + i }
         var network = MaxFlow(nodes: n * (h - first + 1))
         var supply = [Int64](repeating: 0, count: network.nodeCount)
@@ -62,11 +61,10 @@ extension HindsightPath {
         supply.append(0)
         var total: Int64 = 0
         for (i, a) in accounts.enumerated() {
-            var held = a.balance
+            let held = holdings(a, through: first)
             if first > 0 {
-                for k in 1...first { held += Market.cents(a.position * (prices[k] - prices[k - 1]) * 100) }
                 supply[pool] += held
-                network.addArc(from: pool, to: node(i, first), capacity: infinite)
+                network.addArc(from: pool, to: node(i, first), capacity: MaxFlow.unbounded)
             } else {
                 supply[node(i, first)] += held
             }
@@ -74,18 +72,14 @@ extension HindsightPath {
             for k in first...h {
                 let v = node(i, k)
                 if k > first {
-                    let pnl = Market.cents(a.position * (prices[k] - prices[k - 1]) * 100)
+                    let pnl = markToMarket(a, tick: k)
                     supply[v] += pnl
                     total += pnl
                 }
                 // What the venue carries past tick k, after sending, is at least its margin then
                 // (so it held that much at the check too), plus the reserve asked for.
-                let maintenance = a.position != 0 ? Market.cents(abs(a.position) * prices[k] * a.maintenanceRate * 100) : 0
-                let margin = maintenance + max(0, reserve(i, maintenance))
-                let carry = k < h ? node(i, k + 1) : sinkAll
-                supply[v] -= margin
-                supply[carry] += margin
-                network.addArc(from: v, to: carry, capacity: infinite)
+                let maintenance = maintenanceMargin(a, tick: k)
+                network.addHoldover(from: v, to: k < h ? node(i, k + 1) : sinkAll, floor: maintenance + max(0, reserve(i, maintenance)), supply: &supply)
             }
         }
         guard total >= 0 else { return nil }
